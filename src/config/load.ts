@@ -1,0 +1,72 @@
+// Reads the YAML config file and validates it against the schema. Every
+// problem is reported as `file:line: key.path: message`, so a user can jump
+// to the line; all problems are collected, not just the first.
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type Config } from './schema.ts';
+
+export interface SourceError { readonly file: string; readonly line: number; readonly message: string }
+
+export function formatError(error: SourceError): string {
+  return `${error.file}:${error.line}: ${error.message}`;
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly config: Config }
+  | { readonly ok: false; readonly errors: readonly SourceError[] };
+
+/** Loads `file`, or the built-in default (every key at its default) when none is given. */
+export function loadConfig(file?: string): LoadResult {
+  if (file === undefined) return parseConfig('', '(built-in default)');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { ok: false, errors: [{ file, line: 0, message: `cannot read: ${(error as Error).message}` }] };
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): LoadResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => ({ file, line: lines.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! })),
+    };
+  }
+  const result = configSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return { ok: true, config: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => ({
+      file,
+      line: lines.linePos(offsetOf(doc, issue)).line,
+      message: `${keyPath(issue.path)}: ${issue.message}`,
+    })),
+  };
+}
+
+function keyPath(path: readonly PropertyKey[]): string {
+  return path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '') || '(top level)';
+}
+
+/** Where in the text the issue's key sits: the unknown key itself, else the
+ *  value at the path, else its nearest ancestor that exists in the file. */
+function offsetOf(doc: Document, issue: z.core.$ZodIssue): number {
+  const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
+  if (issue.code === 'unrecognized_keys') {
+    const parent = doc.getIn(path, true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && issue.keys.includes(String(item.key.value)));
+      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
+    }
+  }
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return node.range[0];
+  }
+  return 0;
+}

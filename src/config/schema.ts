@@ -1,0 +1,150 @@
+// The config file's schema: the single source of truth for every key, its
+// type and its default. Every key has a default, so `{}` is a working config
+// (the one `npm start` runs). Objects are strict: a misspelt key is an error,
+// not a silently ignored setting.
+import { z } from 'zod';
+import { cidr, duration, ipAddress, ipv4Address, listenAddress, macAddress } from './types.ts';
+
+const upstreamUrl = z.string().refine((value) => /^(udp|tcp|tls|https):\/\/./.test(value), {
+  error: (issue) => `"${String(issue.input)}" is not an upstream URL (udp://, tcp://, tls:// or https://)`,
+});
+
+const upstreams = z.strictObject({
+  servers: z.array(upstreamUrl).min(1).prefault(['https://dns.quad9.net/dns-query', 'tls://1.1.1.1:853']),
+  strategy: z.enum(['parallel_best', 'fastest', 'failover', 'round_robin']).prefault('parallel_best'),
+  bootstrap: z.array(ipAddress).prefault(['9.9.9.9']),
+  timeout_ms: z.number().int().positive().prefault(2000),
+});
+
+const forward = z.array(z.strictObject({
+  domains: z.array(z.string().min(1)).min(1),
+  servers: z.array(upstreamUrl).min(1),
+})).prefault([]);
+
+const cache = z.strictObject({
+  max_entries: z.number().int().nonnegative().prefault(50000),
+  min_ttl: duration.prefault(0),
+  max_ttl: duration.prefault(86400),
+  serve_stale: z.boolean().prefault(true),
+});
+
+const cloaking = z.strictObject({
+  /** dnscrypt-proxy cloaking-rules files */
+  files: z.array(z.string()).prefault([]),
+  /** the same syntax inline, one rule a string */
+  rules: z.array(z.string()).prefault([]),
+  /** TTL of synthesized answers (dnscrypt-proxy's cloak_ttl) */
+  ttl: duration.prefault(600),
+});
+
+const blocking = z.strictObject({
+  mode: z.enum(['nxdomain', 'null_ip', 'refused', 'custom_ip']).prefault('nxdomain'),
+  custom_ip: z.array(ipAddress).prefault([]),
+  lists: z.array(z.string()).prefault(['blocklists/default.txt']),
+  allow: z.array(z.string()).prefault([]),
+  refresh: z.string().prefault('0 4 * * *'),
+});
+
+/** The keys a view may override; each replaces the default view's whole key. */
+const viewSettings = {
+  zones_dir: z.string(),
+  cloaking,
+  blocking,
+  upstreams,
+  forward,
+};
+
+const view = z.strictObject({
+  name: z.string().min(1),
+  clients: z.array(cidr).min(1),
+  zones_dir: viewSettings.zones_dir.optional(),
+  cloaking: viewSettings.cloaking.optional(),
+  blocking: viewSettings.blocking.optional(),
+  upstreams: viewSettings.upstreams.optional(),
+  forward: viewSettings.forward.optional(),
+});
+
+const dns = z.strictObject({
+  listen: z.array(listenAddress(53)).min(1).prefault(['127.0.0.1:5353']),
+  upstreams: upstreams.prefault({}),
+  forward,
+  cache: cache.prefault({}),
+  zones_dir: viewSettings.zones_dir.prefault('zones'),
+  cloaking: cloaking.prefault({}),
+  blocking: blocking.prefault({}),
+  views: z.array(view).prefault([]).refine(
+    (views) => new Set(views.map((v) => v.name)).size === views.length,
+    { error: 'view names must be unique' },
+  ),
+});
+
+const dhcp = z.strictObject({
+  enabled: z.boolean().prefault(false),
+  interface: z.string().prefault('eth0'),
+  subnet: cidr.prefault('192.168.1.0/24'),
+  range: z.tuple([ipv4Address, ipv4Address]).prefault(['192.168.1.100', '192.168.1.199']),
+  lease_time: duration.prefault('12h'),
+  router: ipv4Address.optional(),
+  dns_servers: z.array(ipv4Address).prefault([]),
+  domain: z.string().prefault('home.lan'),
+  static_leases: z.array(z.strictObject({
+    mac: macAddress,
+    ip: ipv4Address,
+    hostname: z.string().optional(),
+  })).prefault([]),
+});
+
+const ddns = z.strictObject({
+  schedule: z.string().prefault('*/5 * * * *'),
+  ip: z.strictObject({ source: z.enum(['web', 'interface', 'command']).prefault('web') }).prefault({}),
+  // Each provider has its own keys (zone_id, token_file, server, login, ...);
+  // the updater validates them, so only the common ones are checked here.
+  records: z.array(z.looseObject({
+    provider: z.enum(['dyndns2', 'cloudflare', 'duckdns', 'rfc2136']),
+    name: z.string().min(1),
+  })).prefault([]),
+});
+
+const dnsUpdate = z.strictObject({
+  keys: z.array(z.strictObject({
+    name: z.string().min(1),
+    algorithm: z.enum(['hmac-sha256', 'hmac-sha512', 'hmac-sha1', 'hmac-md5']).prefault('hmac-sha256'),
+    secret: z.string().optional(),
+    secret_file: z.string().optional(),
+    zones: z.array(z.string()).prefault([]),
+  }).refine((key) => (key.secret === undefined) !== (key.secret_file === undefined), {
+    error: 'a key needs exactly one of secret or secret_file',
+  })).prefault([]),
+});
+
+const ha = z.strictObject({
+  enabled: z.boolean().prefault(false),
+  node_id: z.string().prefault('hearth'),
+  priority: z.number().int().min(1).max(254).prefault(100),
+  interface: z.string().prefault('eth0'),
+  vip: cidr.optional(),
+  listen: listenAddress(5399).prefault('0.0.0.0:5399'),
+  peers: z.array(listenAddress(5399)).prefault([]),
+  advert_interval_ms: z.number().int().positive().prefault(250),
+  secret_file: z.string().optional(),
+});
+
+const api = z.strictObject({
+  listen: listenAddress(8053).prefault('127.0.0.1:8053'),
+  token_file: z.string().prefault('./data/api.token'),
+});
+
+export const configSchema = z.strictObject({
+  data_dir: z.string().prefault('./data'),
+  dns: dns.prefault({}),
+  dhcp: dhcp.prefault({}),
+  ddns: ddns.prefault({}),
+  dns_update: dnsUpdate.prefault({}),
+  ha: ha.prefault({}),
+  api: api.prefault({}),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type DnsConfig = Config['dns'];
+export type CloakingConfig = DnsConfig['cloaking'];
+export type ViewConfig = DnsConfig['views'][number];

@@ -1,0 +1,51 @@
+// Local zones: authoritative answers (AA set) for every name inside a zone
+// this view serves; names outside all of them go to the next stage.
+import { followCname } from '../chase.ts';
+import { emptyResponse, Rcode, type Response } from '../message.ts';
+import type { QueryContext, Next, Stage } from '../pipeline.ts';
+import type { Lookup, Zone } from '../zones/zone.ts';
+import type { ZoneSet } from '../zones/zoneset.ts';
+
+/** Answers are kept per question so that repeated queries reuse the same
+ *  Response and so its prepared wire bytes (see wire.ts). Bounded, because
+ *  every random name below a zone is a distinct NXDOMAIN. */
+const MAX_PREPARED = 10_000;
+
+export class ZonesStage implements Stage {
+  readonly name = 'zones';
+  private readonly zones: ZoneSet;
+  private readonly prepared = new Map<string, Response>();
+
+  constructor(zones: ZoneSet) {
+    this.zones = zones;
+  }
+
+  handle(ctx: QueryContext, next: Next): Promise<Response> {
+    const zone = this.zones.find(ctx.name);
+    if (!zone) return next();
+    const key = `${ctx.type}/${ctx.name}`;
+    const ready = this.prepared.get(key);
+    if (ready) return Promise.resolve(ready);
+    const lookup = zone.lookup(ctx.name, ctx.type);
+    if (lookup.kind === 'cname') return followCname(ctx, lookup.record, lookup.target, 'zone', true);
+    const response = toResponse(zone, lookup);
+    if (this.prepared.size >= MAX_PREPARED) this.prepared.clear();
+    this.prepared.set(key, response);
+    return Promise.resolve(response);
+  }
+}
+
+function toResponse(zone: Zone, lookup: Exclude<Lookup, { kind: 'cname' }>): Response {
+  switch (lookup.kind) {
+    case 'answer':
+      return { rcode: Rcode.NOERROR, authoritative: true, answer: lookup.records, authority: [], additional: [], source: 'zone' };
+    // RFC 2308 §2.1 and §2.2: negative answers carry the SOA for caching.
+    case 'nodata':
+      return { ...emptyResponse(Rcode.NOERROR, 'zone', true), authority: [zone.negativeSoa()] };
+    case 'nxdomain':
+      return { ...emptyResponse(Rcode.NXDOMAIN, 'zone', true), authority: [zone.negativeSoa()] };
+    // RFC 1034 §4.3.2 step 3b: a referral is not authoritative.
+    case 'referral':
+      return { rcode: Rcode.NOERROR, authoritative: false, answer: [], authority: lookup.ns, additional: lookup.glue, source: 'zone' };
+  }
+}

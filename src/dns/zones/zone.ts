@@ -1,0 +1,118 @@
+// One authoritative zone held in memory, and the lookup of RFC 1034 §4.3.2
+// over it: exact match, CNAME, zone cut (referral), empty non-terminal,
+// wildcard (RFC 4592), or a name that does not exist.
+import { isAtOrBelow, labelsOf, nameFromWire, parentOf } from '../name.ts';
+import { RRType, type Name, type ResourceRecord } from '../record.ts';
+
+export type Lookup =
+  | { readonly kind: 'answer'; readonly records: readonly ResourceRecord[] }
+  | { readonly kind: 'cname'; readonly record: ResourceRecord; readonly target: Name }
+  | { readonly kind: 'nodata' }
+  | { readonly kind: 'nxdomain' }
+  | { readonly kind: 'referral'; readonly ns: readonly ResourceRecord[]; readonly glue: readonly ResourceRecord[] };
+
+type Node = Map<number, ResourceRecord[]>;
+
+export class Zone {
+  readonly origin: Name;
+  readonly soa: ResourceRecord;
+  private readonly nodes: Map<Name, Node>;
+  /** Every name that exists, including empty non-terminals (RFC 4592 §2.2.2). */
+  private readonly existing: Set<Name>;
+
+  private constructor(origin: Name, soa: ResourceRecord, nodes: Map<Name, Node>) {
+    this.origin = origin;
+    this.soa = soa;
+    this.nodes = nodes;
+    this.existing = new Set([origin]);
+    for (const name of nodes.keys()) {
+      for (let n: Name | undefined = name; n !== undefined && n !== origin; n = parentOf(n)) this.existing.add(n);
+    }
+  }
+
+  /** Builds a zone, or says why the records do not make one. */
+  static build(origin: Name, records: readonly ResourceRecord[]): Zone | string[] {
+    const problems: string[] = [];
+    const nodes = new Map<Name, Node>();
+    for (const record of records) {
+      if (!isAtOrBelow(record.name, origin)) {
+        problems.push(`${record.name || '.'} is outside the zone ${origin}`);
+        continue;
+      }
+      let node = nodes.get(record.name);
+      if (!node) nodes.set(record.name, (node = new Map()));
+      const set = node.get(record.type);
+      if (!set) node.set(record.type, [record]);
+      else if (!set.some((r) => sameRdata(r, record))) set.push(record);
+    }
+    const apexSoa = nodes.get(origin)?.get(RRType.SOA);
+    if (!apexSoa || apexSoa.length !== 1) problems.push(`the zone ${origin} needs exactly one SOA record at its apex`);
+    for (const [name, node] of nodes) {
+      if (name !== origin && node.has(RRType.SOA)) problems.push(`${name} has an SOA record but is not the zone apex`);
+      // RFC 1034 §3.6.2: a CNAME owner has no other data.
+      if (node.has(RRType.CNAME) && node.size > 1) problems.push(`${name} has a CNAME and other records`);
+      if ((node.get(RRType.CNAME)?.length ?? 0) > 1) problems.push(`${name} has more than one CNAME`);
+    }
+    if (problems.length > 0 || !apexSoa?.[0]) return problems;
+    return new Zone(origin, apexSoa[0], nodes);
+  }
+
+  /** The SOA for negative answers, its TTL the lesser of its own and MINIMUM (RFC 2308 §3). */
+  negativeSoa(): ResourceRecord {
+    const rdata = this.soa.rdata;
+    const minimum = new DataView(rdata.buffer, rdata.byteOffset + rdata.length - 4, 4).getUint32(0);
+    return { ...this.soa, ttl: Math.min(this.soa.ttl, minimum) };
+  }
+
+  lookup(name: Name, type: number): Lookup {
+    const cut = this.zoneCut(name, type);
+    if (cut) return cut;
+    const node = this.nodes.get(name);
+    if (node) return this.fromNode(node, name, type);
+    if (this.existing.has(name)) return { kind: 'nodata' };
+    // RFC 4592 §3.3.1: the wildcard at the closest encloser, if any, answers.
+    const wildcard = this.nodes.get(`*.${this.closestEncloser(name)}`);
+    return wildcard ? this.fromNode(wildcard, name, type) : { kind: 'nxdomain' };
+  }
+
+  private fromNode(node: Node, owner: Name, type: number): Lookup {
+    const cname = node.get(RRType.CNAME)?.[0];
+    if (cname && type !== RRType.CNAME) {
+      return { kind: 'cname', record: { ...cname, name: owner }, target: nameFromWire(cname.rdata).name };
+    }
+    // RFC 8482 §4.2: answer ANY with one RRset rather than everything.
+    const records = type === RRType.ANY ? node.values().next().value : node.get(type);
+    if (!records || records.length === 0) return { kind: 'nodata' };
+    return { kind: 'answer', records: owner === records[0]!.name ? records : records.map((r) => ({ ...r, name: owner })) };
+  }
+
+  /** A delegation (NS below the apex) on the way down to `name`: RFC 1034 §4.3.2 step 3b. */
+  private zoneCut(name: Name, type: number): Lookup | undefined {
+    const labels = labelsOf(name);
+    const depth = labelsOf(this.origin).length;
+    for (let i = labels.length - depth - 1; i >= 0; i--) {
+      const at = labels.slice(i).join('.');
+      const ns = this.nodes.get(at)?.get(RRType.NS);
+      // The parent side answers DS at the cut itself (RFC 4035 §3.1.4.1).
+      if (ns && !(at === name && type === RRType.DS)) {
+        const glue = ns.flatMap((r) => {
+          const host = nameFromWire(r.rdata).name;
+          const node = isAtOrBelow(host, at) ? this.nodes.get(host) : undefined;
+          return [...(node?.get(RRType.A) ?? []), ...(node?.get(RRType.AAAA) ?? [])];
+        });
+        return { kind: 'referral', ns, glue };
+      }
+    }
+    return undefined;
+  }
+
+  private closestEncloser(name: Name): Name {
+    let at = parentOf(name);
+    while (at !== undefined && at !== this.origin && !this.existing.has(at)) at = parentOf(at);
+    return at ?? this.origin;
+  }
+}
+
+function sameRdata(a: ResourceRecord, b: ResourceRecord): boolean {
+  return a.rdata.length === b.rdata.length && a.rdata.every((byte, i) => byte === b.rdata[i]);
+}
