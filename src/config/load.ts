@@ -14,7 +14,9 @@ export function formatError(error: SourceError): string {
 
 export type LoadResult =
   | { readonly ok: true; readonly config: Config }
-  | { readonly ok: false; readonly errors: readonly SourceError[] };
+  /** `partial` is the file with its invalid keys left out, so `hearth check`
+   *  can go on to check zone and rule files and report everything at once. */
+  | { readonly ok: false; readonly errors: readonly SourceError[]; readonly partial?: Config };
 
 /** Loads `file`, or the built-in default (every key at its default) when none is given. */
 export function loadConfig(file?: string): LoadResult {
@@ -37,7 +39,8 @@ export function parseConfig(text: string, file: string): LoadResult {
       errors: doc.errors.map((e) => ({ file, line: lines.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! })),
     };
   }
-  const result = configSchema.safeParse(doc.toJS() ?? {});
+  const raw: unknown = doc.toJS() ?? {};
+  const result = configSchema.safeParse(raw);
   if (result.success) return { ok: true, config: result.data };
   return {
     ok: false,
@@ -46,7 +49,40 @@ export function parseConfig(text: string, file: string): LoadResult {
       line: lines.linePos(offsetOf(doc, issue)).line,
       message: `${keyPath(issue.path)}: ${issue.message}`,
     })),
+    partial: withoutInvalidKeys(raw, result.error.issues),
   };
+}
+
+const REMOVED = Symbol('removed');
+
+function withoutRemoved(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((item) => item !== REMOVED).map(withoutRemoved);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutRemoved(item)]));
+}
+
+/** Drops every key an issue points at (up to a few rounds, as dropping a
+ *  key can expose a missing one) and parses what is left. */
+function withoutInvalidKeys(raw: unknown, issues: readonly z.core.$ZodIssue[]): Config | undefined {
+  let value = structuredClone(raw);
+  let pending = issues;
+  for (let round = 0; round < 4; round++) {
+    for (const issue of pending) {
+      const path = issue.code === 'unrecognized_keys' ? issue.path : issue.path.slice(0, -1);
+      const parent = path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], value);
+      if (typeof parent !== 'object' || parent === null) { value = {}; continue; }
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : issue.path.slice(-1);
+      for (const key of keys) {
+        if (Array.isArray(parent)) parent[Number(key)] = REMOVED;
+        else delete (parent as Record<PropertyKey, unknown>)[key];
+      }
+    }
+    value = withoutRemoved(value);
+    const result = configSchema.safeParse(value);
+    if (result.success) return result.data;
+    pending = result.error.issues;
+  }
+  return undefined;
 }
 
 function keyPath(path: readonly PropertyKey[]): string {

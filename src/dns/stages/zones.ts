@@ -1,20 +1,16 @@
 // Local zones: authoritative answers (AA set) for every name inside a zone
 // this view serves; names outside all of them go to the next stage.
+import { AnswerMemo } from '../answer-memo.ts';
 import { followCname } from '../chase.ts';
 import { emptyResponse, Rcode, type Response } from '../message.ts';
 import type { QueryContext, Next, Stage } from '../pipeline.ts';
 import type { Lookup, Zone } from '../zones/zone.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
 
-/** Answers are kept per question so that repeated queries reuse the same
- *  Response and so its prepared wire bytes (see wire.ts). Bounded, because
- *  every random name below a zone is a distinct NXDOMAIN. */
-const MAX_PREPARED = 10_000;
-
 export class ZonesStage implements Stage {
   readonly name = 'zones';
   private readonly zones: ZoneSet;
-  private readonly prepared = new Map<string, Response>();
+  private readonly memo = new AnswerMemo();
 
   constructor(zones: ZoneSet) {
     this.zones = zones;
@@ -23,15 +19,11 @@ export class ZonesStage implements Stage {
   handle(ctx: QueryContext, next: Next): Promise<Response> {
     const zone = this.zones.find(ctx.name);
     if (!zone) return next();
-    const key = `${ctx.type}/${ctx.name}`;
-    const ready = this.prepared.get(key);
+    const ready = this.memo.get(ctx.name, ctx.type);
     if (ready) return Promise.resolve(ready);
     const lookup = zone.lookup(ctx.name, ctx.type);
     if (lookup.kind === 'cname') return followCname(ctx, lookup.record, lookup.target, 'zone', true);
-    const response = toResponse(zone, lookup);
-    if (this.prepared.size >= MAX_PREPARED) this.prepared.clear();
-    this.prepared.set(key, response);
-    return Promise.resolve(response);
+    return Promise.resolve(this.memo.set(ctx.name, ctx.type, toResponse(zone, lookup)));
   }
 }
 

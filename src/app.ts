@@ -1,0 +1,54 @@
+// The composition root: builds each service from the config, starts them,
+// reloads by building the new pieces beside the old and swapping, and stops.
+import type { Config } from './config/schema.ts';
+import { formatError } from './config/load.ts';
+import { parseListenAddress, type ListenAddress } from './config/types.ts';
+import { buildResolver } from './dns/resolver.ts';
+import { DnsServer } from './dns/server.ts';
+import type { Logger } from './observe/log.ts';
+
+function listenAddresses(config: Config): ListenAddress[] {
+  return config.dns.listen.flatMap((text) => parseListenAddress(text, 53) ?? []);
+}
+
+export class Hearth {
+  private config: Config;
+  private readonly log: Logger;
+  private readonly dns: DnsServer;
+
+  private constructor(config: Config, log: Logger, dns: DnsServer) {
+    this.config = config;
+    this.log = log;
+    this.dns = dns;
+  }
+
+  static async start(config: Config, log: Logger): Promise<Hearth> {
+    const dns = new DnsServer(Hearth.resolverFor(config, log), log);
+    await dns.listen(listenAddresses(config));
+    log.info({ listen: config.dns.listen, views: config.dns.views.map((v) => v.name) }, 'hearth started');
+    return new Hearth(config, log, dns);
+  }
+
+  /** Swaps in a resolver built from `config`; sockets stay open. */
+  reload(config: Config): void {
+    const resolver = Hearth.resolverFor(config, this.log);
+    if (JSON.stringify(config.dns.listen) !== JSON.stringify(this.config.dns.listen)) {
+      this.log.warn({ listen: config.dns.listen }, 'dns.listen changed: takes effect on restart');
+    }
+    this.dns.setResolver(resolver);
+    this.config = config;
+    this.log.info('config reloaded');
+  }
+
+  async stop(): Promise<void> {
+    await this.dns.close();
+    this.log.info('hearth stopped');
+  }
+
+  private static resolverFor(config: Config, log: Logger) {
+    const built = buildResolver(config.dns);
+    for (const error of built.errors) log.error(formatError(error));
+    log.info({ zones: built.zoneCount }, 'resolver built');
+    return built.resolver;
+  }
+}

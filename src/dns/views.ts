@@ -1,0 +1,55 @@
+// Split horizon: the client's source address picks a view (the first whose
+// `clients` CIDRs contain it), and each view resolves through its own chain.
+// Addresses that match no view use the default view.
+import { BlockList } from 'node:net';
+import { parseCidr } from '../config/types.ts';
+import type { Query, Response } from './message.ts';
+import type { Chain, Client } from './pipeline.ts';
+import type { Resolver } from './server.ts';
+
+export const DEFAULT_VIEW = 'default';
+
+export interface View {
+  readonly name: string;
+  readonly chain: Chain;
+}
+
+interface SelectableView extends View {
+  readonly clients: BlockList;
+}
+
+/** `::ffff:192.168.1.5` (an IPv4 client on a dual-stack socket) is 192.168.1.5. */
+export function normalizeAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+function blockListOf(cidrs: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const text of cidrs) {
+    const cidr = parseCidr(text);
+    if (cidr) list.addSubnet(cidr.address, cidr.prefix, cidr.family === 4 ? 'ipv4' : 'ipv6');
+  }
+  return list;
+}
+
+export class Views implements Resolver {
+  private readonly views: readonly SelectableView[];
+  private readonly fallback: View;
+
+  constructor(fallback: View, views: readonly (View & { readonly clients: readonly string[] })[]) {
+    this.fallback = fallback;
+    this.views = views.map((view) => ({ ...view, clients: blockListOf(view.clients) }));
+  }
+
+  select(address: string): View {
+    if (this.views.length === 0) return this.fallback;
+    const normalized = normalizeAddress(address);
+    const family = normalized.includes(':') ? 'ipv6' : 'ipv4';
+    return this.views.find((view) => view.clients.check(normalized, family)) ?? this.fallback;
+  }
+
+  resolve(query: Query, client: Client): Promise<Response> {
+    const view = this.select(client.address);
+    return view.chain.resolveQuery(query, client, view.name);
+  }
+}

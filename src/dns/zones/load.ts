@@ -1,0 +1,56 @@
+// Loads every `*.zone` file of a zones_dir. The file name is the origin
+// (`home.lan.zone` serves home.lan), as CoreDNS's file plugin and BIND's
+// `zone "home.lan" { file "home.lan.zone"; }` pair them. A zone with an
+// error is not served at all (as BIND does), so a typo never serves half a zone.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SourceError } from '../../config/load.ts';
+import { NameError, parseName } from '../name.ts';
+import { Zone } from './zone.ts';
+import { parseZoneFile } from './zonefile.ts';
+
+export interface LoadedZones {
+  readonly zones: readonly Zone[];
+  readonly errors: readonly SourceError[];
+}
+
+export function loadZonesDir(dir: string): LoadedZones {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((file) => file.endsWith('.zone')).sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // A zones_dir that does not exist simply holds no zones.
+    if (code === 'ENOENT') return { zones: [], errors: [] };
+    return { zones: [], errors: [{ file: dir, line: 0, message: `cannot read zones_dir: ${(error as Error).message}` }] };
+  }
+  const zones: Zone[] = [];
+  const errors: SourceError[] = [];
+  for (const file of files) {
+    const path = join(dir, file);
+    const loaded = loadZoneFile(path, file.slice(0, -'.zone'.length));
+    if (loaded instanceof Zone) zones.push(loaded);
+    else errors.push(...loaded);
+  }
+  return { zones, errors };
+}
+
+function loadZoneFile(path: string, originText: string): Zone | SourceError[] {
+  let origin: string;
+  try {
+    origin = parseName(`${originText}.`);
+  } catch (error) {
+    if (!(error instanceof NameError)) throw error;
+    return [{ file: path, line: 0, message: `the file name is not a zone name: ${error.message}` }];
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return [{ file: path, line: 0, message: `cannot read: ${(error as Error).message}` }];
+  }
+  const parsed = parseZoneFile(text, { file: path, origin });
+  if (parsed.errors.length > 0) return [...parsed.errors];
+  const zone = Zone.build(origin, parsed.records);
+  return zone instanceof Zone ? zone : zone.map((message) => ({ file: path, line: 0, message }));
+}

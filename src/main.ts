@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// The hearth command line: `hearth run [-c FILE]`, `hearth check [-c FILE]`.
+import { parseArgs } from 'node:util';
+import { Hearth } from './app.ts';
+import { formatError, loadConfig, type SourceError } from './config/load.ts';
+import { buildResolver } from './dns/resolver.ts';
+import { createLogger } from './observe/log.ts';
+
+const USAGE = `usage: hearth <command> [-c FILE]
+
+commands:
+  run     serve DNS with the config FILE (default: the built-in config)
+  check   validate the config FILE, its zone files and rule files; exit 1 on any error
+`;
+
+async function run(file: string | undefined): Promise<number> {
+  const log = createLogger();
+  const loaded = loadConfig(file);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) log.error(formatError(error));
+    return 1;
+  }
+  const hearth = await Hearth.start(loaded.config, log);
+  process.on('SIGHUP', () => {
+    const again = loadConfig(file);
+    if (again.ok) hearth.reload(again.config);
+    else for (const error of again.errors) log.error(formatError(error));
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await hearth.stop();
+  return 0;
+}
+
+function check(file: string | undefined): number {
+  const loaded = loadConfig(file);
+  const errors: SourceError[] = loaded.ok ? [] : [...loaded.errors];
+  const config = loaded.ok ? loaded.config : loaded.partial;
+  if (config) errors.push(...buildResolver(config.dns).errors);
+  for (const error of errors) console.log(formatError(error));
+  if (errors.length === 0) console.log(`${file ?? '(built-in default)'}: ok`);
+  return errors.length === 0 ? 0 : 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command] = positionals;
+  if (values.help || command === undefined) {
+    process.stdout.write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'run': return run(values.config);
+    case 'check': return check(values.config);
+    default:
+      process.stderr.write(`hearth: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

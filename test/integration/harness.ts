@@ -1,0 +1,116 @@
+// Runs a real hearth process on loopback with a config written for the test,
+// and asks it questions with the real clients (dig, kdig).
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Whether a command is on PATH; tests that need a missing tool skip. */
+export function hasTool(tool: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => existsSync(join(dir, tool)));
+}
+
+/** A free TCP port on 127.0.0.1 (UDP is almost always free too). */
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hearth-test-'));
+}
+
+export interface Running {
+  readonly port: number;
+  readonly dir: string;
+  readonly output: () => string;
+  readonly stop: () => Promise<void>;
+  readonly signal: (name: NodeJS.Signals) => void;
+}
+
+/** Starts `node src/main.ts run` with `config` (YAML text; `PORT` is replaced by a free port). */
+export async function startHearth(config: string, files: Record<string, string> = {}): Promise<Running> {
+  const dir = tempDir();
+  const port = await freePort();
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(dir, name);
+    mkdirSync(resolve(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+  }
+  writeFileSync(join(dir, 'hearth.yaml'), config.replaceAll('PORT', String(port)));
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'src/main.ts'), 'run', '-c', 'hearth.yaml'], {
+    cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`hearth did not start:\n${output}`)), 15_000);
+    const poll = setInterval(() => {
+      if (output.includes('hearth started')) { clearInterval(poll); clearTimeout(timer); done(); }
+    }, 20);
+    child.once('exit', (code) => { clearInterval(poll); clearTimeout(timer); fail(new Error(`hearth exited ${code}:\n${output}`)); });
+  });
+  return {
+    port, dir,
+    output: () => output,
+    signal: (name) => child.kill(name),
+    stop: () => new Promise((done) => {
+      if (child.exitCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+export interface DigAnswer {
+  readonly status: string;
+  readonly flags: readonly string[];
+  readonly answer: readonly string[];
+  readonly authority: readonly string[];
+  readonly additional: readonly string[];
+  readonly raw: string;
+}
+
+/** Parses the output of dig or kdig (their layouts differ in separators only). */
+export function parseDigOutput(raw: string): DigAnswer {
+  const status = /status: (\w+)/.exec(raw)?.[1] ?? 'NONE';
+  const flags = (/flags: ([^;]*);/i.exec(raw)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+  const section = (title: string): string[] => {
+    const match = new RegExp(`;; ${title} SECTION:\\n([\\s\\S]*?)(?:\\n\\n|\\n;;|$)`).exec(raw);
+    return (match?.[1] ?? '').split('\n').map((line) => line.trim().replace(/\s+/g, ' ')).filter((line) => line && !line.startsWith(';'));
+  };
+  return { status, flags, answer: section('ANSWER'), authority: section('AUTHORITY'), additional: section('ADDITIONAL'), raw };
+}
+
+export async function dig(port: number, args: string[], server = '127.0.0.1'): Promise<DigAnswer> {
+  const { stdout } = await run('dig', [`@${server}`, '-p', String(port), '+tries=1', '+time=3', ...args]);
+  return parseDigOutput(stdout);
+}
+
+export async function kdig(port: number, args: string[], server = '127.0.0.1'): Promise<DigAnswer> {
+  const { stdout } = await run('kdig', [`@${server}`, '-p', String(port), '+retry=0', '+time=3', ...args]);
+  return parseDigOutput(stdout);
+}
+
+/** Runs `hearth check` and returns its exit code and output. */
+export async function hearthCheck(dir: string, config: string): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout } = await run(process.execPath, [join(ROOT, 'src/main.ts'), 'check', '-c', config], { cwd: dir });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string };
+    return { code: failed.code, output: failed.stdout };
+  }
+}
