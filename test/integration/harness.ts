@@ -49,7 +49,16 @@ export async function startHearth(config: string, files: Record<string, string> 
     writeFileSync(path, text);
   }
   writeFileSync(join(dir, 'hearth.yaml'), config.replaceAll('PORT', String(port)));
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'src/main.ts'), 'run', '-c', 'hearth.yaml'], {
+  return spawnHearth(['run', '-c', 'hearth.yaml'], dir, port);
+}
+
+/** Starts hearth as `npm start` does: the built-in config, from the repository root. */
+export function startDefaultHearth(): Promise<Running> {
+  return spawnHearth(['run'], ROOT, 5353);
+}
+
+async function spawnHearth(args: string[], dir: string, port: number): Promise<Running> {
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'src/main.ts'), ...args], {
     cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
