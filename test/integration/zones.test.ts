@@ -23,6 +23,8 @@ svc      IN TYPE65 \\# 3 000100
 *.dev    IN A   192.168.1.30
 real.dev IN A   192.168.1.31
 a.b.c    IN A   192.168.1.40
+lab      IN NS  ns.lab
+ns.lab   IN A   192.168.1.60
 big      IN TXT "${'x'.repeat(200)}"
 ${Array.from({ length: 30 }, (_, i) => `big IN TXT "${String(i).padStart(3, '0')}${'y'.repeat(197)}"`).join('\n')}
 `;
@@ -120,6 +122,15 @@ dns:
     expect((await ask('caa.home.lan', 'CAA')).answer).toEqual(['caa.home.lan. 3600 IN CAA 0 issue "letsencrypt.org"']);
     expect((await ask('-x', '192.168.1.10')).answer).toEqual(['10.1.168.192.in-addr.arpa. 3600 IN PTR nas.home.lan.']);
     expect((await ask('svc.home.lan', 'TYPE65')).answer).toEqual(['svc.home.lan. 3600 IN HTTPS 1 .']);
+  });
+
+  it('refers names below a delegation to its name servers, with glue', async () => {
+    const answer = await ask('host.lab.home.lan', 'A', '+norec');
+    expect(answer.status).toBe('NOERROR');
+    expect(answer.flags).not.toContain('aa');
+    expect(answer.answer).toEqual([]);
+    expect(answer.authority).toEqual(['lab.home.lan. 3600 IN NS ns.lab.home.lan.']);
+    expect(answer.additional).toContain('ns.lab.home.lan. 3600 IN A 192.168.1.60');
   });
 
   it('answers ANY with a single RRset (RFC 8482)', async () => {
