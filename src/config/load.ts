@@ -55,6 +55,17 @@ export function parseConfig(text: string, file: string): LoadResult {
 
 const REMOVED = Symbol('removed');
 
+/** Removes the value at `path`; when it is already absent (a required key
+ *  is missing), removes the object that needs it instead. */
+function remove(root: unknown, path: readonly PropertyKey[]): void {
+  if (path.length === 0) return;
+  const parent = path.slice(0, -1).reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], root);
+  const key = path[path.length - 1]!;
+  if (typeof parent !== 'object' || parent === null || !(key in parent)) return remove(root, path.slice(0, -1));
+  if (Array.isArray(parent)) parent[Number(key)] = REMOVED;
+  else delete (parent as Record<PropertyKey, unknown>)[key];
+}
+
 function withoutRemoved(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((item) => item !== REMOVED).map(withoutRemoved);
   if (typeof value !== 'object' || value === null) return value;
@@ -68,14 +79,8 @@ function withoutInvalidKeys(raw: unknown, issues: readonly z.core.$ZodIssue[]): 
   let pending = issues;
   for (let round = 0; round < 4; round++) {
     for (const issue of pending) {
-      const path = issue.code === 'unrecognized_keys' ? issue.path : issue.path.slice(0, -1);
-      const parent = path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], value);
-      if (typeof parent !== 'object' || parent === null) { value = {}; continue; }
-      const keys = issue.code === 'unrecognized_keys' ? issue.keys : issue.path.slice(-1);
-      for (const key of keys) {
-        if (Array.isArray(parent)) parent[Number(key)] = REMOVED;
-        else delete (parent as Record<PropertyKey, unknown>)[key];
-      }
+      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) remove(value, [...issue.path, key]);
+      else remove(value, issue.path);
     }
     value = withoutRemoved(value);
     const result = configSchema.safeParse(value);

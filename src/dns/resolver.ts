@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { SourceError } from '../config/load.ts';
 import type { CloakingConfig, DnsConfig } from '../config/schema.ts';
 import { CloakingMatcher } from './cloaking/matcher.ts';
-import { parseCloakingRules, type CloakRule } from './cloaking/rules.ts';
+import { mergeCloakRules, parseCloakingRules, type CloakRule } from './cloaking/rules.ts';
 import { buildChain } from './stages/index.ts';
 import { DEFAULT_VIEW, Views, type View } from './views.ts';
 import { loadZonesDir, type LoadedZones } from './zones/load.ts';
@@ -64,5 +64,8 @@ function loadCloakingRules(config: CloakingConfig, configKey: string, errors: So
     rules.push(...parsed.rules);
     errors.push(...parsed.errors);
   }
-  return rules;
+  // Conflicts across files (a name cloaked to an address here, to a name there).
+  const merged = mergeCloakRules(rules);
+  errors.push(...merged.errors);
+  return merged.rules;
 }

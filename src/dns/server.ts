@@ -16,6 +16,7 @@ export interface Resolver {
 
 /** RFC 7766 §6.2.3: close idle connections so clients cannot hold them all. */
 const TCP_IDLE_MS = 10_000;
+const UDP_RECEIVE_BUFFER = 1 << 20;
 /** Queries answered concurrently on one TCP connection before reading pauses. */
 const TCP_MAX_IN_FLIGHT = 64;
 
@@ -68,7 +69,12 @@ export class DnsServer {
   }
 
   private listenUdp(address: ListenAddress): Promise<void> {
-    const socket = createSocket({ type: isIPv6(address.host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(address.host) });
+    const socket = createSocket({
+      type: isIPv6(address.host) ? 'udp6' : 'udp4',
+      ipv6Only: isIPv6(address.host),
+      // Room for a burst while the event loop is busy (the kernel caps it at net.core.rmem_max).
+      recvBufferSize: UDP_RECEIVE_BUFFER,
+    });
     socket.on('message', (message: Buffer, remote: RemoteInfo) => {
       const client: Client = { address: remote.address, port: remote.port, transport: 'udp' };
       this.answer(message, client).then((reply) => {

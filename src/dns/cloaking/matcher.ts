@@ -4,7 +4,7 @@
 // the longest prefix, the longest substring, the glob with the most literal
 // characters. Exact and domain rules are map lookups, the rest a scan that
 // costs nothing when no such rule exists.
-import { labelsOf } from '../name.ts';
+import { parentOf } from '../name.ts';
 import type { Name } from '../record.ts';
 import { compileGlob, mergeCloakRules, type CloakRule } from './rules.ts';
 
@@ -54,11 +54,9 @@ export class CloakingMatcher {
     const exact = this.exact.get(name);
     if (exact) return exact;
     if (this.suffix.size > 0) {
-      let start = 0;
-      for (const label of labelsOf(name)) {
-        const rule = this.suffix.get(name.slice(start));
+      for (let at: Name | undefined = name; at !== undefined && at !== ''; at = parentOf(at)) {
+        const rule = this.suffix.get(at);
         if (rule) return rule;
-        start += label.length + 1;
       }
     }
     return this.scanned.find((entry) => entry.test(name))?.rule;

@@ -69,6 +69,7 @@ describe('parseCloakingRules', () => {
   it('makes a star not at either end, or a leading star without a dot, a glob', () => {
     expect(rule('*example.com 1.2.3.4').kind).toBe('glob');
     expect(rule('a.*.com 1.2.3.4').kind).toBe('glob');
+    expect(rule('??? 1.2.3.4').kind).toBe('glob');
     expect(rule('*.ads.* 1.2.3.4')).toMatchObject({ kind: 'substring', pattern: '.ads.' });
     expect(rule('ads.* 1.2.3.4')).toMatchObject({ kind: 'prefix', pattern: 'ads.' });
   });
@@ -138,5 +139,6 @@ describe('compileGlob', () => {
     expect(regexp.test('ad1x.a.bxnet')).toBe(false);
     expect(regexp.test('xad1x.a.net')).toBe(false);
     expect(compileGlob('[!a]b').regexp.test('ab')).toBe(false);
+    expect(compileGlob('a***b').regexp.source).toBe('^a.*b$');
   });
 });

@@ -71,12 +71,13 @@ export function mergeCloakRules(rules: readonly CloakRule[]): { rules: CloakRule
   return { rules: [...merged.values()], errors };
 }
 
-export class GlobError extends Error {}
+class GlobError extends Error {}
 
 /**
  * A glob as an anchored RegExp over a whole canonical name: `*` is any run
  * (dots included), `?` one character, `[...]` / `[!...]` a class; the rest is
- * literal. `literals` counts the literal characters, its specificity.
+ * literal. `literals` counts the literal characters, its specificity. Runs
+ * of stars collapse, so a glob backtracks no more than it has to.
  * Throws GlobError for a malformed glob.
  */
 export function compileGlob(glob: string): { regexp: RegExp; literals: number } {
@@ -84,8 +85,9 @@ export function compileGlob(glob: string): { regexp: RegExp; literals: number } 
   let literals = 0;
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
+    if (ch === '*') {
+      if (glob[i - 1] !== '*') source += '.*';
+    } else if (ch === '?') source += '.';
     else if (ch === '[') {
       const close = glob.indexOf(']', i + 1);
       if (close < 0) throw new GlobError('"[" without "]"');
@@ -125,8 +127,9 @@ function parsePattern(token: string): Pattern | string {
   }
   if (/^\*[^*?[]+\*$/.test(lower)) return { kind: 'substring', pattern: lower.slice(1, -1) };
   if (lower.startsWith('.')) return bad('empty label');
+  if (/^\**$/.test(lower)) return bad('matches every name');
   try {
-    if (compileGlob(lower).literals === 0) return bad('matches every name');
+    compileGlob(lower);
   } catch (error) {
     if (error instanceof GlobError) return bad(error.message);
     throw error;

@@ -4,7 +4,7 @@
 import { AnswerMemo } from '../answer-memo.ts';
 import { followCname } from '../chase.ts';
 import type { CloakingMatcher } from '../cloaking/matcher.ts';
-import type { CloakRule } from '../cloaking/rules.ts';
+import type { CloakTarget } from '../cloaking/rules.ts';
 import { Rcode, type Response } from '../message.ts';
 import { nameToWire } from '../name.ts';
 import type { Next, QueryContext, Stage } from '../pipeline.ts';
@@ -32,15 +32,15 @@ export class CloakingStage implements Stage {
       const cname = this.record(ctx.name, RRType.CNAME, nameToWire(target.name));
       return followCname(ctx, cname, target.name, 'cloak', false);
     }
-    return Promise.resolve(this.memo.set(ctx.name, ctx.type, this.addresses(ctx.name, ctx.type, rule)));
+    return Promise.resolve(this.memo.set(ctx.name, ctx.type, this.addresses(ctx.name, ctx.type, target)));
   }
 
-  private addresses(name: Name, type: number, rule: CloakRule & { target: { kind: 'addresses' } }): Response {
+  private addresses(name: Name, type: number, target: Extract<CloakTarget, { kind: 'addresses' }>): Response {
     const wantsA = type === RRType.A || type === RRType.ANY;
     const wantsAAAA = type === RRType.AAAA || type === RRType.ANY;
     const answer = [
-      ...(wantsA ? rule.target.ipv4.map((ip) => this.record(name, RRType.A, ipv4Bytes(ip)!)) : []),
-      ...(wantsAAAA ? rule.target.ipv6.map((ip) => this.record(name, RRType.AAAA, ipv6Bytes(ip)!)) : []),
+      ...(wantsA ? target.ipv4.map((ip) => this.record(name, RRType.A, ipv4Bytes(ip)!)) : []),
+      ...(wantsAAAA ? target.ipv6.map((ip) => this.record(name, RRType.AAAA, ipv6Bytes(ip)!)) : []),
     ];
     return { rcode: Rcode.NOERROR, authoritative: false, answer, authority: [], additional: [], source: 'cloak' };
   }
