@@ -71,6 +71,13 @@ describe('the DNS transport', () => {
     expect(dnsPacket.decode(reply.subarray(2)).answers?.[0]?.data).toBe('10.0.0.1');
   });
 
+  it('closes a TCP connection that stays idle for 10 seconds', async () => {
+    const socket = connect(hearth.port, '127.0.0.1');
+    const started = Date.now();
+    await new Promise((done) => socket.once('close', done));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
+  }, 20_000);
+
   it('never answers a response (QR=1), so two servers cannot ping-pong', async () => {
     const response = dnsPacket.encode({ type: 'response', id: 9, questions: [{ name: 'a.t.lan', type: 'A' }] });
     expect(await udpExchange(hearth.port, response)).toBeUndefined();
