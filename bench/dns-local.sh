@@ -3,7 +3,7 @@
 # serving the same 100 A records, in the same run, on 127.0.0.1.
 #
 #   bench/dns-local.sh                       # 10 s per server, 4 clients, 100 outstanding
-#   DURATION=30 CLIENTS=8 OUTSTANDING=500 bench/dns-local.sh
+#   DURATION=30 CLIENTS=8 OUTSTANDING=150 bench/dns-local.sh
 #
 # Prints each server's queries per second, lost queries and CPU use, and the
 # ratio hearth/dnsmasq. See bench/README.md.
@@ -28,7 +28,7 @@ if ((${#missing[@]} > 0)); then
   exit 1
 fi
 if [[ ! -x $NODE ]]; then
-  echo "dns-local.sh: $NODE not found; run npm install first" >&2
+  echo "dns-local.sh: $NODE not found; run npm ci first" >&2
   exit 1
 fi
 
@@ -133,17 +133,16 @@ measure() { # name pid port seconds
   local before start
   before=$(cpu_ticks "$2")
   start=$EPOCHREALTIME
-  dnsperf -s 127.0.0.1 -p "$3" -d "$tmp/queries" -l "$4" -c "$CLIENTS" -q "$OUTSTANDING" \
-    >"$tmp/$1.dnsperf" 2>&1
+  if ! dnsperf -s 127.0.0.1 -p "$3" -d "$tmp/queries" -l "$4" -c "$CLIENTS" -q "$OUTSTANDING" \
+    >"$tmp/$1.dnsperf" 2>&1; then
+    echo "dns-local.sh: dnsperf against $1 failed:" >&2
+    cat "$tmp/$1.dnsperf" >&2
+    exit 1
+  fi
   cpu=$(awk -v t="$(($(cpu_ticks "$2") - before))" -v hz="$ticks_per_second" \
     -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.0f", 100 * t / hz / (e - s) }')
   qps=$(awk '/Queries per second:/ { printf "%.0f", $4 }' "$tmp/$1.dnsperf")
   lost=$(awk '/Queries lost:/ { print $3 }' "$tmp/$1.dnsperf")
-  if [[ -z $qps ]]; then
-    echo "dns-local.sh: dnsperf against $1 printed no result:" >&2
-    cat "$tmp/$1.dnsperf" >&2
-    exit 1
-  fi
   # Every query names an existing record: any other rcode means a broken answer.
   if ! grep -Eq 'Response codes: *NOERROR [0-9]+ \(100\.00%\)$' "$tmp/$1.dnsperf"; then
     echo "warning: $1 did not answer NOERROR to every query: $(grep 'Response codes:' "$tmp/$1.dnsperf")" >&2

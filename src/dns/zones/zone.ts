@@ -39,6 +39,10 @@ export class Zone {
         problems.push(`${record.name || '.'} is outside the zone ${origin}`);
         continue;
       }
+      if (!readableRdata(record)) {
+        problems.push(`${record.name} has a malformed ${record.type === RRType.SOA ? 'SOA' : 'name'} in its record data`);
+        continue;
+      }
       let node = nodes.get(record.name);
       if (!node) nodes.set(record.name, (node = new Map()));
       const set = node.get(record.type);
@@ -110,6 +114,19 @@ export class Zone {
     let at = parentOf(name);
     while (at !== undefined && at !== this.origin && !this.existing.has(at)) at = parentOf(at);
     return at ?? this.origin;
+  }
+}
+
+/** The zone itself reads the RDATA of SOA, CNAME and NS records (written
+ *  as RFC 3597 `\#` bytes, it could be anything): check it once at load. */
+function readableRdata(record: ResourceRecord): boolean {
+  if (record.type !== RRType.SOA && record.type !== RRType.CNAME && record.type !== RRType.NS) return true;
+  try {
+    const first = nameFromWire(record.rdata);
+    if (record.type !== RRType.SOA) return first.end === record.rdata.length;
+    return nameFromWire(record.rdata, first.end).end + 20 === record.rdata.length;
+  } catch {
+    return false;
   }
 }
 

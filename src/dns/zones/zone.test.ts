@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { RRType } from '../record.ts';
+import { Zone } from './zone.ts';
+import { parseZoneFile } from './zonefile.ts';
+
+function zone(text: string): Zone | string[] {
+  const parsed = parseZoneFile(`$TTL 60\n@ IN SOA ns admin ( 1 1h 15m 7d 30 )\n${text}`, { file: 'test.zone', origin: 'home.lan' });
+  expect(parsed.errors).toEqual([]);
+  return Zone.build('home.lan', parsed.records);
+}
+
+function built(text: string): Zone {
+  const result = zone(text);
+  if (!(result instanceof Zone)) throw new Error(result.join('; '));
+  return result;
+}
+
+describe('a zone', () => {
+  it('refuses a CNAME beside other data, a second SOA, and records outside it', () => {
+    expect(zone('x CNAME nas\nx A 10.0.0.1\n')).toEqual(['x.home.lan has a CNAME and other records']);
+    expect(zone('sub SOA ns admin 1 1 1 1 1\n')).toContainEqual(expect.stringMatching(/not the zone apex/));
+    expect(zone('nas.other. A 10.0.0.1\n')).toEqual(['nas.other is outside the zone home.lan']);
+  });
+
+  it('refuses SOA or CNAME data written as \\# bytes that do not decode', () => {
+    expect(zone('x CNAME \\# 1 05\n')).toEqual(['x.home.lan has a malformed name in its record data']);
+  });
+
+  it('gives the negative TTL as the lesser of the SOA TTL and its MINIMUM', () => {
+    expect(built('').negativeSoa().ttl).toBe(30);
+  });
+
+  it('tells an empty non-terminal (NODATA) from a name that does not exist', () => {
+    const z = built('a.b A 10.0.0.1\n');
+    expect(z.lookup('b.home.lan', RRType.A).kind).toBe('nodata');
+    expect(z.lookup('c.home.lan', RRType.A).kind).toBe('nxdomain');
+  });
+
+  it('stops a wildcard at an existing name, including an empty non-terminal', () => {
+    const z = built('* A 10.0.0.9\na.b A 10.0.0.1\n');
+    expect(z.lookup('x.home.lan', RRType.A)).toMatchObject({ kind: 'answer', records: [{ name: 'x.home.lan' }] });
+    expect(z.lookup('x.y.home.lan', RRType.A).kind).toBe('answer');
+    expect(z.lookup('x.b.home.lan', RRType.A).kind).toBe('nxdomain');
+  });
+
+  it('answers a wildcard CNAME with the query name as owner', () => {
+    const z = built('*.dev CNAME nas\nnas A 10.0.0.1\n');
+    expect(z.lookup('pc.dev.home.lan', RRType.A)).toMatchObject({ kind: 'cname', target: 'nas.home.lan', record: { name: 'pc.dev.home.lan' } });
+  });
+
+  it('refers below a delegation, but answers DS at the cut itself', () => {
+    const z = built('lab NS ns.lab\nns.lab A 10.0.0.2\n');
+    expect(z.lookup('x.lab.home.lan', RRType.A)).toMatchObject({ kind: 'referral', glue: [{ name: 'ns.lab.home.lan' }] });
+    expect(z.lookup('lab.home.lan', RRType.DS).kind).toBe('nodata');
+  });
+});
