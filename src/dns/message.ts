@@ -44,8 +44,15 @@ export interface Response {
   readonly additional: readonly ResourceRecord[];
   /** Options for the response's OPT record, sent only when the client used EDNS. */
   readonly ednsOptions?: readonly EdnsOption[];
+  /** AD: set only when the upstream that answered set it (RFC 4035 §3.2.3). */
+  readonly authenticData?: boolean;
+  /** How the stored TTLs go out: reduced by the age of a cached answer, or
+   *  all set to one value for a stale answer (RFC 8767 §4). */
+  readonly ttls?: TtlAdjustment;
   readonly source: Source;
 }
+
+export type TtlAdjustment = { readonly minus: number } | { readonly fixed: number };
 
 const NONE: readonly ResourceRecord[] = [];
 

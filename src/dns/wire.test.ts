@@ -113,4 +113,13 @@ describe('encoding a response', () => {
       ['nas.home.lan', 'A', '192.168.1.10'],
     ]);
   });
+
+  it('sends a cached answer with its TTLs reduced by its age, and a stale one at a fixed TTL', () => {
+    const q = parsedQuery(query({ questions: [{ name: 'nas.home.lan', type: 'A' }] }));
+    const ttlOf = (response: Response) => dnsPacket.decode(encodeResponse(q, response, 512)).answers?.[0]?.ttl;
+    expect(ttlOf({ ...A_NAS, ttls: { minus: 600 } })).toBe(3000);
+    expect(ttlOf({ ...A_NAS, ttls: { minus: 9999 } })).toBe(0);
+    expect(ttlOf({ ...A_NAS, ttls: { fixed: 30 } })).toBe(30);
+    expect(ttlOf(A_NAS)).toBe(3600);
+  });
 });

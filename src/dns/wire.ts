@@ -4,7 +4,7 @@
 // Every read is bounds-checked: a malformed packet yields a verdict, never an
 // exception and never a loop.
 import { labelBytes, labelsOf, labelText } from './name.ts';
-import { Opcode, Rcode, type Edns, type Query, type Response } from './message.ts';
+import { Opcode, Rcode, type Edns, type Query, type Response, type TtlAdjustment } from './message.ts';
 import { RRClass, RRType, type ResourceRecord } from './record.ts';
 
 const HEADER = 12;
@@ -131,18 +131,37 @@ export function responseLimit(query: Query, transport: 'udp' | 'tcp'): number {
  *  name are sent from these bytes (the fast path). */
 interface PreparedSections {
   readonly qname: string;
+  readonly authority: readonly ResourceRecord[];
+  readonly additional: readonly ResourceRecord[];
   readonly bytes: Uint8Array;
   readonly counts: readonly [number, number, number];
+  /** Where each record's TTL sits in `bytes`, for cached and stale answers. */
+  readonly ttlOffsets: readonly number[];
 }
 
-const prepared = new WeakMap<Response, PreparedSections>();
+const prepared = new WeakMap<object, PreparedSections>();
+
+/** Copies of a response made with spread (a cached answer with its age)
+ *  share their record arrays, so the arrays identify the prepared bytes. */
+function memoKey(response: Response): object {
+  if (response.answer.length > 0) return response.answer;
+  if (response.authority.length > 0) return response.authority;
+  return response;
+}
+
+function preparedFor(query: Query, response: Response): PreparedSections {
+  const key = memoKey(response);
+  const sections = prepared.get(key);
+  if (sections?.qname === query.name && sections.authority === response.authority && sections.additional === response.additional) {
+    return sections;
+  }
+  const fresh = prepareSections(query, response);
+  prepared.set(key, fresh);
+  return fresh;
+}
 
 export function encodeResponse(query: Query, response: Response, limit: number): Uint8Array {
-  let sections = prepared.get(response);
-  if (sections?.qname !== query.name) {
-    sections = prepareSections(query, response);
-    prepared.set(response, sections);
-  }
+  const sections = preparedFor(query, response);
   const opt = query.edns ? encodeOpt(query, response) : undefined;
   const optLength = opt?.length ?? 0;
   const fits = HEADER + query.question.length + sections.bytes.length + optLength <= limit;
@@ -154,7 +173,16 @@ export function encodeResponse(query: Query, response: Response, limit: number):
   out.set(query.question, HEADER);
   out.set(body, HEADER + query.question.length);
   if (opt) out.set(opt, out.length - optLength);
+  if (response.ttls && fits) adjustTtls(out, HEADER + query.question.length, sections.ttlOffsets, response.ttls);
   return out;
+}
+
+function adjustTtls(out: Uint8Array, start: number, offsets: readonly number[], adjustment: TtlAdjustment): void {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  for (const offset of offsets) {
+    const ttl = view.getUint32(start + offset);
+    view.setUint32(start + offset, 'fixed' in adjustment ? adjustment.fixed : Math.max(0, ttl - adjustment.minus));
+  }
 }
 
 function writeHeader(
@@ -165,7 +193,7 @@ function writeHeader(
   out[0] = query.id >> 8; out[1] = query.id & 0xff;
   out[2] = 0x80 | (query.opcode << 3) | (response.authoritative ? 0x04 : 0) | (truncated ? 0x02 : 0)
     | (query.recursionDesired ? 0x01 : 0);
-  out[3] = 0x80 /* RA */ | (query.checkingDisabled ? 0x10 : 0) | rcode;
+  out[3] = 0x80 /* RA */ | (response.authenticData ? 0x20 : 0) | (query.checkingDisabled ? 0x10 : 0) | rcode;
   const qdcount = query.question.length > 0 ? 1 : 0;
   const values = [qdcount, counts[0], counts[1], counts[2] + (withOpt ? 1 : 0)];
   values.forEach((value, i) => { out[4 + i * 2] = value >> 8; out[5 + i * 2] = value & 0xff; });
@@ -199,8 +227,11 @@ function prepareSections(query: Query, response: Response): PreparedSections {
   for (const record of response.additional) writer.record(record);
   return {
     qname: query.name,
+    authority: response.authority,
+    additional: response.additional,
     bytes: writer.bytes(),
     counts: [response.answer.length, response.authority.length, response.additional.length],
+    ttlOffsets: writer.ttlOffsets,
   };
 }
 
@@ -212,6 +243,7 @@ class SectionWriter {
   private length = 0;
   private readonly start: number;
   private readonly offsets = new Map<string, number>();
+  readonly ttlOffsets: number[] = [];
 
   constructor(query: Query) {
     this.start = HEADER + query.question.length;
@@ -229,6 +261,7 @@ class SectionWriter {
     this.reserve(10 + record.rdata.length);
     const b = this.buffer;
     let at = this.length;
+    this.ttlOffsets.push(at + 4);
     b[at++] = record.type >> 8; b[at++] = record.type & 0xff;
     b[at++] = record.class >> 8; b[at++] = record.class & 0xff;
     b[at++] = record.ttl >>> 24; b[at++] = (record.ttl >>> 16) & 0xff; b[at++] = (record.ttl >>> 8) & 0xff; b[at++] = record.ttl & 0xff;
