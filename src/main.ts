@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { Hearth } from './app.ts';
 import { formatError, loadConfig, type SourceError } from './config/load.ts';
-import { buildResolver } from './dns/resolver.ts';
+import { buildResolver, resolverDeps } from './dns/resolver.ts';
 import { createLogger } from './observe/log.ts';
 
 const USAGE = `usage: hearth <command> [-c FILE]
@@ -20,7 +20,15 @@ async function run(file: string | undefined): Promise<number> {
     for (const error of loaded.errors) log.error(formatError(error));
     return 1;
   }
-  const hearth = await Hearth.start(loaded.config, log);
+  // A bug must not take the house's DNS down with it: log, keep serving.
+  process.on('unhandledRejection', (error) => log.error({ err: error }, 'unhandled rejection'));
+  let hearth: Hearth;
+  try {
+    hearth = await Hearth.start(loaded.config, log);
+  } catch (error) {
+    log.error({ err: error }, 'hearth could not start');
+    return 1;
+  }
   process.on('SIGHUP', () => {
     const again = loadConfig(file);
     if (again.ok) hearth.reload(again.config);
@@ -38,18 +46,29 @@ function check(file: string | undefined): number {
   const loaded = loadConfig(file);
   const errors: SourceError[] = loaded.ok ? [] : [...loaded.errors];
   const config = loaded.ok ? loaded.config : loaded.partial;
-  if (config) errors.push(...buildResolver(config.dns).errors);
+  if (config) {
+    const deps = resolverDeps(createLogger('silent'));
+    errors.push(...buildResolver(config.dns, deps).errors);
+    deps.upstreams.closeAll();
+  }
   for (const error of errors) console.log(formatError(error));
   if (errors.length === 0) console.log(`${file ?? '(built-in default)'}: ok`);
   return errors.length === 0 ? 0 : 1;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    process.stderr.write(`hearth: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
   const [command] = positionals;
   if (values.help || command === undefined) {
     process.stdout.write(USAGE);

@@ -10,10 +10,14 @@ const upstreamUrl = z.string().refine((value) => /^(udp|tcp|tls|https):\/\/./.te
 });
 
 const upstreams = z.strictObject({
-  servers: z.array(upstreamUrl).min(1).prefault(['https://dns.quad9.net/dns-query', 'tls://1.1.1.1:853']),
+  // None by default: names outside the local zones are refused until the
+  // owner chooses where to send them (hearth.example.yaml suggests Quad9).
+  servers: z.array(upstreamUrl).prefault([]),
   strategy: z.enum(['parallel_best', 'fastest', 'failover', 'round_robin']).prefault('parallel_best'),
   bootstrap: z.array(ipAddress).prefault(['9.9.9.9']),
   timeout_ms: z.number().int().positive().prefault(2000),
+  /** PEM CAs trusted for tls:// and https:// upstreams besides the system's. */
+  ca_file: z.string().optional(),
 });
 
 const forward = z.array(z.strictObject({
@@ -34,7 +38,7 @@ const cloaking = z.strictObject({
   /** the same syntax inline, one rule a string */
   rules: z.array(z.string()).prefault([]),
   /** TTL of synthesized answers (dnscrypt-proxy's cloak_ttl) */
-  ttl: duration.prefault(600),
+  ttl: duration.pipe(z.number().max(2_147_483_647)).prefault(600), // RFC 2181 §8
 });
 
 const blocking = z.strictObject({
@@ -65,7 +69,8 @@ const view = z.strictObject({
 });
 
 const dns = z.strictObject({
-  listen: z.array(listenAddress(53)).min(1).prefault(['127.0.0.1:5353']),
+  listen: z.array(listenAddress(53)).min(1).prefault(['127.0.0.1:5353'])
+    .refine((list) => new Set(list).size === list.length, { error: 'an address is listed twice' }),
   upstreams: upstreams.prefault({}),
   forward,
   cache: cache.prefault({}),

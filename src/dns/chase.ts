@@ -9,9 +9,11 @@ export async function followCname(
   ctx: QueryContext, cname: ResourceRecord, target: Name, source: Source, authoritative: boolean,
 ): Promise<Response> {
   const alone: Response = { rcode: Rcode.NOERROR, authoritative, answer: [cname], authority: [], additional: [], source };
-  // A loop or an overlong chain: hand back what we have; the client sees the
-  // CNAME and stops (RFC 1034 §3.6.2 asks resolvers to detect loops).
-  if (ctx.depth >= MAX_CHASE || ctx.type === RRType.ANY) return alone;
+  // A question for the CNAME itself (or ANY) is answered by it alone.
+  if (ctx.type === RRType.CNAME || ctx.type === RRType.ANY) return alone;
+  // A loop or an overlong chain: stop at the first name seen twice (RFC 1034
+  // §3.6.2), so no record repeats in the answer (RFC 2181 §5).
+  if (target === ctx.name || ctx.chased.includes(target) || ctx.chased.length >= MAX_CHASE) return alone;
   const rest = await ctx.resolve(target, ctx.type);
   if (rest.rcode === Rcode.REFUSED && rest.answer.length === 0) return alone;
   return {

@@ -3,8 +3,8 @@
 // cloaking rules and views compare plain strings.
 import type { Name } from './record.ts';
 
-const MAX_LABEL = 63;
-const MAX_NAME_WIRE = 255; // RFC 1035 §2.3.4, counting length octets and the root
+export const MAX_LABEL = 63;
+export const MAX_NAME_WIRE = 255; // RFC 1035 §2.3.4, counting length octets and the root
 
 /** Bytes that print as themselves inside a label; everything else is `\DDD`. */
 const PLAIN = new Uint8Array(256);

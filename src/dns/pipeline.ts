@@ -19,13 +19,18 @@ export interface QueryContext {
   readonly client: Client;
   /** The split-horizon view chosen for the client. */
   readonly view: string;
-  /** How many CNAME hops led here; bounded by MAX_CHASE. */
-  readonly depth: number;
+  /** The names whose CNAMEs led here, first the query's (empty for the query itself). */
+  readonly chased: readonly Name[];
   /** Resolves another name from the start of this view's chain (a CNAME target). */
   readonly resolve: (name: Name, type: number) => Promise<Response>;
 }
 
 export type Next = () => Promise<Response>;
+
+/** What the server asks: the answer for a client's query (views.ts picks the chain). */
+export interface Resolver {
+  resolve(query: Query, client: Client): Promise<Response>;
+}
 
 export interface Stage {
   readonly name: string;
@@ -54,13 +59,13 @@ export class Chain {
 
   /** Resolves the client's question in this chain. */
   resolveQuery(query: Query, client: Client, view: string): Promise<Response> {
-    return this.run(this.context(query, client, view, query.name, query.type, 0));
+    return this.run(this.context(query, client, view, query.name, query.type, []));
   }
 
-  private context(query: Query, client: Client, view: string, name: Name, type: number, depth: number): QueryContext {
+  private context(query: Query, client: Client, view: string, name: Name, type: number, chased: readonly Name[]): QueryContext {
     return {
-      query, client, view, name, type, depth,
-      resolve: (target, targetType) => this.run(this.context(query, client, view, target, targetType, depth + 1)),
+      query, client, view, name, type, chased,
+      resolve: (target, targetType) => this.run(this.context(query, client, view, target, targetType, [...chased, name])),
     };
   }
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.ts';
 import { tempDir } from '../../test/integration/harness.ts';
 import type { Query } from './message.ts';
-import { buildResolver } from './resolver.ts';
+import { createLogger } from '../observe/log.ts';
+import { buildResolver, resolverDeps } from './resolver.ts';
 import { normalizeAddress } from './views.ts';
 import { parseQuery } from './wire.ts';
 
@@ -23,7 +24,7 @@ function resolverFor(dns: unknown) {
   writeFileSync(join(dir, 'lan/home.lan.zone'), zone('192.168.1.10'));
   writeFileSync(join(dir, 'guest/home.lan.zone'), zone('192.168.50.10'));
   const config = configSchema.parse({ dns: { zones_dir: join(dir, 'lan'), ...(dns as object) } });
-  return { built: buildResolver(config.dns), dir };
+  return { built: buildResolver(config.dns, resolverDeps(createLogger('silent'))), dir };
 }
 
 const lan = { address: '192.168.1.20', port: 5000, transport: 'udp' as const };

@@ -3,49 +3,117 @@
 import { readFileSync } from 'node:fs';
 import type { SourceError } from '../config/load.ts';
 import type { CloakingConfig, DnsConfig } from '../config/schema.ts';
+import type { Logger } from '../observe/log.ts';
+import { AnswerCache } from './cache/cache.ts';
 import { CloakingMatcher } from './cloaking/matcher.ts';
 import { mergeCloakRules, parseCloakingRules, type CloakRule } from './cloaking/rules.ts';
+import { parseName } from './name.ts';
+import type { Name } from './record.ts';
 import { buildChain } from './stages/index.ts';
+import { UpstreamPool } from './upstream/pool.ts';
+import { UpstreamRegistry } from './upstream/registry.ts';
+import type { Upstream } from './upstream/upstream.ts';
 import { DEFAULT_VIEW, Views, type View } from './views.ts';
-import { loadZonesDir, type LoadedZones } from './zones/load.ts';
+import { loadZonesDir, type LastGoodZones, type LoadedZones } from './zones/load.ts';
 import { ZoneSet } from './zones/zoneset.ts';
+
+/** What a view resolves with: the default view's keys, with a view's own keys replacing whole keys. */
+type ViewSettings = Pick<DnsConfig, 'zones_dir' | 'cloaking' | 'upstreams' | 'forward' | 'cache'>;
+
+/** Long-lived parts a resolver borrows, so they survive reloads. */
+export interface ResolverDeps {
+  readonly upstreams: UpstreamRegistry;
+  readonly lastGoodZones: LastGoodZones;
+  /** Each view's cache by view name, kept while its cache settings stay the same. */
+  readonly caches: Map<string, { readonly settings: string; readonly cache: AnswerCache }>;
+  readonly log: Logger;
+}
+
+/** Fresh long-lived parts, for a process's first build. */
+export function resolverDeps(log: Logger): ResolverDeps {
+  return { upstreams: new UpstreamRegistry(), lastGoodZones: new Map(), caches: new Map(), log };
+}
 
 export interface BuiltResolver {
   readonly resolver: Views;
   /** Problems in zone and rule files; the parts with problems are left out. */
   readonly errors: readonly SourceError[];
   readonly zoneCount: number;
+  /** Every upstream the chains use (the registry closes the others). */
+  readonly upstreams: ReadonlySet<Upstream>;
 }
 
-export function buildResolver(dns: DnsConfig): BuiltResolver {
+export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver {
   const errors: SourceError[] = [];
+  const used = new Set<Upstream>();
   // Views that share a zones_dir share its zones, loaded once.
   const zoneDirs = new Map<string, LoadedZones>();
   const loadZones = (dir: string): ZoneSet => {
     let loaded = zoneDirs.get(dir);
     if (!loaded) {
-      loaded = loadZonesDir(dir);
+      loaded = loadZonesDir(dir, deps.lastGoodZones);
       zoneDirs.set(dir, loaded);
       errors.push(...loaded.errors);
     }
     return new ZoneSet(loaded.zones);
   };
-  const buildView = (name: string, zonesDir: string, cloaking: CloakingConfig, configKey: string): View => ({
-    name,
-    chain: buildChain({
-      zones: loadZones(zonesDir),
-      cloaking: new CloakingMatcher(loadCloakingRules(cloaking, configKey, errors)),
-      cloakTtl: cloaking.ttl,
-    }),
-  });
-  const fallback = buildView(DEFAULT_VIEW, dns.zones_dir, dns.cloaking, 'dns.cloaking.rules');
+  const poolOf = (servers: readonly string[], settings: ViewSettings['upstreams']): UpstreamPool => {
+    const upstreams = servers.map((url) => deps.upstreams.get(url, { bootstrap: settings.bootstrap, caFile: settings.ca_file }));
+    for (const upstream of upstreams) used.add(upstream);
+    return new UpstreamPool(upstreams, settings.strategy, settings.timeout_ms, deps.log);
+  };
+  // Views that inherit the default view's cloaking share its matcher, parsed once.
+  const cloakers = new Map<CloakingConfig, CloakingMatcher>();
+  const cloakerOf = (config: CloakingConfig, configKey: string): CloakingMatcher => {
+    let matcher = cloakers.get(config);
+    if (!matcher) {
+      matcher = new CloakingMatcher(loadCloakingRules(config, configKey, errors));
+      cloakers.set(config, matcher);
+    }
+    return matcher;
+  };
+  const cacheOf = (view: string, settings: ViewSettings['cache']): AnswerCache => {
+    const key = JSON.stringify(settings);
+    const kept = deps.caches.get(view);
+    if (kept?.settings === key) return kept.cache;
+    const cache = new AnswerCache(settings);
+    deps.caches.set(view, { settings: key, cache });
+    return cache;
+  };
+  const buildView = (name: string, settings: ViewSettings, keyPrefix: string): View => {
+    const routes = new Map<Name, UpstreamPool>();
+    for (const route of settings.forward) {
+      const pool = poolOf(route.servers, settings.upstreams);
+      for (const domain of route.domains) routes.set(parseName(domain.endsWith('.') ? domain : `${domain}.`), pool);
+    }
+    return {
+      name,
+      chain: buildChain({
+        zones: loadZones(settings.zones_dir),
+        cloaking: cloakerOf(settings.cloaking, `${keyPrefix}cloaking.rules`),
+        cloakTtl: settings.cloaking.ttl,
+        forwardRoutes: routes,
+        upstreams: settings.upstreams.servers.length > 0 ? poolOf(settings.upstreams.servers, settings.upstreams) : undefined,
+        cache: settings.cache.max_entries > 0 ? cacheOf(name, settings.cache) : undefined,
+      }),
+    };
+  };
+  const fallback = buildView(DEFAULT_VIEW, dns, 'dns.');
   const views = dns.views.map((view, i) => ({
-    ...buildView(view.name, view.zones_dir ?? dns.zones_dir, view.cloaking ?? dns.cloaking,
-      view.cloaking ? `dns.views[${i}].cloaking.rules` : 'dns.cloaking.rules'),
+    ...buildView(view.name, {
+      zones_dir: view.zones_dir ?? dns.zones_dir,
+      cloaking: view.cloaking ?? dns.cloaking,
+      upstreams: view.upstreams ?? dns.upstreams,
+      forward: view.forward ?? dns.forward,
+      cache: dns.cache,
+    }, view.cloaking ? `dns.views[${i}].` : 'dns.'),
     clients: view.clients,
   }));
+  for (const view of deps.caches.keys()) {
+    if (view !== DEFAULT_VIEW && !dns.views.some((v) => v.name === view)) deps.caches.delete(view);
+  }
   const zoneCount = [...zoneDirs.values()].reduce((sum, loaded) => sum + loaded.zones.length, 0);
-  return { resolver: new Views(fallback, views), errors, zoneCount };
+  return { resolver: new Views(fallback, views), errors, zoneCount, upstreams: used };
 }
 
 function loadCloakingRules(config: CloakingConfig, configKey: string, errors: SourceError[]): CloakRule[] {

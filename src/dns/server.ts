@@ -6,17 +6,18 @@ import { createSocket, type Socket as UdpSocket, type RemoteInfo } from 'node:dg
 import { createServer, isIPv6, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
 import type { Logger } from '../observe/log.ts';
 import type { ListenAddress } from '../config/types.ts';
-import { emptyResponse, Rcode, type Query, type Response } from './message.ts';
-import type { Client } from './pipeline.ts';
+import { emptyResponse, Rcode, type Response } from './message.ts';
+import type { Client, Resolver } from './pipeline.ts';
+import { FrameReader, frame } from './framing.ts';
 import { encodeResponse, parseQuery, responseLimit } from './wire.ts';
-
-export interface Resolver {
-  resolve(query: Query, client: Client): Promise<Response>;
-}
 
 /** RFC 7766 §6.2.3: close idle connections so clients cannot hold them all. */
 const TCP_IDLE_MS = 10_000;
 const UDP_RECEIVE_BUFFER = 1 << 20;
+/** Open TCP connections at once; more are refused by the kernel's backlog. */
+const TCP_MAX_CONNECTIONS = 512;
+/** So one client cannot take every slot. */
+const TCP_MAX_PER_CLIENT = 64;
 /** Queries answered concurrently on one TCP connection before reading pauses. */
 const TCP_MAX_IN_FLIGHT = 64;
 
@@ -26,6 +27,7 @@ export class DnsServer {
   private readonly udp: UdpSocket[] = [];
   private readonly tcp: TcpServer[] = [];
   private readonly connections = new Set<TcpSocket>();
+  private readonly connectionsPerClient = new Map<string, number>();
 
   constructor(resolver: Resolver, log: Logger) {
     this.resolver = resolver;
@@ -37,19 +39,30 @@ export class DnsServer {
     this.resolver = resolver;
   }
 
+  /** Binds every address, or none: after a failed bind the others are closed
+   *  again, so the process can exit instead of serving half its config. */
   async listen(addresses: readonly ListenAddress[]): Promise<void> {
-    for (const address of addresses) {
-      await this.listenUdp(address);
-      await this.listenTcp(address);
+    try {
+      for (const address of addresses) {
+        await this.listenUdp(address);
+        await this.listenTcp(address);
+      }
+    } catch (error) {
+      await this.close();
+      throw error;
     }
   }
 
   async close(): Promise<void> {
     for (const socket of this.connections) socket.destroy();
     await Promise.all([
-      ...this.udp.map((socket) => new Promise<void>((done) => socket.close(() => done()))),
+      ...this.udp.map((socket) => new Promise<void>((done) => {
+        try { socket.close(() => done()); } catch { done(); } // never bound: nothing to close
+      })),
       ...this.tcp.map((server) => new Promise<void>((done) => server.close(() => done()))),
     ]);
+    this.udp.length = 0;
+    this.tcp.length = 0;
   }
 
   /** The bytes to send back for one message, or undefined to stay silent. */
@@ -76,10 +89,12 @@ export class DnsServer {
       recvBufferSize: UDP_RECEIVE_BUFFER,
     });
     socket.on('message', (message: Buffer, remote: RemoteInfo) => {
+      // Port 0 cannot be answered (and is never a real client): a forged source.
+      if (remote.port === 0) return;
       const client: Client = { address: remote.address, port: remote.port, transport: 'udp' };
-      this.answer(message, client).then((reply) => {
-        if (reply) socket.send(reply, remote.port, remote.address);
-      }, (error: unknown) => this.log.error({ err: error }, 'udp handler failed'));
+      this.answer(message, client)
+        .then((reply) => { if (reply) socket.send(reply, remote.port, remote.address); })
+        .catch((error: unknown) => this.log.error({ err: error }, 'udp handler failed'));
     });
     socket.on('error', (error) => this.log.error({ err: error, listen: address }, 'udp socket error'));
     this.udp.push(socket);
@@ -94,6 +109,7 @@ export class DnsServer {
 
   private listenTcp(address: ListenAddress): Promise<void> {
     const server = createServer({ noDelay: true }, (socket) => this.serveConnection(socket));
+    server.maxConnections = TCP_MAX_CONNECTIONS;
     server.on('error', (error) => this.log.error({ err: error, listen: address }, 'tcp server error'));
     this.tcp.push(server);
     return new Promise((resolve, reject) => {
@@ -105,43 +121,51 @@ export class DnsServer {
     });
   }
 
-  /** RFC 1035 §4.2.2 framing (two-octet length prefix) with RFC 7766 §6.2.1.1
-   *  pipelining: every query is answered as soon as it is ready, in any order. */
+  /** RFC 7766: length-prefixed messages, pipelined (§6.2.1.1: every query is
+   *  answered as soon as it is ready, in any order). Reading pauses while too
+   *  many answers are pending or unsent, so a client that never reads cannot
+   *  make the server buffer without bound. */
   private serveConnection(socket: TcpSocket): void {
-    this.connections.add(socket);
     const client: Client = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0, transport: 'tcp' };
-    let pending: Buffer = Buffer.alloc(0);
+    const perClient = this.connectionsPerClient.get(client.address) ?? 0;
+    if (perClient >= TCP_MAX_PER_CLIENT) return void socket.destroy();
+    this.connectionsPerClient.set(client.address, perClient + 1);
+    this.connections.add(socket);
+    const reader = new FrameReader();
     let inFlight = 0;
-    socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
+    // RFC 7766 §6.2.3: close idle connections. The timer restarts on whole
+    // messages only, so trickling a byte now and then does not hold a slot.
+    let idle = setTimeout(() => socket.destroy(), TCP_IDLE_MS);
+    const busy = () => inFlight >= TCP_MAX_IN_FLIGHT || socket.writableNeedDrain;
+    const resumeIfIdle = () => { if (!busy() && socket.isPaused()) socket.resume(); };
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.connections.delete(socket));
+    socket.on('close', () => {
+      clearTimeout(idle);
+      this.connections.delete(socket);
+      const left = (this.connectionsPerClient.get(client.address) ?? 1) - 1;
+      if (left > 0) this.connectionsPerClient.set(client.address, left);
+      else this.connectionsPerClient.delete(client.address);
+    });
+    socket.on('drain', resumeIfIdle);
     socket.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= 2) {
-        const length = pending.readUInt16BE(0);
-        if (pending.length < 2 + length) break;
-        const message = pending.subarray(2, 2 + length);
-        pending = pending.subarray(2 + length);
+      for (const message of reader.push(chunk)) {
+        idle.refresh();
         inFlight++;
-        if (inFlight >= TCP_MAX_IN_FLIGHT) socket.pause();
-        this.answer(message, client).then((reply) => {
-          if (reply && !socket.destroyed) {
-            const frame = Buffer.allocUnsafe(2 + reply.length);
-            frame.writeUInt16BE(reply.length, 0);
-            frame.set(reply, 2);
-            socket.write(frame);
-          } else if (!reply) {
+        this.answer(message, client)
+          .then((reply) => {
+            if (socket.destroyed) return;
             // A message we will not answer (a response, a runt): the stream
             // can no longer be trusted to be in step, so end it.
-            socket.end();
-          }
-        }, (error: unknown) => {
-          this.log.error({ err: error }, 'tcp handler failed');
-          socket.destroy();
-        }).finally(() => {
-          if (--inFlight < TCP_MAX_IN_FLIGHT && socket.isPaused()) socket.resume();
-        });
+            if (!reply) return void socket.end();
+            socket.write(frame(reply));
+          })
+          .catch((error: unknown) => {
+            this.log.error({ err: error }, 'tcp handler failed');
+            socket.destroy();
+          })
+          .finally(() => { inFlight--; resumeIfIdle(); });
       }
+      if (busy()) socket.pause();
     });
   }
 }

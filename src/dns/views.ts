@@ -4,8 +4,7 @@
 import { BlockList } from 'node:net';
 import { parseCidr } from '../config/types.ts';
 import type { Query, Response } from './message.ts';
-import type { Chain, Client } from './pipeline.ts';
-import type { Resolver } from './server.ts';
+import type { Chain, Client, Resolver } from './pipeline.ts';
 
 export const DEFAULT_VIEW = 'default';
 

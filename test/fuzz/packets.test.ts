@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildResolver } from '../../src/dns/resolver.ts';
+import { buildResolver, resolverDeps } from '../../src/dns/resolver.ts';
 import { DnsServer } from '../../src/dns/server.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { createLogger } from '../../src/observe/log.ts';
@@ -96,7 +96,7 @@ describe('malformed packets', () => {
     mkdirSync(join(dir, 'zones'));
     writeFileSync(join(dir, 'zones/home.lan.zone'), ZONE);
     const config = configSchema.parse({ dns: { zones_dir: join(dir, 'zones') } });
-    server = new DnsServer(buildResolver(config.dns).resolver, createLogger('silent'));
+    server = new DnsServer(buildResolver(config.dns, resolverDeps(createLogger('silent'))).resolver, createLogger('silent'));
     port = await freePort();
     await server.listen([{ host: '127.0.0.1', port }]);
   });

@@ -3,10 +3,15 @@
 // built here from that view's settings.
 //   local zones → cloaking → blocking → cache → conditional forward → upstreams
 // Later stages slot into this list; the server never changes for them.
-import { Chain } from '../pipeline.ts';
+import { Chain, type Stage } from '../pipeline.ts';
 import type { CloakingMatcher } from '../cloaking/matcher.ts';
+import type { Name } from '../record.ts';
+import type { UpstreamPool } from '../upstream/pool.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
+import type { AnswerCache } from '../cache/cache.ts';
+import { CacheStage } from './cache.ts';
 import { CloakingStage } from './cloaking.ts';
+import { ConditionalForwardStage, UpstreamStage } from './forward.ts';
 import { refuseStage } from './refuse.ts';
 import { ZonesStage } from './zones.ts';
 
@@ -14,15 +19,26 @@ export interface ChainParts {
   readonly zones: ZoneSet;
   readonly cloaking: CloakingMatcher;
   readonly cloakTtl: number;
+  /** Conditional forwarding: domain → its servers. */
+  readonly forwardRoutes: ReadonlyMap<Name, UpstreamPool>;
+  /** The view's upstreams; without any, names nothing else answers are refused. */
+  readonly upstreams: UpstreamPool | undefined;
+  /** Answers from upstreams, kept across reloads; none when caching is off. */
+  readonly cache: AnswerCache | undefined;
 }
 
 export function buildChain(parts: ChainParts): Chain {
-  return new Chain([
+  const stages: Stage[] = [
     // Names the house owns come first and never leave it.
     new ZonesStage(parts.zones),
     // Rewrites of names the house does not own (dnscrypt-proxy's cloaking).
     new CloakingStage(parts.cloaking, parts.cloakTtl),
-    // Nothing answered: refuse until forwarding is configured.
-    refuseStage,
-  ]);
+    // Upstream answers seen before, and stale ones when the uplink is down.
+    ...(parts.cache ? [new CacheStage(parts.cache)] : []),
+    // Domains with their own servers (the router's reverse zone, a VPN's domain).
+    new ConditionalForwardStage(parts.forwardRoutes),
+    // Everything else goes upstream, or is refused when there is no upstream.
+    parts.upstreams ? new UpstreamStage(parts.upstreams) : refuseStage,
+  ];
+  return new Chain(stages);
 }

@@ -1,7 +1,7 @@
 // Loads every `*.zone` file of a zones_dir. The file name is the origin
 // (`home.lan.zone` serves home.lan), as CoreDNS's file plugin and BIND's
-// `zone "home.lan" { file "home.lan.zone"; }` pair them. A zone with an
-// error is not served at all (as BIND does), so a typo never serves half a zone.
+// `zone "home.lan" { file "home.lan.zone"; }` pair them. A zone file with an
+// error is never served in part: its last good version is, or nothing.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceError } from '../../config/load.ts';
@@ -14,7 +14,12 @@ export interface LoadedZones {
   readonly errors: readonly SourceError[];
 }
 
-export function loadZonesDir(dir: string): LoadedZones {
+/** The last version of each zone file that loaded cleanly, by path: a reload
+ *  that finds an error keeps serving it (as BIND does) instead of dropping
+ *  the zone, which would send the house's private names upstream. */
+export type LastGoodZones = Map<string, Zone>;
+
+export function loadZonesDir(dir: string, lastGood: LastGoodZones): LoadedZones {
   let files: string[];
   try {
     files = readdirSync(dir).filter((file) => file.endsWith('.zone')).sort();
@@ -29,8 +34,17 @@ export function loadZonesDir(dir: string): LoadedZones {
   for (const file of files) {
     const path = join(dir, file);
     const loaded = loadZoneFile(path, file.slice(0, -'.zone'.length));
-    if (loaded instanceof Zone) zones.push(loaded);
-    else errors.push(...loaded);
+    if (loaded instanceof Zone) {
+      zones.push(loaded);
+      lastGood.set(path, loaded);
+      continue;
+    }
+    errors.push(...loaded);
+    const previous = lastGood.get(path);
+    if (previous) {
+      zones.push(previous);
+      errors.push({ file: path, line: 0, message: 'still serving the version loaded before' });
+    }
   }
   return { zones, errors };
 }

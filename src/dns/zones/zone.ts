@@ -34,6 +34,7 @@ export class Zone {
   static build(origin: Name, records: readonly ResourceRecord[]): Zone | string[] {
     const problems: string[] = [];
     const nodes = new Map<Name, Node>();
+    const seen = new Set<string>();
     for (const record of records) {
       if (!isAtOrBelow(record.name, origin)) {
         problems.push(`${record.name || '.'} is outside the zone ${origin}`);
@@ -45,9 +46,20 @@ export class Zone {
       }
       let node = nodes.get(record.name);
       if (!node) nodes.set(record.name, (node = new Map()));
+      // Duplicate records are one record (RFC 2181 §5).
+      const key = `${record.name}/${record.type}/${Buffer.from(record.rdata).toString('base64')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const set = node.get(record.type);
-      if (!set) node.set(record.type, [record]);
-      else if (!set.some((r) => sameRdata(r, record))) set.push(record);
+      if (set) set.push(record);
+      else node.set(record.type, [record]);
+    }
+    // RFC 2181 §5.2: the records of an RRset share one TTL; take the lowest.
+    for (const node of nodes.values()) {
+      for (const [type, set] of node) {
+        const ttl = Math.min(...set.map((r) => r.ttl));
+        if (set.some((r) => r.ttl !== ttl)) node.set(type, set.map((r) => ({ ...r, ttl })));
+      }
     }
     const apexSoa = nodes.get(origin)?.get(RRType.SOA);
     if (!apexSoa || apexSoa.length !== 1) problems.push(`the zone ${origin} needs exactly one SOA record at its apex`);
@@ -128,8 +140,4 @@ function readableRdata(record: ResourceRecord): boolean {
   } catch {
     return false;
   }
-}
-
-function sameRdata(a: ResourceRecord, b: ResourceRecord): boolean {
-  return a.rdata.length === b.rdata.length && a.rdata.every((byte, i) => byte === b.rdata[i]);
 }

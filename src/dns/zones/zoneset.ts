@@ -10,10 +10,6 @@ export class ZoneSet {
     this.zones = new Map(zones.map((zone) => [zone.origin, zone]));
   }
 
-  get size(): number {
-    return this.zones.size;
-  }
-
   /** The closest enclosing zone of `name`, if hearth is authoritative for it. */
   find(name: Name): Zone | undefined {
     if (this.zones.size === 0) return undefined;
@@ -22,9 +18,5 @@ export class ZoneSet {
       if (zone) return zone;
     }
     return undefined;
-  }
-
-  list(): Zone[] {
-    return [...this.zones.values()];
   }
 }

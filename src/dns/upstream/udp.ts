@@ -1,0 +1,113 @@
+// DNS over UDP (RFC 1035 §4.2.1), hardened against spoofed replies (RFC 5452
+// §9.1): every query gets its own socket on a random source port and a random
+// ID, and only a reply from the server that carries that ID and the same
+// question is taken; anything else is ignored while the query waits. A
+// truncated reply sends the query again over TCP (RFC 7766 §5).
+// The small helpers below (IDs, matching, abort) serve every transport.
+import { randomInt } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { isTruncated } from './message.ts';
+import { tcpUpstream } from './tcp.ts';
+import type { Endpoint, Upstream } from './upstream.ts';
+
+const HEADER = 12;
+
+/** A copy of `message` with its ID set to `id`. */
+export function withId(message: Uint8Array, id: number): Uint8Array {
+  const copy = message.slice();
+  copy[0] = id >> 8;
+  copy[1] = id & 0xff;
+  return copy;
+}
+
+/** Where the question of a query ends (the name is never compressed there). */
+function questionEnd(query: Uint8Array): number | undefined {
+  let at = HEADER;
+  for (let length = query[at]; length !== 0; length = query[at]) {
+    if (length === undefined || length > 63) return undefined;
+    at += 1 + length;
+  }
+  return at + 5 <= query.length ? at + 5 : undefined;
+}
+
+/** ASCII lowercase of one byte (RFC 4343 §3: names compare case-insensitively). */
+function lower(byte: number): number {
+  return byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
+}
+
+/** True when `reply` is a response (QR) to `query`: the same ID and one
+ *  question with the same name (any case), type and class. */
+export function isReplyTo(query: Uint8Array, reply: Uint8Array): boolean {
+  const end = questionEnd(query);
+  if (end === undefined || reply.length < end || (reply[2]! & 0x80) === 0) return false;
+  if (reply[0] !== query[0] || reply[1] !== query[1] || reply[4] !== 0 || reply[5] !== 1) return false;
+  for (let i = HEADER; i < end - 4; i++) if (lower(reply[i]!) !== lower(query[i]!)) return false;
+  for (let i = end - 4; i < end; i++) if (reply[i] !== query[i]) return false;
+  return true;
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const abort = (): void => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
+export function udpUpstream(url: string, endpoint: Endpoint): Upstream {
+  return new UdpUpstream(url, endpoint, tcpUpstream(url, endpoint));
+}
+
+class UdpUpstream implements Upstream {
+  readonly url: string;
+  private readonly endpoint: Endpoint;
+  private readonly tcp: Upstream;
+  /** Ends each exchange in flight, for close(). */
+  private readonly pending = new Set<(reply: undefined, error: Error) => void>();
+
+  constructor(url: string, endpoint: Endpoint, tcp: Upstream) {
+    this.url = url;
+    this.endpoint = endpoint;
+    this.tcp = tcp;
+  }
+
+  async exchange(message: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
+    const address = await abortable(this.endpoint.address(), signal);
+    const reply = await this.send(withId(message, randomInt(0x10000)), address, signal);
+    return isTruncated(reply) ? this.tcp.exchange(message, signal) : reply;
+  }
+
+  close(): void {
+    for (const end of this.pending) end(undefined, new Error(`${this.url}: upstream closed`));
+    this.tcp.close();
+  }
+
+  private send(query: Uint8Array, address: string, signal: AbortSignal): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      // Port 0: the kernel picks a random source port. Connecting the socket
+      // makes the kernel drop datagrams from any other address or port, and
+      // report an ICMP port unreachable as an error at once.
+      const socket = createSocket(isIPv6(address) ? 'udp6' : 'udp4');
+      const end = (reply: Uint8Array | undefined, error?: unknown): void => {
+        if (!this.pending.delete(end)) return;
+        signal.removeEventListener('abort', abort);
+        socket.close();
+        if (reply) return resolve(reply);
+        this.endpoint.forget();
+        reject(error);
+      };
+      const abort = (): void => end(undefined, signal.reason);
+      this.pending.add(end);
+      if (signal.aborted) return abort();
+      signal.addEventListener('abort', abort, { once: true });
+      socket.on('message', (reply: Buffer) => {
+        if (isReplyTo(query, reply)) end(reply);
+      });
+      socket.on('error', (error) => end(undefined, error));
+      socket.connect(this.endpoint.port, address, () => socket.send(query));
+    });
+  }
+}
