@@ -33,7 +33,10 @@ export async function startDnsdist(options: DnsdistOptions): Promise<Dnsdist> {
         "setSecurityPollSuffix('')",
         // dnsdist listens on 127.0.0.1:53 unless told otherwise.
         `setLocal('127.0.0.1:${plainPort}')`,
-        `addTLSLocal('127.0.0.1:${tlsPort}', '${options.tls.certFile}', '${options.tls.keyFile}')`,
+        // maxInFlight: read a pipelined burst at once (RFC 7766 §6.2.1.1);
+        // without it dnsdist 1.7 answers the first queries of the burst and
+        // leaves the rest until its 2 s read timeout closes the connection.
+        `addTLSLocal('127.0.0.1:${tlsPort}', '${options.tls.certFile}', '${options.tls.keyFile}', { maxInFlight = 1000 })`,
         `newServer({address='127.0.0.1:${options.backendPort}'}):setUp()`,
       ].join('\n'));
       const server = await startProcess('dnsdist', ['-C', conf, '--supervised', '--disable-syslog'], () => accepts(tlsPort));
