@@ -3,10 +3,15 @@
 // (the one `npm start` runs). Objects are strict: a misspelt key is an error,
 // not a silently ignored setting.
 import { z } from 'zod';
+import { parseUpstreamUrl } from '../dns/upstream/create.ts';
 import { cidr, duration, ipAddress, ipv4Address, listenAddress, macAddress } from './types.ts';
 
-const upstreamUrl = z.string().refine((value) => /^(udp|tcp|tls|https):\/\/./.test(value), {
-  error: (issue) => `"${String(issue.input)}" is not an upstream URL (udp://, tcp://, tls:// or https://)`,
+const upstreamUrl = z.string().superRefine((value, ctx) => {
+  try {
+    parseUpstreamUrl(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
 });
 
 const upstreams = z.strictObject({

@@ -115,16 +115,9 @@ class HttpsUpstream implements Upstream {
       } catch (error) {
         // The session closed between open() and now (GOAWAY, idle close).
         session.drop();
-        return end(undefined, new Unprocessed(`${this.url}: ${(error as Error).message}`));
+        return reject(new Unprocessed(`${this.url}: ${(error as Error).message}`));
       }
-      const abort = (): void => {
-        end(undefined, signal.reason);
-        stream.close(constants.NGHTTP2_CANCEL);
-      };
-      if (signal.aborted) return abort();
-      signal.addEventListener('abort', abort, { once: true });
       if (session.streams++ === 0) session.http2.ref();
-
       const chunks: Buffer[] = [];
       let length = 0;
       let responded = false;
@@ -159,6 +152,12 @@ class HttpsUpstream implements Upstream {
         if (--session.streams === 0) session.http2.unref();
         end(undefined, refused() ?? new Error(`${this.url}: stream closed (HTTP/2 error code ${stream.rstCode})`));
       });
+      const abort = (): void => {
+        end(undefined, signal.reason);
+        stream.close(constants.NGHTTP2_CANCEL);
+      };
+      if (signal.aborted) return abort();
+      signal.addEventListener('abort', abort, { once: true });
       stream.end(query);
     });
   }
