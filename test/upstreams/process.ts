@@ -17,7 +17,13 @@ export async function startProcess(command: string, args: readonly string[], rea
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // Should the test process end without stop() (a crash, a timeout), the server goes with it.
+  const orphaned = (): void => { child.kill('SIGKILL'); };
+  process.once('exit', orphaned);
+  const exited = new Promise<void>((done) => child.once('exit', () => {
+    process.off('exit', orphaned);
+    done();
+  }));
   const server: ServerProcess = {
     output: () => output,
     stop: async (hard = false) => {

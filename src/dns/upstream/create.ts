@@ -10,7 +10,7 @@ import { tlsUpstream, trustContext } from './tls.ts';
 import { udpUpstream } from './udp.ts';
 import type { Upstream, UpstreamOptions } from './upstream.ts';
 
-/** RFC 1035 §4.2, RFC 7858 §3.1, RFC 8484 §3 (whose example path is /dns-query). */
+/** RFC 1035 §4.2, RFC 7858 §3.1, and HTTPS with the path of RFC 8484's examples (§4.1.1). */
 const DEFAULT_PORTS = { udp: 53, tcp: 53, tls: 853, https: 443 } as const;
 const DEFAULT_PATH = '/dns-query';
 

@@ -20,7 +20,7 @@ interface Lookup {
 
 /** The endpoint of `host`:`port`. `bootstrap` holds IP addresses, each
  *  optionally with a port (`192.0.2.1:5353`, `[2001:db8::1]:53`; default 53).
- *  Throws when `host` is a name and cannot be looked up. */
+ *  Throws when `host` is a name and `bootstrap` is empty or malformed. */
 export function bootstrapEndpoint(host: string, port: number, bootstrap: readonly string[]): Endpoint {
   if (isIP(host)) return { host, port, address: () => Promise.resolve(host), forget: () => {} };
   const name = parseName(host);

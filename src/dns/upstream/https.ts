@@ -1,6 +1,5 @@
-// DNS over HTTPS (RFC 8484): one HTTP/2 session per upstream, shared by every
-// query (RFC 8484 §5.2: HTTP/2 multiplexing is what makes DoH cheap), one
-// POST stream per query. A session that errs, closes, gets GOAWAY or sees a
+// DNS over HTTPS (RFC 8484): one HTTP/2 session per upstream (the version
+// RFC 8484 §5.2 recommends), shared by every query, one POST stream per query. A session that errs, closes, gets GOAWAY or sees a
 // stream fail is dropped and the next query opens a new one; the streams on
 // a dead session end with an error, so no query hangs and nothing throws.
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';

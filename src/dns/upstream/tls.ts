@@ -1,6 +1,6 @@
 // DNS over TLS (RFC 7858): the stream transport inside TLS, with the server's
-// certificate checked against the name in the URL (RFC 8310 §8.1, the strict
-// profile: an upstream that cannot prove its name is not used).
+// certificate checked against the host in the URL (RFC 8310 §5, the strict
+// profile: an upstream that cannot prove who it is is not used).
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { connect, createSecureContext, getCACertificates, type SecureContext } from 'node:tls';

@@ -1,7 +1,7 @@
-// DNS over UDP (RFC 1035 §4.2.1), hardened against spoofed replies (RFC 5452
-// §9.1): every query gets its own socket on a random source port and a random
-// ID, and only a reply from the server that carries that ID and the same
-// question is taken; anything else is ignored while the query waits. A
+// DNS over UDP (RFC 1035 §4.2.1), hardened against spoofed replies: every
+// query gets its own socket on a random source port and a random ID (RFC 5452
+// §9.2), and only a reply from the server that carries that ID and the same
+// question is taken (§9.1); anything else is ignored while the query waits. A
 // truncated reply sends the query again over TCP (RFC 7766 §5).
 // The small helpers below (IDs, matching, abort) serve every transport.
 import { randomInt } from 'node:crypto';
@@ -31,7 +31,7 @@ function questionEnd(query: Uint8Array): number | undefined {
   return at + 5 <= query.length ? at + 5 : undefined;
 }
 
-/** ASCII lowercase of one byte (RFC 4343 §3: names compare case-insensitively). */
+/** ASCII lowercase of one byte (RFC 4343 §2: names compare case-insensitively). */
 function lower(byte: number): number {
   return byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
 }
