@@ -3,7 +3,7 @@
 // (the one `npm start` runs). Objects are strict: a misspelt key is an error,
 // not a silently ignored setting.
 import { z } from 'zod';
-import { parseUpstreamUrl } from '../dns/upstream/create.ts';
+import { parseUpstreamUrl } from '../dns/upstream/url.ts';
 import { cidr, duration, ipAddress, ipv4Address, listenAddress, macAddress } from './types.ts';
 
 const upstreamUrl = z.string().superRefine((value, ctx) => {

@@ -147,7 +147,7 @@ export class DomainSet {
     this.#c = columns;
     this.#regexes = regexes;
     // ~8 entries a bucket, at most 2^16 buckets (256 KB).
-    const bits = Math.min(16, Math.max(1, Math.floor(Math.log2(columns.hi.length + 1)) - 3));
+    const bits = Math.min(20, Math.max(1, Math.floor(Math.log2(columns.hi.length + 1)) - 0));
     this.#shift = 32 - bits;
     const buckets = new Uint32Array((1 << bits) + 1);
     for (const hi of columns.hi) buckets[(hi >>> this.#shift) + 1]!++;

@@ -5,7 +5,8 @@ import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answers, question, reply } from '../../../test/upstreams/dns.ts';
 import { hasUnbound, startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
-import { createUpstream, parseUpstreamUrl } from './create.ts';
+import { createUpstream } from './create.ts';
+import { parseUpstreamUrl } from './url.ts';
 
 describe('parseUpstreamUrl', () => {
   it('reads each scheme with its default port and path', () => {

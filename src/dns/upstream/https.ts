@@ -7,7 +7,8 @@ import { isIPv6 } from 'node:net';
 import { connect as tlsConnect, type SecureContext } from 'node:tls';
 import { serverName } from './tls.ts';
 import type { Endpoint, Upstream } from './upstream.ts';
-import { abortable, isReplyTo, withId } from './udp.ts';
+import { abortable } from './abortable.ts';
+import { isReplyTo, withId } from './message.ts';
 
 const MEDIA_TYPE = 'application/dns-message';
 /** An idle session is closed; the next query opens another. */

@@ -183,3 +183,41 @@ class Reader {
     return out;
   }
 }
+
+// Matching replies to queries, for every transport.
+
+const HEADER = 12;
+
+/** A copy of `message` with its ID set to `id`. */
+export function withId(message: Uint8Array, id: number): Uint8Array {
+  const copy = message.slice();
+  copy[0] = id >> 8;
+  copy[1] = id & 0xff;
+  return copy;
+}
+
+/** Where the question of a query ends (the name is never compressed there). */
+function questionEnd(query: Uint8Array): number | undefined {
+  let at = HEADER;
+  for (let length = query[at]; length !== 0; length = query[at]) {
+    if (length === undefined || length > 63) return undefined;
+    at += 1 + length;
+  }
+  return at + 5 <= query.length ? at + 5 : undefined;
+}
+
+/** ASCII lowercase of one byte (RFC 4343 §2: names compare case-insensitively). */
+function lower(byte: number): number {
+  return byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
+}
+
+/** True when `reply` is a response (QR) to `query`: the same ID and one
+ *  question with the same name (any case), type and class. */
+export function isReplyTo(query: Uint8Array, reply: Uint8Array): boolean {
+  const end = questionEnd(query);
+  if (end === undefined || reply.length < end || (reply[2]! & 0x80) === 0) return false;
+  if (reply[0] !== query[0] || reply[1] !== query[1] || reply[4] !== 0 || reply[5] !== 1) return false;
+  for (let i = HEADER; i < end - 4; i++) if (lower(reply[i]!) !== lower(query[i]!)) return false;
+  for (let i = end - 4; i < end; i++) if (reply[i] !== query[i]) return false;
+  return true;
+}

@@ -8,7 +8,8 @@
 import type { Socket } from 'node:net';
 import { FrameReader, frame } from '../framing.ts';
 import type { Endpoint, Upstream } from './upstream.ts';
-import { abortable, isReplyTo, withId } from './udp.ts';
+import { abortable } from './abortable.ts';
+import { isReplyTo, withId } from './message.ts';
 
 /** Opens the connection to `address` (the endpoint's port and TLS settings are the dialer's). */
 export type Dial = (address: string) => Socket;

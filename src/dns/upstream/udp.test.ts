@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/integration/harness.ts';
 import { answers, question, reply, startFakeDns, type FakeDns } from '../../../test/upstreams/dns.ts';
 import { createUpstream } from './create.ts';
-import { isReplyTo, withId } from './udp.ts';
+import { isReplyTo, withId } from './message.ts';
 
 const OPTIONS = { bootstrap: [] };
 

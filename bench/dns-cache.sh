@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# Cached-answer throughput and latency: dnsperf against three caching
+# forwarders (hearth, dnsmasq, unbound) that forward to the same local origin
+# (an unbound serving 1000 names), in the same run, on 127.0.0.1; then hearth's
+# overhead as a DoH client (every query a cache miss) against the same queries
+# sent straight to the origin's DoH listener; then the cache's heap cost.
+#
+#   bench/dns-cache.sh                       # 10 s per server, 4 clients, 100 outstanding
+#   DURATION=30 CLIENTS=8 OUTSTANDING=150 bench/dns-cache.sh
+#
+# Prints each forwarder's queries per second, average and p99 latency, lost
+# queries and CPU use, hearth's ratio against the faster of the other two, the
+# DoH figures and bench/cache-memory.ts's. See bench/README.md.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DURATION=${DURATION:-10}
+CLIENTS=${CLIENTS:-4}
+# Up to ~190 outstanding queries fit in a server's default UDP receive buffer
+# (net.core.rmem_default); more are partly dropped in the opening burst.
+OUTSTANDING=${OUTSTANDING:-100}
+# Queries in flight in the DoH comparison: 1 measures the cost of one query
+# on an otherwise idle path.
+DOH_OUTSTANDING=${DOH_OUTSTANDING:-1}
+NAMES=1000
+NODE=node_modules/.bin/node
+PATH=$PATH:/usr/sbin # dnsmasq and unbound live in /usr/sbin, often not on a user's PATH
+
+missing=()
+command -v dnsperf >/dev/null || missing+=(dnsperf)
+command -v dnsmasq >/dev/null || missing+=(dnsmasq-base)
+command -v unbound >/dev/null || missing+=(unbound)
+command -v openssl >/dev/null || missing+=(openssl)
+if ((${#missing[@]} > 0)); then
+  echo "dns-cache.sh: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+if ! unbound -V | grep -q nghttp2; then
+  echo "dns-cache.sh: this unbound is built without nghttp2, so it cannot serve DoH" >&2
+  exit 1
+fi
+if [[ ! -x $NODE ]]; then
+  echo "dns-cache.sh: $NODE not found; run npm ci first" >&2
+  exit 1
+fi
+
+tmp=$(mktemp -d -t hearth-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+# Turn Ctrl-C and kill into a normal exit so the EXIT trap runs.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Six ports free on 127.0.0.1 for both UDP and TCP. All sockets stay open
+# until every port is found, so they all differ.
+read -r origin_port doh_port hearth_port dnsmasq_port unbound_port hearth_doh_port < <("$NODE" -e '
+  const dgram = require("node:dgram"), net = require("node:net");
+  const grab = () => new Promise((resolve) => {
+    const udp = dgram.createSocket("udp4");
+    udp.bind(0, "127.0.0.1", () => {
+      const { port } = udp.address();
+      net.createServer().once("error", () => resolve(grab())).listen(port, "127.0.0.1", () => resolve(port));
+    });
+  });
+  (async () => {
+    const ports = [];
+    for (let i = 0; i < 6; i++) ports.push(await grab());
+    console.log(ports.join(" "));
+    process.exit(0);
+  })();
+') || { echo "dns-cache.sh: found no free ports on 127.0.0.1" >&2; exit 1; }
+
+# The origin's names: hostN.bench.test -> 10.53.x.y, TTL 1 h, so nothing
+# expires during the run. The query file asks for each once.
+{
+  echo '  local-zone: "bench.test." static'
+  for ((i = 1; i <= NAMES; i++)); do
+    echo "  local-data: \"host$i.bench.test. 3600 IN A 10.53.$((i / 256)).$((i % 256))\""
+    echo "host$i.bench.test A" >>"$tmp/queries"
+  done
+} >"$tmp/origin-data.conf"
+echo 'host1.bench.test A' >"$tmp/probe"
+
+# The origin's DoH certificate, self-signed, which hearth-doh trusts as its CA.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+  -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+  -keyout "$tmp/doh.key" -out "$tmp/doh.pem" 2>"$tmp/openssl.log" ||
+  { cat "$tmp/openssl.log" >&2; exit 1; }
+
+# Settings both unbounds share: loopback only, no privilege drop, no chroot,
+# one thread, no DNSSEC validation (neither hearth nor dnsmasq validates).
+unbound_common() { # port
+  cat <<EOF
+server:
+  interface: 127.0.0.1@$1
+  port: $1
+  do-ip6: no
+  username: ""
+  chroot: ""
+  directory: "$tmp"
+  pidfile: ""
+  use-syslog: no
+  logfile: ""
+  num-threads: 1
+  module-config: "iterator"
+  access-control: 127.0.0.0/8 allow
+EOF
+}
+
+# The origin answers bench.test from local data and refuses everything else,
+# so nothing is ever looked up outside this machine. It also serves DoH.
+{
+  unbound_common "$origin_port"
+  echo '  local-zone: "." refuse'
+  cat "$tmp/origin-data.conf"
+  cat <<EOF
+  interface: 127.0.0.1@$doh_port
+  https-port: $doh_port
+  tls-service-key: "$tmp/doh.key"
+  tls-service-pem: "$tmp/doh.pem"
+  http-endpoint: "/dns-query"
+EOF
+} >"$tmp/origin.conf"
+
+# The unbound forwarder: everything to the origin. "test." is one of
+# unbound's default local zones (RFC 6761), answered NXDOMAIN unless undone.
+{
+  unbound_common "$unbound_port"
+  cat <<EOF
+  do-not-query-localhost: no
+  prefetch: no
+  local-zone: "test." nodefault
+forward-zone:
+  name: "."
+  forward-addr: 127.0.0.1@$origin_port
+EOF
+} >"$tmp/unbound.conf"
+
+mkdir "$tmp/zones" # no local zones: every name goes upstream
+cat >"$tmp/hearth.yaml" <<EOF
+data_dir: $tmp/data
+dns:
+  listen: ["127.0.0.1:$hearth_port"]
+  zones_dir: $tmp/zones
+  upstreams:
+    servers: ["udp://127.0.0.1:$origin_port"]
+  blocking:
+    lists: []
+EOF
+
+# hearth as a DoH client with its cache off, so every query goes upstream.
+cat >"$tmp/hearth-doh.yaml" <<EOF
+data_dir: $tmp/data-doh
+dns:
+  listen: ["127.0.0.1:$hearth_doh_port"]
+  zones_dir: $tmp/zones
+  upstreams:
+    servers: ["https://127.0.0.1:$doh_port/dns-query"]
+    ca_file: $tmp/doh.pem
+  cache:
+    max_entries: 0
+  blocking:
+    lists: []
+EOF
+
+# Starts a server in the background, output to $tmp/NAME.log; sets pid.
+start() { # name command...
+  local name=$1
+  shift
+  "$@" >"$tmp/$name.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+}
+
+# Waits until the server answers a query (hearth logs nothing at warn level
+# when it is up, so ask it); fails with its log if it exits or takes > 20 s.
+wait_ready() { # name pid port
+  local try
+  for ((try = 0; try < 40; try++)); do
+    if ! kill -0 "$2" 2>/dev/null; then
+      echo "dns-cache.sh: $1 exited at startup:" >&2
+      cat "$tmp/$1.log" >&2
+      exit 1
+    fi
+    if dnsperf -s 127.0.0.1 -p "$3" -d "$tmp/probe" -n 1 -t 1 2>/dev/null |
+      grep -q 'Queries completed: *1 '; then
+      return
+    fi
+    sleep 0.5
+  done
+  echo "dns-cache.sh: $1 did not answer on 127.0.0.1:$3 within 20 s:" >&2
+  cat "$tmp/$1.log" >&2
+  exit 1
+}
+
+start origin unbound -d -c "$tmp/origin.conf"
+origin_pid=$pid
+wait_ready origin "$origin_pid" "$origin_port"
+
+# --user/--group: stay the invoking user (dnsmasq started as root would
+# otherwise switch to nobody:dip). --conf-file=/dev/null: ignore
+# /etc/dnsmasq.conf.
+start dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --pid-file= \
+  --user="$(id -un)" --group="$(id -gn)" --log-facility=- \
+  --listen-address=127.0.0.1 --bind-interfaces --port="$dnsmasq_port" \
+  --cache-size=10000 --server="127.0.0.1#$origin_port"
+dnsmasq_pid=$pid
+start unbound unbound -d -c "$tmp/unbound.conf"
+unbound_pid=$pid
+start hearth env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth.yaml"
+hearth_pid=$pid
+start hearth-doh env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth-doh.yaml"
+hearth_doh_pid=$pid
+wait_ready dnsmasq "$dnsmasq_pid" "$dnsmasq_port"
+wait_ready unbound "$unbound_pid" "$unbound_port"
+wait_ready hearth "$hearth_pid" "$hearth_port"
+wait_ready hearth-doh "$hearth_doh_pid" "$hearth_doh_port"
+
+# user + system CPU ticks of a process, all threads (fields 14, 15 of
+# /proc/PID/stat, counted after the ") " that ends the command name).
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+ticks_per_second=$(getconf CLK_TCK)
+
+# Runs dnsperf -v (a line per answer: "> RCODE NAME TYPE SECONDS") on
+# $tmp/queries against 127.0.0.1:PORT with the given options, and sets qps,
+# lost, avg and p99 (milliseconds), and cpu: the percent of one core the
+# process PID used meanwhile. The output goes to $tmp/NAME.dnsperf.
+measure() { # name pid port dnsperf-options...
+  local name=$1 pid=$2 port=$3 before start
+  shift 3
+  before=$(cpu_ticks "$pid")
+  start=$EPOCHREALTIME
+  if ! dnsperf -v -s 127.0.0.1 -p "$port" -d "$tmp/queries" "$@" >"$tmp/$name.dnsperf" 2>&1; then
+    echo "dns-cache.sh: dnsperf against $name failed:" >&2
+    tail -n 30 "$tmp/$name.dnsperf" >&2
+    exit 1
+  fi
+  cpu=$(awk -v t="$(($(cpu_ticks "$pid") - before))" -v hz="$ticks_per_second" \
+    -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.0f", 100 * t / hz / (e - s) }')
+  qps=$(awk '/Queries per second:/ { printf "%.0f", $4 }' "$tmp/$name.dnsperf")
+  lost=$(awk '/Queries lost:/ { print $3 }' "$tmp/$name.dnsperf")
+  avg=$(awk '/Average Latency \(s\):/ { printf "%.3f", $4 * 1000 }' "$tmp/$name.dnsperf")
+  # p99 from a histogram of the answers' latencies in whole microseconds (T
+  # and I lines are timed-out and interrupted queries, without a latency).
+  p99=$(awk '$1 == ">" && $2 != "T" && $2 != "I" {
+      us = int($NF * 1e6 + 0.5); count[us]++; n++; if (us > max) max = us
+    }
+    END {
+      for (us = 0; us <= max; us++) if ((seen += count[us]) >= 0.99 * n) { printf "%.3f", us / 1000; exit }
+    }' "$tmp/$name.dnsperf")
+  # Every query names an existing record: any other rcode means a broken answer.
+  if ! grep -Eq 'Response codes: *NOERROR [0-9]+ \(100\.00%\)$' "$tmp/$name.dnsperf"; then
+    echo "warning: $name did not answer NOERROR to every query: $(grep 'Response codes:' "$tmp/$name.dnsperf")" >&2
+  fi
+}
+
+echo "dnsperf -l $DURATION -c $CLIENTS -q $OUTSTANDING on $NAMES cached names; origin unbound on" \
+  "127.0.0.1:$origin_port (DoH :$doh_port); hearth :$hearth_port, dnsmasq :$dnsmasq_port, unbound :$unbound_port"
+# Other work on the machine takes CPU from the servers and dnsperf alike.
+echo "$(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+
+declare -A qps_of avg_of p99_of lost_of cpu_of
+for name in hearth dnsmasq unbound; do
+  pid_var=${name}_pid port_var=${name}_port
+  # Fill the cache with every name once (each a miss, forwarded to the
+  # origin), then run 2 s unmeasured, so V8 has compiled hearth's hot paths
+  # (the same for all three, to keep their treatment equal).
+  echo "warming $name up..."
+  measure "$name" "${!pid_var}" "${!port_var}" -n 1 -c 1 -q 20
+  if ! grep -q "Queries completed: *$NAMES " "$tmp/$name.dnsperf"; then
+    echo "dns-cache.sh: $name did not answer all $NAMES names while warming up:" >&2
+    grep -A 12 '^Statistics' "$tmp/$name.dnsperf" >&2
+    exit 1
+  fi
+  measure "$name" "${!pid_var}" "${!port_var}" -l 2 -c "$CLIENTS" -q "$OUTSTANDING"
+  echo "measuring $name (${DURATION} s)..."
+  measure "$name" "${!pid_var}" "${!port_var}" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING"
+  qps_of[$name]=$qps avg_of[$name]=$avg p99_of[$name]=$p99 lost_of[$name]=$lost cpu_of[$name]=$cpu
+done
+
+# DoH: the same queries, one pass unmeasured (TLS session up, V8 warm), then
+# two passes measured, straight to the origin's DoH listener and through
+# hearth-doh (UDP in, DoH out, nothing cached).
+doh_options=(-c 1 -q "$DOH_OUTSTANDING")
+echo "measuring DoH: $((2 * NAMES)) queries, -c 1 -q $DOH_OUTSTANDING, direct and through hearth..."
+direct=(origin-doh "$origin_pid" "$doh_port" -m doh
+  -O "doh-uri=https://127.0.0.1:$doh_port/dns-query" -O doh-method=POST "${doh_options[@]}")
+measure "${direct[@]}" -n 1
+measure "${direct[@]}" -n 2
+direct_qps=$qps direct_avg=$avg direct_p99=$p99 direct_lost=$lost
+measure hearth-doh "$hearth_doh_pid" "$hearth_doh_port" "${doh_options[@]}" -n 1
+measure hearth-doh "$hearth_doh_pid" "$hearth_doh_port" "${doh_options[@]}" -n 2
+
+echo
+echo "cached answers (${DURATION} s each):"
+for name in hearth dnsmasq unbound; do
+  printf '%-8s %7s qps  avg %s ms  p99 %s ms  (lost %s)  cpu %s%% of a core\n' "$name" \
+    "${qps_of[$name]}" "${avg_of[$name]}" "${p99_of[$name]}" "${lost_of[$name]}" "${cpu_of[$name]}"
+done
+faster=dnsmasq
+((qps_of[unbound] > qps_of[dnsmasq])) && faster=unbound
+printf 'ratio    %s of %s  (target >= 0.5); hearth p99 %s ms  (target < 2 ms)\n' \
+  "$(awk -v h="${qps_of[hearth]}" -v f="${qps_of[$faster]}" 'BEGIN { printf "%.2f", h / f }')" \
+  "$faster" "${p99_of[hearth]}"
+
+echo
+echo "DoH upstream, cache misses ($((2 * NAMES)) queries, $DOH_OUTSTANDING in flight):"
+printf '%-15s %6s qps  avg %s ms  p99 %s ms  (lost %s)\n' \
+  "direct to DoH" "$direct_qps" "$direct_avg" "$direct_p99" "$direct_lost" \
+  "through hearth" "$qps" "$avg" "$p99" "$lost"
+printf "hearth's overhead %s ms per query (average)\n" \
+  "$(awk -v h="$avg" -v d="$direct_avg" 'BEGIN { printf "%.3f", h - d }')"
+
+echo
+echo "cache memory (bench/cache-memory.ts):"
+"$NODE" --expose-gc bench/cache-memory.ts
