@@ -9,14 +9,16 @@
 //   # comment   ! comment   [Adblock Plus 2.0]
 // Every name covers itself and all names below it, as in Blocky and in
 // AdGuard's `||x^` (Pi-hole matches hosts entries exactly; lists such as
-// StevenBlack's spell out the subdomains they mean anyway). In an allowlist
-// (role 'allow') every entry allows, whatever its syntax.
+// StevenBlack's spell out the subdomains they mean anyway). Unicode names
+// become punycode, the form queries carry. In an allowlist (role 'allow')
+// every entry allows, whatever its syntax.
 //
 // Rules a DNS resolver cannot honour (cosmetic `##`, modifiers other than
 // $important, URL paths) are counted as unsupported and skipped, malformed
 // lines as invalid, the first 20 of them with a message; nothing throws.
-// Text is fed in chunks and cut at each "\n" as it comes, so a million-line
-// list is never held whole, nor as an array of lines.
+// ListParser takes text in chunks and cuts it at each "\n" as it comes, so a
+// list read with parseListFile (or fed from a download) is never held whole,
+// nor as an array of lines; parseList is the same for text already in memory.
 import { createReadStream } from 'node:fs';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
@@ -50,7 +52,7 @@ export interface ListStats {
   regexes: number;
   unsupported: number;
   invalid: number;
-  /** The first MAX_ERRORS problems, in line order. */
+  /** Messages for the first 20 invalid lines (and the regex cap, when hit), in line order. */
   firstErrors: SourceError[];
 }
 
@@ -109,17 +111,28 @@ export class ListParser {
     if (text.startsWith('@@')) return this.#adblock(text.slice(2), true);
     if (text[0] === '|' || text[0] === '/') return this.#adblock(text, false);
     if (COSMETIC.test(text)) return this.#unsupported();
+    // Hosts or a plain name; "#" starts a comment. Tokens are cut by hand:
+    // this is the path of nearly every line of a million-line list.
     const hash = text.indexOf('#');
-    const tokens = (hash < 0 ? text : text.slice(0, hash)).split(/\s+/);
-    const first = tokens[0]!;
-    if (first === '0.0.0.0' || first === '127.0.0.1' || isIP(first) !== 0) {
-      if (tokens.length === 1) return this.#invalid(`the address ${first} names no host`);
-      for (let i = 1; i < tokens.length; i++) {
-        if (tokens[i] !== '' && isIP(tokens[i]!) === 0) this.#domain(tokens[i]!, false, false);
+    const body = hash < 0 ? text : text.slice(0, hash);
+    const end = blankAt(body, 0);
+    const first = body.slice(0, end);
+    if (!isAddress(first)) {
+      const extra = nonBlankAt(body, end);
+      if (extra < body.length) {
+        return this.#invalid(`"${clip(body.slice(extra))}" after "${clip(first)}": expected one name, or an address and names`);
       }
-    } else if (tokens.length > 1) {
-      this.#invalid(`"${clip(tokens[1]!)}" after "${clip(first)}": expected one name, or an address and names`);
-    } else this.#domain(first, false, false);
+      return this.#domain(first, false, false);
+    }
+    let names = 0;
+    for (let at = nonBlankAt(body, end); at < body.length; at = nonBlankAt(body, at)) {
+      const next = blankAt(body, at);
+      const name = body.slice(at, next);
+      if (!isAddress(name)) this.#domain(name, false, false); // `0.0.0.0 0.0.0.0` is common
+      names++;
+      at = next;
+    }
+    if (names === 0) this.#invalid(`the address ${first} names no host`);
   }
 
   /** An adblock rule, `@@` already removed (then `exception` is true). */
@@ -133,8 +146,8 @@ export class ListParser {
       important = true;
       pattern = text.slice(0, dollar);
     }
-    // `||x^` (and `||x^|`); without `^`, `||x` would also match `x.evil`-like
-    // prefixes, and a single `|` anchors a URL: neither fits a name.
+    // `||x^` (and `||x^|`) only: without `^`, `||ads.example` also matches
+    // `ads.examples.com`, and a single `|` anchors a URL; neither is a name.
     const end = pattern.endsWith('^|') ? -2 : pattern.endsWith('^') ? -1 : 0;
     if (!pattern.startsWith('||') || end === 0) return this.#unsupported();
     this.#domain(pattern.slice(2, end), exception, important);
@@ -232,6 +245,26 @@ export function toName(text: string): string | { error: string } {
     else return { error: `"${String.fromCharCode(c)}" is not allowed in a name` };
   }
   return name;
+}
+
+function isAddress(token: string): boolean {
+  if (token === '0.0.0.0' || token === '127.0.0.1') return true;
+  // Most tokens are names; isIP only for what could be an address (`fe80::1` too).
+  const c = token.charCodeAt(0);
+  return ((c >= 0x30 && c <= 0x39) || token.includes(':')) && isIP(token) !== 0;
+}
+
+/** The index of the first space or tab at or after `from`, or the length. */
+function blankAt(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) !== 0x20 && text.charCodeAt(i) !== 0x09) i++;
+  return i;
+}
+
+function nonBlankAt(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+  return i;
 }
 
 function clip(text: string): string {

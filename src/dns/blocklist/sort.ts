@@ -1,14 +1,16 @@
-// Sorts the matcher's parallel columns in place. A permutation or a copy would
-// be simpler, but either needs a second set of arrays while the first is
-// alive, and the point of the matcher is that a reload never doubles memory.
+// Sorts the matcher's entries in place. A permutation or a copy would be
+// simpler, but either needs a second set of arrays while the first is alive,
+// and the point of the matcher is that a reload never doubles memory.
 
-/** One entry per index across the five arrays. */
-export interface Columns {
+/**
+ * Entry i is `hi[i]` (the hash's high half, alone in a dense array so that a
+ * binary search reads as few cache lines as possible) and the three words
+ * `data[3i]` (the low half), `data[3i + 1]` (flags << 16 | list) and
+ * `data[3i + 2]` (line): everything a match needs is in one cache line.
+ */
+export interface Entries {
   hi: Uint32Array;
-  lo: Uint32Array;
-  flags: Uint8Array;
-  list: Uint16Array;
-  line: Uint32Array;
+  data: Uint32Array;
 }
 
 const SMALL = 16;
@@ -20,19 +22,14 @@ const SMALL = 16;
  * equal keys, as in a list full of duplicates, still split in the middle);
  * it recurses into the smaller half only, so the stack stays O(log n).
  */
-export function sortColumns(columns: Columns, n: number): void {
-  const { hi, lo, flags, list, line } = columns;
-
-  /** Compares entry i with the key (h, l, f, s, n): negative when smaller. */
-  const compare = (i: number, h: number, l: number, f: number, s: number, t: number): number =>
-    hi[i]! - h || lo[i]! - l || flags[i]! - f || list[i]! - s || line[i]! - t;
-  const less = (i: number, j: number): boolean => compare(i, hi[j]!, lo[j]!, flags[j]!, list[j]!, line[j]!) < 0;
+export function sortEntries({ hi, data }: Entries, n: number): void {
+  /** Compares entry i with the key (h, l, m, t): negative when smaller. */
+  const compare = (i: number, h: number, l: number, m: number, t: number): number =>
+    hi[i]! - h || data[3 * i]! - l || data[3 * i + 1]! - m || data[3 * i + 2]! - t;
+  const less = (i: number, j: number): boolean => compare(i, hi[j]!, data[3 * j]!, data[3 * j + 1]!, data[3 * j + 2]!) < 0;
   const swap = (i: number, j: number): void => {
     let t = hi[i]!; hi[i] = hi[j]!; hi[j] = t;
-    t = lo[i]!; lo[i] = lo[j]!; lo[j] = t;
-    t = flags[i]!; flags[i] = flags[j]!; flags[j] = t;
-    t = list[i]!; list[i] = list[j]!; list[j] = t;
-    t = line[i]!; line[i] = line[j]!; line[j] = t;
+    for (let k = 0; k < 3; k++) { t = data[3 * i + k]!; data[3 * i + k] = data[3 * j + k]!; data[3 * j + k] = t; }
   };
 
   const sortRange = (left: number, right: number): void => {
@@ -41,12 +38,12 @@ export function sortColumns(columns: Columns, n: number): void {
       if (less(mid, left)) swap(mid, left);
       if (less(right, left)) swap(right, left);
       if (less(right, mid)) swap(right, mid);
-      const ph = hi[mid]!, pl = lo[mid]!, pf = flags[mid]!, ps = list[mid]!, pt = line[mid]!;
+      const ph = hi[mid]!, pl = data[3 * mid]!, pm = data[3 * mid + 1]!, pt = data[3 * mid + 2]!;
       let i = left - 1;
       let j = right + 1;
       for (;;) {
-        do i++; while (compare(i, ph, pl, pf, ps, pt) < 0);
-        do j--; while (compare(j, ph, pl, pf, ps, pt) > 0);
+        do i++; while (compare(i, ph, pl, pm, pt) < 0);
+        do j--; while (compare(j, ph, pl, pm, pt) > 0);
         if (i >= j) break;
         swap(i, j);
       }
