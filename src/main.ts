@@ -31,7 +31,7 @@ async function run(file: string | undefined): Promise<number> {
   }
   process.on('SIGHUP', () => {
     const again = loadConfig(file);
-    if (again.ok) hearth.reload(again.config);
+    if (again.ok) void hearth.reload(again.config).catch((error: unknown) => log.error({ err: error }, 'reload failed'));
     else for (const error of again.errors) log.error(formatError(error));
   });
   await new Promise<void>((resolve) => {
@@ -42,13 +42,15 @@ async function run(file: string | undefined): Promise<number> {
   return 0;
 }
 
-function check(file: string | undefined): number {
+async function check(file: string | undefined): Promise<number> {
   const loaded = loadConfig(file);
   const errors: SourceError[] = loaded.ok ? [] : [...loaded.errors];
   const config = loaded.ok ? loaded.config : loaded.partial;
   if (config) {
-    const deps = resolverDeps(createLogger('silent'));
+    const deps = resolverDeps(createLogger('silent'), config.data_dir);
     errors.push(...buildResolver(config.dns, deps).errors);
+    await deps.blocklists.load();
+    errors.push(...deps.blocklists.errors());
     deps.upstreams.closeAll();
   }
   for (const error of errors) console.log(formatError(error));

@@ -2,6 +2,7 @@
 // type and its default. Every key has a default, so `{}` is a working config
 // (the one `npm start` runs). Objects are strict: a misspelt key is an error,
 // not a silently ignored setting.
+import { validate } from 'node-cron';
 import { z } from 'zod';
 import { parseUpstreamUrl } from '../dns/upstream/url.ts';
 import { cidr, duration, ipAddress, ipv4Address, listenAddress, macAddress } from './types.ts';
@@ -12,6 +13,10 @@ const upstreamUrl = z.string().superRefine((value, ctx) => {
   } catch (error) {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
   }
+});
+
+const cronSchedule = z.string().refine((value) => validate(value), {
+  error: (issue) => `"${String(issue.input)}" is not a cron schedule (example: "0 4 * * *", daily at 04:00)`,
 });
 
 const upstreams = z.strictObject({
@@ -51,7 +56,7 @@ const blocking = z.strictObject({
   custom_ip: z.array(ipAddress).prefault([]),
   lists: z.array(z.string()).prefault(['blocklists/default.txt']),
   allow: z.array(z.string()).prefault([]),
-  refresh: z.string().prefault('0 4 * * *'),
+  refresh: cronSchedule.prefault('0 4 * * *'),
 });
 
 /** The keys a view may override; each replaces the default view's whole key. */
@@ -105,7 +110,7 @@ const dhcp = z.strictObject({
 });
 
 const ddns = z.strictObject({
-  schedule: z.string().prefault('*/5 * * * *'),
+  schedule: cronSchedule.prefault('*/5 * * * *'),
   ip: z.strictObject({ source: z.enum(['web', 'interface', 'command']).prefault('web') }).prefault({}),
   // Each provider has its own keys (zone_id, token_file, server, login, ...);
   // the updater validates them, so only the common ones are checked here.

@@ -49,7 +49,15 @@ export interface Response {
   /** How the stored TTLs go out: reduced by the age of a cached answer, or
    *  all set to one value for a stale answer (RFC 8767 §4). */
   readonly ttls?: TtlAdjustment;
+  /** For a blocked answer: the list, line and rule that blocked it. */
+  readonly blockedBy?: BlockAttribution;
   readonly source: Source;
+}
+
+export interface BlockAttribution {
+  readonly list: string;
+  readonly line: number;
+  readonly rule: string;
 }
 
 export type TtlAdjustment = { readonly minus: number } | { readonly fixed: number };

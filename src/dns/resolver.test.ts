@@ -24,7 +24,7 @@ function resolverFor(dns: unknown) {
   writeFileSync(join(dir, 'lan/home.lan.zone'), zone('192.168.1.10'));
   writeFileSync(join(dir, 'guest/home.lan.zone'), zone('192.168.50.10'));
   const config = configSchema.parse({ dns: { zones_dir: join(dir, 'lan'), ...(dns as object) } });
-  return { built: buildResolver(config.dns, resolverDeps(createLogger('silent'))), dir };
+  return { built: buildResolver(config.dns, resolverDeps(createLogger('silent'), tempDir())), dir };
 }
 
 const lan = { address: '192.168.1.20', port: 5000, transport: 'udp' as const };

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { SourceError } from '../config/load.ts';
 import type { CloakingConfig, DnsConfig } from '../config/schema.ts';
 import type { Logger } from '../observe/log.ts';
+import { Blocklists, type BlocklistRef } from './blocklist/blocklists.ts';
 import { AnswerCache } from './cache/cache.ts';
 import { CloakingMatcher } from './cloaking/matcher.ts';
 import { mergeCloakRules, parseCloakingRules, type CloakRule } from './cloaking/rules.ts';
@@ -18,11 +19,12 @@ import { loadZonesDir, type LastGoodZones, type LoadedZones } from './zones/load
 import { ZoneSet } from './zones/zoneset.ts';
 
 /** What a view resolves with: the default view's keys, with a view's own keys replacing whole keys. */
-type ViewSettings = Pick<DnsConfig, 'zones_dir' | 'cloaking' | 'upstreams' | 'forward' | 'cache'>;
+type ViewSettings = Pick<DnsConfig, 'zones_dir' | 'cloaking' | 'blocking' | 'upstreams' | 'forward' | 'cache'>;
 
 /** Long-lived parts a resolver borrows, so they survive reloads. */
 export interface ResolverDeps {
   readonly upstreams: UpstreamRegistry;
+  readonly blocklists: Blocklists;
   readonly lastGoodZones: LastGoodZones;
   /** Each view's cache by view name, kept while its cache settings stay the same. */
   readonly caches: Map<string, { readonly settings: string; readonly cache: AnswerCache }>;
@@ -30,8 +32,8 @@ export interface ResolverDeps {
 }
 
 /** Fresh long-lived parts, for a process's first build. */
-export function resolverDeps(log: Logger): ResolverDeps {
-  return { upstreams: new UpstreamRegistry(), lastGoodZones: new Map(), caches: new Map(), log };
+export function resolverDeps(log: Logger, dataDir: string): ResolverDeps {
+  return { upstreams: new UpstreamRegistry(), blocklists: new Blocklists(dataDir, log), lastGoodZones: new Map(), caches: new Map(), log };
 }
 
 export interface BuiltResolver {
@@ -41,11 +43,13 @@ export interface BuiltResolver {
   readonly zoneCount: number;
   /** Every upstream the chains use (the registry closes the others). */
   readonly upstreams: ReadonlySet<Upstream>;
+  readonly blocklists: ReadonlySet<BlocklistRef>;
 }
 
 export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver {
   const errors: SourceError[] = [];
   const used = new Set<Upstream>();
+  const lists = new Set<BlocklistRef>();
   // Views that share a zones_dir share its zones, loaded once.
   const zoneDirs = new Map<string, LoadedZones>();
   const loadZones = (dir: string): ZoneSet => {
@@ -80,6 +84,11 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
     deps.caches.set(view, { settings: key, cache });
     return cache;
   };
+  const listsOf = (blocking: ViewSettings['blocking']): BlocklistRef => {
+    const ref = deps.blocklists.ref(blocking);
+    lists.add(ref);
+    return ref;
+  };
   const buildView = (name: string, settings: ViewSettings, keyPrefix: string): View => {
     const routes = new Map<Name, UpstreamPool>();
     for (const route of settings.forward) {
@@ -92,6 +101,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
         zones: loadZones(settings.zones_dir),
         cloaking: cloakerOf(settings.cloaking, `${keyPrefix}cloaking.rules`),
         cloakTtl: settings.cloaking.ttl,
+        blocking: { lists: listsOf(settings.blocking), mode: settings.blocking.mode, customIp: settings.blocking.custom_ip },
         forwardRoutes: routes,
         upstreams: settings.upstreams.servers.length > 0 ? poolOf(settings.upstreams.servers, settings.upstreams) : undefined,
         cache: settings.cache.max_entries > 0 ? cacheOf(name, settings.cache) : undefined,
@@ -103,6 +113,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
     ...buildView(view.name, {
       zones_dir: view.zones_dir ?? dns.zones_dir,
       cloaking: view.cloaking ?? dns.cloaking,
+      blocking: view.blocking ?? dns.blocking,
       upstreams: view.upstreams ?? dns.upstreams,
       forward: view.forward ?? dns.forward,
       cache: dns.cache,
@@ -113,7 +124,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
     if (view !== DEFAULT_VIEW && !dns.views.some((v) => v.name === view)) deps.caches.delete(view);
   }
   const zoneCount = [...zoneDirs.values()].reduce((sum, loaded) => sum + loaded.zones.length, 0);
-  return { resolver: new Views(fallback, views), errors, zoneCount, upstreams: used };
+  return { resolver: new Views(fallback, views), errors, zoneCount, upstreams: used, blocklists: lists };
 }
 
 function loadCloakingRules(config: CloakingConfig, configKey: string, errors: SourceError[]): CloakRule[] {

@@ -96,7 +96,7 @@ describe('malformed packets', () => {
     mkdirSync(join(dir, 'zones'));
     writeFileSync(join(dir, 'zones/home.lan.zone'), ZONE);
     const config = configSchema.parse({ dns: { zones_dir: join(dir, 'zones') } });
-    server = new DnsServer(buildResolver(config.dns, resolverDeps(createLogger('silent'))).resolver, createLogger('silent'));
+    server = new DnsServer(buildResolver(config.dns, resolverDeps(createLogger('silent'), tempDir())).resolver, createLogger('silent'));
     port = await freePort();
     await server.listen([{ host: '127.0.0.1', port }]);
   });
@@ -118,7 +118,7 @@ describe('malformed packets', () => {
   });
 
   it('keeps answering valid queries while bad packets arrive over the network', async () => {
-    const hearth = await startHearth('dns:\n  listen: ["127.0.0.1:PORT"]\n  zones_dir: zones\n', { 'zones/home.lan.zone': ZONE });
+    const hearth = await startHearth('dns:\n  listen: ["127.0.0.1:PORT"]\n  zones_dir: zones\n  blocking: { lists: [] }\n', { 'zones/home.lan.zone': ZONE });
     const rand = random(7);
     const attacker = createSocket('udp4');
     const answered: boolean[] = [];

@@ -1,9 +1,10 @@
-// Where list text comes from: a local file, or an http(s) URL downloaded
-// with a timeout and a size limit, revalidated with ETag/Last-Modified, and
-// kept in data_dir so a boot without internet still blocks. A download that
-// fails leaves the last good copy in place.
+// Where a list comes from: a local file, or an http(s) URL downloaded with a
+// timeout and a size limit, revalidated with ETag/Last-Modified, and kept in
+// data_dir so a boot without internet still blocks. A download streams to a
+// temporary file that replaces the saved copy only when complete, so a
+// failure leaves the last good copy in place.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../store/atomic.ts';
 
@@ -11,15 +12,10 @@ export const DOWNLOAD_TIMEOUT_MS = 30_000;
 /** Large lists (OISD big, Hagezi ultimate) are 10–40 MB. */
 export const MAX_LIST_BYTES = 64 * 1024 * 1024;
 
-export type ListOrigin = 'file' | 'downloaded' | 'not-modified' | 'saved-copy' | 'none';
-
-export interface ListText {
-  readonly spec: string;
-  readonly text: string;
-  readonly origin: ListOrigin;
-  /** Why a download or read failed (the text is then the saved copy, or empty). */
-  readonly error?: string;
-}
+export type DownloadResult =
+  | { readonly outcome: 'downloaded'; readonly bytes: number }
+  | { readonly outcome: 'not-modified' }
+  | { readonly outcome: 'failed'; readonly error: string };
 
 interface SavedMeta {
   readonly etag?: string;
@@ -32,78 +28,73 @@ export function isUrl(spec: string): boolean {
 }
 
 /** Where a URL's last good copy lives: data_dir/lists/<hash>.txt (+ .json). */
-function savedPaths(dataDir: string, url: string): { text: string; meta: string } {
+function savedPaths(dataDir: string, url: string): { readonly text: string; readonly meta: string } {
   const id = createHash('sha256').update(url).digest('hex').slice(0, 16);
   const dir = join(dataDir, 'lists');
   return { text: join(dir, `${id}.txt`), meta: join(dir, `${id}.json`) };
 }
 
-function readSaved(dataDir: string, url: string): { text: string; meta: SavedMeta } | undefined {
-  const paths = savedPaths(dataDir, url);
+/** The file to parse for a list: the file itself, or a URL's saved copy
+ *  (undefined when the URL was never downloaded). */
+export function listPath(spec: string, dataDir: string): string | undefined {
+  if (!isUrl(spec)) return spec;
+  const { text } = savedPaths(dataDir, spec);
+  return existsSync(text) ? text : undefined;
+}
+
+function readMeta(path: string): SavedMeta | undefined {
   try {
-    return { text: readFileSync(paths.text, 'utf8'), meta: JSON.parse(readFileSync(paths.meta, 'utf8')) as SavedMeta };
+    return JSON.parse(readFileSync(path, 'utf8')) as SavedMeta;
   } catch {
     return undefined;
   }
 }
 
-/** The list as it is on this machine now: a file, or a URL's saved copy. No network. */
-export function readLocal(spec: string, dataDir: string): ListText {
-  if (!isUrl(spec)) {
-    try {
-      return { spec, text: readFileSync(spec, 'utf8'), origin: 'file' };
-    } catch (error) {
-      return { spec, text: '', origin: 'none', error: (error as Error).message };
-    }
-  }
-  const saved = readSaved(dataDir, spec);
-  return saved ? { spec, text: saved.text, origin: 'saved-copy' } : { spec, text: '', origin: 'none', error: 'not downloaded yet' };
-}
+export type DownloadProgress = (received: number, total: number | undefined) => void;
 
-export interface DownloadProgress {
-  (received: number, total: number | undefined): void;
-}
-
-/** Downloads a URL list, or revalidates the saved copy; on any failure the
- *  saved copy (if any) is returned with the error. Files are just read. */
-export async function fetchList(spec: string, dataDir: string, progress?: DownloadProgress): Promise<ListText> {
-  if (!isUrl(spec)) return readLocal(spec, dataDir);
-  const saved = readSaved(dataDir, spec);
-  const fallback = (error: string): ListText =>
-    saved ? { spec, text: saved.text, origin: 'saved-copy', error } : { spec, text: '', origin: 'none', error };
+/** Downloads a URL list into data_dir, or learns that the saved copy is current. */
+export async function downloadList(url: string, dataDir: string, progress?: DownloadProgress): Promise<DownloadResult> {
+  const paths = savedPaths(dataDir, url);
+  const meta = existsSync(paths.text) ? readMeta(paths.meta) : undefined;
+  const temp = `${paths.text}.${process.pid}.download`;
   try {
     const headers: Record<string, string> = {};
-    if (saved?.meta.etag) headers['if-none-match'] = saved.meta.etag;
-    if (saved?.meta.lastModified) headers['if-modified-since'] = saved.meta.lastModified;
-    const response = await fetch(spec, { headers, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), redirect: 'follow' });
-    if (response.status === 304 && saved) return { spec, text: saved.text, origin: 'not-modified' };
-    if (!response.ok || !response.body) return fallback(`HTTP ${response.status}`);
-    const text = await readBody(response, progress);
-    const paths = savedPaths(dataDir, spec);
+    if (meta?.etag) headers['if-none-match'] = meta.etag;
+    if (meta?.lastModified) headers['if-modified-since'] = meta.lastModified;
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    if (response.status === 304 && meta) return { outcome: 'not-modified' };
+    if (!response.ok || !response.body) return { outcome: 'failed', error: `HTTP ${response.status}` };
     mkdirSync(join(dataDir, 'lists'), { recursive: true });
-    writeFileAtomic(paths.text, text);
-    const meta: SavedMeta = {
-      ...(response.headers.get('etag') ? { etag: response.headers.get('etag')! } : {}),
-      ...(response.headers.get('last-modified') ? { lastModified: response.headers.get('last-modified')! } : {}),
+    const bytes = await streamToFile(response, temp, progress);
+    renameSync(temp, paths.text);
+    writeFileAtomic(paths.meta, JSON.stringify({
+      ...(response.headers.get('etag') ? { etag: response.headers.get('etag') } : {}),
+      ...(response.headers.get('last-modified') ? { lastModified: response.headers.get('last-modified') } : {}),
       fetchedAt: new Date().toISOString(),
-    };
-    writeFileAtomic(paths.meta, JSON.stringify(meta));
-    return { spec, text, origin: 'downloaded' };
+    }));
+    return { outcome: 'downloaded', bytes };
   } catch (error) {
-    return fallback((error as Error).message);
+    rmSync(temp, { force: true });
+    return { outcome: 'failed', error: (error as Error).message };
   }
 }
 
-async function readBody(response: Response, progress: DownloadProgress | undefined): Promise<string> {
+/** Writes the body to `path` (fsynced), refusing more than MAX_LIST_BYTES. */
+async function streamToFile(response: Response, path: string, progress: DownloadProgress | undefined): Promise<number> {
   const total = Number(response.headers.get('content-length')) || undefined;
-  if (total !== undefined && total > MAX_LIST_BYTES) throw new Error(`list is ${total} bytes, over the ${MAX_LIST_BYTES} limit`);
-  const chunks: Uint8Array[] = [];
+  if (total !== undefined && total > MAX_LIST_BYTES) throw new Error(`list is ${total} bytes, over the ${MAX_LIST_BYTES}-byte limit`);
+  const fd = openSync(path, 'w', 0o644);
   let received = 0;
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    received += chunk.length;
-    if (received > MAX_LIST_BYTES) throw new Error(`list is over the ${MAX_LIST_BYTES}-byte limit`);
-    chunks.push(chunk);
-    progress?.(received, total);
+  try {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      received += chunk.length;
+      if (received > MAX_LIST_BYTES) throw new Error(`list is over the ${MAX_LIST_BYTES}-byte limit`);
+      for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
+      progress?.(received, total);
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return received;
 }

@@ -9,6 +9,8 @@ import type { Name } from '../record.ts';
 import type { UpstreamPool } from '../upstream/pool.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
 import type { AnswerCache } from '../cache/cache.ts';
+import type { BlocklistRef } from '../blocklist/blocklists.ts';
+import { BlockingStage, type BlockingMode } from './blocking.ts';
 import { CacheStage } from './cache.ts';
 import { CloakingStage } from './cloaking.ts';
 import { ConditionalForwardStage, UpstreamStage } from './forward.ts';
@@ -19,6 +21,7 @@ export interface ChainParts {
   readonly zones: ZoneSet;
   readonly cloaking: CloakingMatcher;
   readonly cloakTtl: number;
+  readonly blocking: { readonly lists: BlocklistRef; readonly mode: BlockingMode; readonly customIp: readonly string[] };
   /** Conditional forwarding: domain → its servers. */
   readonly forwardRoutes: ReadonlyMap<Name, UpstreamPool>;
   /** The view's upstreams; without any, names nothing else answers are refused. */
@@ -33,6 +36,9 @@ export function buildChain(parts: ChainParts): Chain {
     new ZonesStage(parts.zones),
     // Rewrites of names the house does not own (dnscrypt-proxy's cloaking).
     new CloakingStage(parts.cloaking, parts.cloakTtl),
+    // Ads, trackers, malware: before the cache, so a list change shows at once,
+    // and around it, so CNAME chains from upstream are checked too.
+    new BlockingStage(parts.blocking.lists, parts.blocking.mode, parts.blocking.customIp),
     // Upstream answers seen before, and stale ones when the uplink is down.
     ...(parts.cache ? [new CacheStage(parts.cache)] : []),
     // Domains with their own servers (the router's reverse zone, a VPN's domain).

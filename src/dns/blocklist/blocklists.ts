@@ -1,0 +1,127 @@
+// The block- and allowlists of every view, each distinct `blocking` config
+// built once into a DomainSet. A rebuild happens beside the live set and
+// replaces it in one assignment, so queries never see a half-built set and
+// a view's stage keeps the same BlocklistRef across rebuilds.
+import type { Logger } from '../../observe/log.ts';
+import type { SourceError } from '../../config/load.ts';
+import { DomainSetBuilder, type DomainSet } from './matcher.ts';
+import { parseList, parseListFile, type ListStats } from './parse.ts';
+import { downloadList, isUrl, listPath, type DownloadProgress, type DownloadResult } from './sources.ts';
+
+export interface ListsConfig {
+  readonly lists: readonly string[];
+  /** List files/URLs, or inline rules (a name, `@@||name^`) when neither. */
+  readonly allow: readonly string[];
+}
+
+export interface ListReport {
+  readonly source: string;
+  readonly stats?: ListStats;
+  readonly error?: string;
+}
+
+/** One distinct lists config and its current set. */
+export class BlocklistRef {
+  readonly config: ListsConfig;
+  /** List number → where it came from, for attribution ("blocked by LIST line N"). */
+  readonly sources: readonly string[];
+  set: DomainSet | undefined;
+  reports: readonly ListReport[] = [];
+
+  constructor(config: ListsConfig) {
+    this.config = config;
+    this.sources = [...config.lists, ...config.allow.filter(isListSource), ...(inlineRules(config).length > 0 ? [INLINE] : [])];
+  }
+}
+
+const INLINE = 'config:dns.blocking.allow';
+
+function isListSource(entry: string): boolean {
+  return isUrl(entry) || entry.includes('/');
+}
+
+function inlineRules(config: ListsConfig): string[] {
+  return config.allow.filter((entry) => !isListSource(entry));
+}
+
+export class Blocklists {
+  private readonly dataDir: string;
+  private readonly log: Logger;
+  private refs = new Map<string, BlocklistRef>();
+  /** Builds run one at a time; a request during a build waits for it. */
+  private building: Promise<void> = Promise.resolve();
+
+  constructor(dataDir: string, log: Logger) {
+    this.dataDir = dataDir;
+    this.log = log;
+  }
+
+  /** The ref for a lists config, shared by every view with the same config. */
+  ref(config: ListsConfig): BlocklistRef {
+    const key = JSON.stringify([config.lists, config.allow]);
+    let ref = this.refs.get(key);
+    if (!ref) this.refs.set(key, (ref = new BlocklistRef({ lists: [...config.lists], allow: [...config.allow] })));
+    return ref;
+  }
+
+  /** Forgets the configs no view uses any more. */
+  retain(used: ReadonlySet<BlocklistRef>): void {
+    this.refs = new Map([...this.refs].filter(([, ref]) => used.has(ref)));
+  }
+
+  /** Rebuilds the sets that need it from files and saved copies (no network). */
+  load(only: 'unbuilt' | 'all' = 'all'): Promise<void> {
+    this.building = this.building.then(async () => {
+      for (const ref of this.refs.values()) if (only === 'all' || !ref.set) await this.build(ref);
+    });
+    return this.building;
+  }
+
+  /** Downloads every URL list (each once), then rebuilds every set. */
+  async refresh(progress?: (url: string) => DownloadProgress): Promise<Map<string, DownloadResult>> {
+    const urls = new Set([...this.refs.values()].flatMap((ref) => ref.sources.filter(isUrl)));
+    const results = new Map<string, DownloadResult>();
+    for (const url of urls) {
+      const result = await downloadList(url, this.dataDir, progress?.(url));
+      results.set(url, result);
+      if (result.outcome === 'failed') this.log.warn({ list: url, error: result.error }, 'list download failed; keeping the saved copy');
+    }
+    await this.load();
+    return results;
+  }
+
+  /** Problems in the lists, as `hearth check` prints them. */
+  errors(): SourceError[] {
+    return [...this.refs.values()].flatMap((ref) => ref.reports.flatMap((report) => [
+      ...(report.error ? [{ file: report.source, line: 0, message: report.error }] : []),
+      ...(report.stats?.firstErrors ?? []),
+    ]));
+  }
+
+  private async build(ref: BlocklistRef): Promise<void> {
+    const builder = new DomainSetBuilder(ref.set?.size);
+    const reports: ListReport[] = [];
+    const allowFrom = ref.config.lists.length;
+    for (const [list, source] of ref.sources.entries()) {
+      const role = list >= allowFrom ? 'allow' : 'block';
+      const options = { file: source, list, role } as const;
+      if (source === INLINE) {
+        reports.push({ source, stats: parseList(inlineRules(ref.config).join('\n'), builder, options) });
+        continue;
+      }
+      const path = listPath(source, this.dataDir);
+      if (!path) {
+        reports.push({ source, error: 'not downloaded yet' });
+        continue;
+      }
+      try {
+        reports.push({ source, stats: await parseListFile(path, builder, options) });
+      } catch (error) {
+        reports.push({ source, error: `cannot read: ${(error as Error).message}` });
+      }
+    }
+    ref.set = builder.build();
+    ref.reports = reports;
+    this.log.info({ lists: reports.map((r) => ({ list: r.source, entries: (r.stats?.blocked ?? 0) + (r.stats?.allowed ?? 0) + (r.stats?.regexes ?? 0), unsupported: r.stats?.unsupported, error: r.error })) }, 'blocklists built');
+  }
+}
