@@ -4,13 +4,15 @@ import { parseArgs } from 'node:util';
 import { Hearth } from './app.ts';
 import { formatError, loadConfig, type SourceError } from './config/load.ts';
 import { buildResolver, resolverDeps } from './dns/resolver.ts';
+import { progressFor } from './cli/progress.ts';
 import { createLogger } from './observe/log.ts';
 
 const USAGE = `usage: hearth <command> [-c FILE]
 
 commands:
-  run     serve DNS with the config FILE (default: the built-in config)
-  check   validate the config FILE, its zone files and rule files; exit 1 on any error
+  run           serve DNS with the config FILE (default: the built-in config)
+  check         validate the config FILE, its zone files, rule files and lists; exit 1 on any error
+  lists update  download the blocklists now (kept in data_dir for the running server's next refresh)
 `;
 
 async function run(file: string | undefined): Promise<number> {
@@ -58,6 +60,28 @@ async function check(file: string | undefined): Promise<number> {
   return errors.length === 0 ? 0 : 1;
 }
 
+/** Downloads every URL list of the config and reports each; exit 1 when one failed. */
+async function updateLists(file: string | undefined): Promise<number> {
+  const loaded = loadConfig(file);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) console.log(formatError(error));
+    return 1;
+  }
+  const deps = resolverDeps(createLogger('silent'), loaded.config.data_dir);
+  buildResolver(loaded.config.dns, deps);
+  deps.upstreams.closeAll();
+  const results = await deps.blocklists.refresh((url) => progressFor(url));
+  let failed = 0;
+  for (const [url, result] of results) {
+    if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
+    if (result.outcome === 'failed') failed++;
+    console.log(`${url}: ${result.outcome === 'downloaded' ? `downloaded ${result.bytes} bytes` : result.outcome === 'not-modified' ? 'not modified' : `failed: ${result.error} (the saved copy stays)`}`);
+  }
+  for (const error of deps.blocklists.errors()) console.log(formatError(error));
+  if (results.size === 0) console.log('no list URLs in the config');
+  return failed === 0 ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -79,6 +103,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run': return run(values.config);
     case 'check': return check(values.config);
+    case 'lists':
+      if (positionals[1] === 'update') return updateLists(values.config);
+      process.stderr.write(`hearth: unknown lists command "${positionals[1] ?? ''}"\n${USAGE}`);
+      return 2;
     default:
       process.stderr.write(`hearth: unknown command "${command}"\n${USAGE}`);
       return 2;
