@@ -4,7 +4,8 @@
 // a view's stage keeps the same BlocklistRef across rebuilds.
 import type { Logger } from '../../observe/log.ts';
 import type { SourceError } from '../../config/load.ts';
-import { DomainSetBuilder, type DomainSet } from './matcher.ts';
+import type { Name } from '../record.ts';
+import { DomainSetBuilder, type DomainSet, type RuleKind } from './matcher.ts';
 import { parseList, parseListFile, type ListStats } from './parse.ts';
 import { downloadList, isUrl, listPath, type DownloadProgress, type DownloadResult } from './sources.ts';
 
@@ -32,6 +33,25 @@ export class BlocklistRef {
     this.config = config;
     this.sources = [...config.lists, ...config.allow.filter(isListSource), ...(inlineRules(config).length > 0 ? [INLINE] : [])];
   }
+
+  /** Is `name` blocked, by which list and line, and which rules would allow
+   *  it: the answer to `GET /blocklists/check?name=`. */
+  check(name: Name): NameCheck {
+    const decision = this.set?.decide(name) ?? { verdict: 'none' as const };
+    const source = (list: number) => this.sources[list] ?? '?';
+    return {
+      verdict: decision.verdict,
+      ...(decision.verdict === 'none' ? {} : { decidedBy: { list: source(decision.list), line: decision.line, rule: decision.rule } }),
+      matches: (this.set?.explain(name) ?? []).map((m) => ({ kind: m.kind, list: source(m.list), line: m.line, rule: m.rule })),
+    };
+  }
+}
+
+export interface NameCheck {
+  readonly verdict: 'none' | 'blocked' | 'allowed';
+  readonly decidedBy?: { readonly list: string; readonly line: number; readonly rule: string };
+  /** Every rule that matches, the most specific first. */
+  readonly matches: readonly { readonly kind: RuleKind; readonly list: string; readonly line: number; readonly rule: string }[];
 }
 
 const INLINE = 'config:dns.blocking.allow';
