@@ -29,7 +29,13 @@ export type Next = () => Promise<Response>;
 
 /** What the server asks: the answer for a client's query (views.ts picks the chain). */
 export interface Resolver {
-  resolve(query: Query, client: Client): Promise<Response>;
+  resolve(query: Query, client: Client): Promise<Resolved>;
+}
+
+export interface Resolved {
+  readonly response: Response;
+  /** The split-horizon view that answered. */
+  readonly view: string;
 }
 
 export interface Stage {

@@ -33,15 +33,15 @@ describe('the resolver chain', () => {
   it('tags every answer with where it came from', async () => {
     const { built } = resolverFor({ cloaking: { rules: ['=tv.lan 192.168.1.50'] } });
     const { resolver } = built;
-    expect((await resolver.resolve(question('nas.home.lan'), lan)).source).toBe('zone');
-    expect((await resolver.resolve(question('tv.lan'), lan)).source).toBe('cloak');
-    expect((await resolver.resolve(question('example.com'), lan)).source).toBe('refused');
+    expect((await resolver.resolve(question('nas.home.lan'), lan)).response.source).toBe('zone');
+    expect((await resolver.resolve(question('tv.lan'), lan)).response.source).toBe('cloak');
+    expect((await resolver.resolve(question('example.com'), lan)).response.source).toBe('refused');
   });
 
   it('answers a repeated question with the very same response (prepared bytes)', async () => {
     const { resolver } = resolverFor({}).built;
     const first = await resolver.resolve(question('nas.home.lan'), lan);
-    expect(await resolver.resolve(question('NAS.home.lan'), lan)).toBe(first);
+    expect((await resolver.resolve(question('NAS.home.lan'), lan)).response).toBe(first.response);
   });
 });
 

@@ -6,10 +6,19 @@ import { createSocket, type Socket as UdpSocket, type RemoteInfo } from 'node:dg
 import { createServer, isIPv6, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
 import type { Logger } from '../observe/log.ts';
 import type { ListenAddress } from '../config/types.ts';
-import { emptyResponse, Rcode, type Response } from './message.ts';
-import type { Client, Resolver } from './pipeline.ts';
+import { emptyResponse, Rcode, type Query } from './message.ts';
+import type { Client, Resolved, Resolver } from './pipeline.ts';
 import { FrameReader, frame } from './framing.ts';
 import { encodeResponse, parseQuery, responseLimit } from './wire.ts';
+
+/** One answered query, as the query log, statistics and metrics see it. */
+export interface AnsweredQuery extends Resolved {
+  readonly query: Query;
+  readonly client: Client;
+  readonly latencyMs: number;
+}
+
+export type QueryObserver = (answered: AnsweredQuery) => void;
 
 /** RFC 7766 §6.2.3: close idle connections so clients cannot hold them all. */
 const TCP_IDLE_MS = 10_000;
@@ -23,6 +32,7 @@ const TCP_MAX_IN_FLIGHT = 64;
 
 export class DnsServer {
   private resolver: Resolver;
+  private observer: QueryObserver | undefined;
   private readonly log: Logger;
   private readonly udp: UdpSocket[] = [];
   private readonly tcp: TcpServer[] = [];
@@ -71,14 +81,21 @@ export class DnsServer {
     if (parsed.kind === 'drop') return undefined;
     const limit = responseLimit(parsed.query, client.transport);
     if (parsed.kind === 'error') return encodeResponse(parsed.query, emptyResponse(parsed.rcode, 'invalid'), limit);
-    let response: Response;
+    const started = this.observer ? performance.now() : 0;
+    let resolved: Resolved;
     try {
-      response = await this.resolver.resolve(parsed.query, client);
+      resolved = await this.resolver.resolve(parsed.query, client);
     } catch (error) {
       this.log.error({ err: error, name: parsed.query.name, type: parsed.query.type }, 'resolving failed');
-      response = emptyResponse(Rcode.SERVFAIL, 'servfail');
+      resolved = { response: emptyResponse(Rcode.SERVFAIL, 'servfail'), view: '' };
     }
-    return encodeResponse(parsed.query, response, limit);
+    this.observer?.({ query: parsed.query, client, ...resolved, latencyMs: performance.now() - started });
+    return encodeResponse(parsed.query, resolved.response, limit);
+  }
+
+  /** Hears of every answered query (query log, statistics, metrics); none by default. */
+  observe(observer: QueryObserver | undefined): void {
+    this.observer = observer;
   }
 
   private listenUdp(address: ListenAddress): Promise<void> {

@@ -3,8 +3,8 @@
 // Addresses that match no view use the default view.
 import { BlockList } from 'node:net';
 import { parseCidr } from '../config/types.ts';
-import type { Query, Response } from './message.ts';
-import type { Chain, Client, Resolver } from './pipeline.ts';
+import type { Query } from './message.ts';
+import type { Chain, Client, Resolved, Resolver } from './pipeline.ts';
 
 export const DEFAULT_VIEW = 'default';
 
@@ -47,8 +47,8 @@ export class Views implements Resolver {
     return this.views.find((view) => view.clients.check(normalized, family)) ?? this.fallback;
   }
 
-  resolve(query: Query, client: Client): Promise<Response> {
+  async resolve(query: Query, client: Client): Promise<Resolved> {
     const view = this.select(client.address);
-    return view.chain.resolveQuery(query, client, view.name);
+    return { response: await view.chain.resolveQuery(query, client, view.name), view: view.name };
   }
 }
