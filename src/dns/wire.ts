@@ -11,6 +11,7 @@ const HEADER = 12;
 /** What hearth advertises and the most it sends over UDP: the DNS flag day 2020 size. */
 export const EDNS_UDP_SIZE = 1232;
 const CLASSIC_UDP_SIZE = 512; // RFC 1035 §4.2.1
+const EMPTY = new Uint8Array(0);
 
 export type Parsed =
   | { readonly kind: 'query'; readonly query: Query }
@@ -57,37 +58,42 @@ export function parseQuery(buf: Uint8Array): Parsed {
   if (buf.length < HEADER) return { kind: 'drop', reason: 'shorter than a DNS header' };
   const flags = readU16(buf, 2);
   if (flags & 0x8000) return { kind: 'drop', reason: 'a response (QR=1), not a query' };
-  const base = {
+  const base: Query = {
     id: readU16(buf, 0),
     opcode: (flags >> 11) & 0xf,
     recursionDesired: (flags & 0x0100) !== 0,
     checkingDisabled: (flags & 0x0010) !== 0,
     name: '', type: 0, class: 0,
-    question: new Uint8Array(0),
+    question: EMPTY,
     edns: undefined,
   };
-  const error = (rcode: number, query: Query = base): Parsed => ({ kind: 'error', rcode, query });
   const qname = readU16(buf, 4) === 1 ? readQuestionName(buf, HEADER) : undefined;
-  if (!qname || qname.end + 4 > buf.length) return error(base.opcode === Opcode.QUERY ? Rcode.FORMERR : Rcode.NOTIMP);
-  const question = {
-    ...base,
+  if (!qname || qname.end + 4 > buf.length) {
+    return { kind: 'error', rcode: base.opcode === Opcode.QUERY ? Rcode.FORMERR : Rcode.NOTIMP, query: base };
+  }
+  const edns = readEdns(buf, qname.end + 4, readU16(buf, 6) + readU16(buf, 8), readU16(buf, 10));
+  const query: Query = {
+    id: base.id,
+    opcode: base.opcode,
+    recursionDesired: base.recursionDesired,
+    checkingDisabled: base.checkingDisabled,
     name: qname.name,
     type: readU16(buf, qname.end),
     class: readU16(buf, qname.end + 2),
     question: buf.subarray(HEADER, qname.end + 4),
+    edns: edns === 'formerr' ? undefined : edns,
   };
-  const edns = readEdns(buf, qname.end + 4, readU16(buf, 6) + readU16(buf, 8), readU16(buf, 10));
-  if (edns === 'formerr') return error(Rcode.FORMERR, question);
-  const query: Query = { ...question, edns };
+  const error = (rcode: number): Parsed => ({ kind: 'error', rcode, query });
+  if (edns === 'formerr') return error(Rcode.FORMERR);
   // RFC 6891 §7: even a refusal echoes the question and carries an OPT.
-  if (query.opcode !== Opcode.QUERY) return error(Rcode.NOTIMP, query);
+  if (query.opcode !== Opcode.QUERY) return error(Rcode.NOTIMP);
   // RFC 6891 §6.1.3: an unknown EDNS version gets BADVERS, with our version 0.
-  if (edns && edns.version > 0) return error(Rcode.BADVERS, query);
-  if (query.class !== RRClass.IN && query.class !== RRClass.ANY) return error(Rcode.NOTIMP, query);
+  if (edns && edns.version > 0) return error(Rcode.BADVERS);
+  if (query.class !== RRClass.IN && query.class !== RRClass.ANY) return error(Rcode.NOTIMP);
   // Meta types that are not questions (RFC 6895 §3.1): OPT, TSIG and friends.
-  if (query.type === RRType.OPT || (query.type >= 128 && query.type <= 250)) return error(Rcode.FORMERR, query);
+  if (query.type === RRType.OPT || (query.type >= 128 && query.type <= 250)) return error(Rcode.FORMERR);
   // Zone transfers are not offered.
-  if (query.type === RRType.AXFR || query.type === RRType.IXFR) return error(Rcode.REFUSED, query);
+  if (query.type === RRType.AXFR || query.type === RRType.IXFR) return error(Rcode.REFUSED);
   return { kind: 'query', query };
 }
 
