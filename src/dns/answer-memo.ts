@@ -7,17 +7,25 @@ import type { Name } from './record.ts';
 const MAX_ENTRIES = 10_000;
 
 export class AnswerMemo {
-  private readonly answers = new Map<string, Response>();
+  /** type → name → response: no key string to build per query. */
+  private readonly byType = new Map<number, Map<Name, Response>>();
+  private size = 0;
 
   get(name: Name, type: number): Response | undefined {
-    return this.answers.get(`${type}/${name}`);
+    return this.byType.get(type)?.get(name);
   }
 
   set(name: Name, type: number, response: Response): Response {
     // Clearing wholesale is cheaper than LRU upkeep and refills in one pass
     // over the hot names.
-    if (this.answers.size >= MAX_ENTRIES) this.answers.clear();
-    this.answers.set(`${type}/${name}`, response);
+    if (this.size >= MAX_ENTRIES) {
+      this.byType.clear();
+      this.size = 0;
+    }
+    let names = this.byType.get(type);
+    if (!names) this.byType.set(type, (names = new Map()));
+    if (!names.has(name)) this.size++;
+    names.set(name, response);
     return response;
   }
 }
