@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainSetBuilder, type DomainSet } from '../src/dns/blocklist/matcher.ts';
 import { parseList, parseListFile } from '../src/dns/blocklist/parse.ts';
+import { seededRandom } from '../test/support/random.ts';
 
 const TARGET = { heapMB: 40, decideNs: 1000, loadS: 3, peakRatio: 1.3 };
 const LOOKUPS = 1_000_000;
@@ -28,18 +29,8 @@ const REGEXES = [
   '/^mads\\./', '/^pixels?[-.]/', '/^stat(s|istics)?[0-9]*[_.-]/',
 ];
 
-/** mulberry32: the same names on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function generate(dir: string, count: number): void {
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
   const tlds = ['com', 'com', 'com', 'com', 'net', 'net', 'org', 'io', 'co', 'de', 'ru', 'info', 'xyz', 'top', 'co.uk', 'com.br', 'fr', 'jp', 'cn', 'online', 'site', 'club', 'tk', 'pl', 'nl'];
   const words = ['ads', 'ad', 'track', 'tracker', 'pixel', 'metrics', 'stats', 'cdn', 'api', 'www', 'img', 'static', 'log', 'events', 'collect', 'sync', 'rtb', 'bid', 'tag', 'eu', 'us', 'analytics', 'beacon', 'srv', 'edge', 'media', 'click', 'go', 'promo', 'telemetry'];

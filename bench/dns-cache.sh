@@ -26,59 +26,17 @@ NAMES=1000
 # Passes over the names in the DoH comparison: 5000 queries, enough for a
 # p99 that holds still from run to run.
 DOH_PASSES=5
-NODE=node_modules/.bin/node
 PATH=$PATH:/usr/sbin # dnsmasq and unbound live in /usr/sbin, often not on a user's PATH
+source bench/lib.sh
 
-missing=()
-command -v dnsperf >/dev/null || missing+=(dnsperf)
-command -v dnsmasq >/dev/null || missing+=(dnsmasq-base)
-command -v unbound >/dev/null || missing+=(unbound)
-command -v openssl >/dev/null || missing+=(openssl)
-if ((${#missing[@]} > 0)); then
-  echo "dns-cache.sh: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2
-  exit 1
-fi
+check_tools dnsperf=dnsperf dnsmasq=dnsmasq-base unbound=unbound openssl=openssl
 if ! unbound -V | grep -q nghttp2; then
-  echo "dns-cache.sh: this unbound is built without nghttp2, so it cannot serve DoH" >&2
+  echo "$me: this unbound is built without nghttp2, so it cannot serve DoH" >&2
   exit 1
 fi
-if [[ ! -x $NODE ]]; then
-  echo "dns-cache.sh: $NODE not found; run npm ci first" >&2
-  exit 1
-fi
-
-tmp=$(mktemp -d -t hearth-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-# Turn Ctrl-C and kill into a normal exit so the EXIT trap runs.
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Six ports free on 127.0.0.1 for both UDP and TCP. All sockets stay open
-# until every port is found, so they all differ.
-read -r origin_port doh_port hearth_port dnsmasq_port unbound_port hearth_doh_port < <("$NODE" -e '
-  const dgram = require("node:dgram"), net = require("node:net");
-  const grab = () => new Promise((resolve) => {
-    const udp = dgram.createSocket("udp4");
-    udp.bind(0, "127.0.0.1", () => {
-      const { port } = udp.address();
-      net.createServer().once("error", () => resolve(grab())).listen(port, "127.0.0.1", () => resolve(port));
-    });
-  });
-  (async () => {
-    const ports = [];
-    for (let i = 0; i < 6; i++) ports.push(await grab());
-    console.log(ports.join(" "));
-    process.exit(0);
-  })();
-') || { echo "dns-cache.sh: found no free ports on 127.0.0.1" >&2; exit 1; }
+check_node
+make_tmp
+free_ports origin_port doh_port hearth_port dnsmasq_port unbound_port hearth_doh_port
 
 # The origin's names: hostN.bench.test -> 10.53.x.y, TTL 1 h, so nothing
 # expires during the run. The query file asks for each once.
@@ -173,36 +131,6 @@ dns:
     lists: []
 EOF
 
-# Starts a server in the background, output to $tmp/NAME.log; sets pid.
-start() { # name command...
-  local name=$1
-  shift
-  "$@" >"$tmp/$name.log" 2>&1 &
-  pid=$!
-  pids+=("$pid")
-}
-
-# Waits until the server answers a query (hearth logs nothing at warn level
-# when it is up, so ask it); fails with its log if it exits or takes > 20 s.
-wait_ready() { # name pid port
-  local try
-  for ((try = 0; try < 40; try++)); do
-    if ! kill -0 "$2" 2>/dev/null; then
-      echo "dns-cache.sh: $1 exited at startup:" >&2
-      cat "$tmp/$1.log" >&2
-      exit 1
-    fi
-    if dnsperf -s 127.0.0.1 -p "$3" -d "$tmp/probe" -n 1 -t 1 2>/dev/null |
-      grep -q 'Queries completed: *1 '; then
-      return
-    fi
-    sleep 0.5
-  done
-  echo "dns-cache.sh: $1 did not answer on 127.0.0.1:$3 within 20 s:" >&2
-  cat "$tmp/$1.log" >&2
-  exit 1
-}
-
 start origin unbound -d -c "$tmp/origin.conf"
 origin_pid=$pid
 wait_ready origin "$origin_pid" "$origin_port"
@@ -226,11 +154,6 @@ wait_ready unbound "$unbound_pid" "$unbound_port"
 wait_ready hearth "$hearth_pid" "$hearth_port"
 wait_ready hearth-doh "$hearth_doh_pid" "$hearth_doh_port"
 
-# user + system CPU ticks of a process, all threads (fields 14, 15 of
-# /proc/PID/stat, counted after the ") " that ends the command name).
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
-ticks_per_second=$(getconf CLK_TCK)
-
 # Runs dnsperf -v (a line per answer: "> RCODE NAME TYPE SECONDS") on
 # $tmp/queries against 127.0.0.1:PORT with the given options, and sets qps,
 # lost, avg and p99 (milliseconds), and cpu: the percent of one core the
@@ -241,14 +164,12 @@ measure() { # name pid port dnsperf-options...
   before=$(cpu_ticks "$pid")
   start=$EPOCHREALTIME
   if ! dnsperf -v -s 127.0.0.1 -p "$port" -d "$tmp/queries" "$@" >"$tmp/$name.dnsperf" 2>&1; then
-    echo "dns-cache.sh: dnsperf against $name failed:" >&2
+    echo "$me: dnsperf against $name failed:" >&2
     tail -n 30 "$tmp/$name.dnsperf" >&2
     exit 1
   fi
-  cpu=$(awk -v t="$(($(cpu_ticks "$pid") - before))" -v hz="$ticks_per_second" \
-    -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.0f", 100 * t / hz / (e - s) }')
-  qps=$(awk '/Queries per second:/ { printf "%.0f", $4 }' "$tmp/$name.dnsperf")
-  lost=$(awk '/Queries lost:/ { print $3 }' "$tmp/$name.dnsperf")
+  cpu=$(cpu_percent "$pid" "$before" "$start")
+  dnsperf_results "$name"
   avg=$(awk '/Average Latency \(s\):/ { printf "%.3f", $4 * 1000; exit }' "$tmp/$name.dnsperf")
   # p99 from a histogram of the answers' latencies in whole microseconds (T
   # and I lines are timed-out and interrupted queries, without a latency).
@@ -258,16 +179,11 @@ measure() { # name pid port dnsperf-options...
     END {
       for (us = 0; us <= max; us++) if ((seen += count[us]) >= 0.99 * n) { printf "%.3f", us / 1000; exit }
     }' "$tmp/$name.dnsperf")
-  # Every query names an existing record: any other rcode means a broken answer.
-  if ! grep -Eq 'Response codes: *NOERROR [0-9]+ \(100\.00%\)$' "$tmp/$name.dnsperf"; then
-    echo "warning: $name did not answer NOERROR to every query: $(grep 'Response codes:' "$tmp/$name.dnsperf")" >&2
-  fi
 }
 
 echo "dnsperf -l $DURATION -c $CLIENTS -q $OUTSTANDING on $NAMES cached names; origin unbound on" \
   "127.0.0.1:$origin_port (DoH :$doh_port); hearth :$hearth_port, dnsmasq :$dnsmasq_port, unbound :$unbound_port"
-# Other work on the machine takes CPU from the servers and dnsperf alike.
-echo "$(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+machine_load
 
 declare -A qps_of avg_of p99_of lost_of cpu_of
 for name in hearth dnsmasq unbound; do
@@ -278,7 +194,7 @@ for name in hearth dnsmasq unbound; do
   echo "warming $name up..."
   measure "$name" "${!pid_var}" "${!port_var}" -n 1 -c 1 -q 20
   if ! grep -q "Queries completed: *$NAMES " "$tmp/$name.dnsperf"; then
-    echo "dns-cache.sh: $name did not answer all $NAMES names while warming up:" >&2
+    echo "$me: $name did not answer all $NAMES names while warming up:" >&2
     grep -A 12 '^Statistics' "$tmp/$name.dnsperf" >&2
     exit 1
   fi
@@ -370,10 +286,10 @@ EOF
 echo "measuring DoH: $((DOH_PASSES * NAMES)) queries, $DOH_OUTSTANDING in flight, direct and through hearth..."
 read -r direct_qps direct_avg direct_p99 direct_lost direct_bad < <(
   "$NODE" "$tmp/dns-client.mjs" doh "$doh_port" "$tmp/queries" "$DOH_OUTSTANDING" "$DOH_PASSES" "$tmp/doh.pem") ||
-  { echo "dns-cache.sh: the DoH client failed" >&2; exit 1; }
+  { echo "$me: the DoH client failed" >&2; exit 1; }
 read -r via_qps via_avg via_p99 via_lost via_bad < <(
   "$NODE" "$tmp/dns-client.mjs" udp "$hearth_doh_port" "$tmp/queries" "$DOH_OUTSTANDING" "$DOH_PASSES") ||
-  { echo "dns-cache.sh: the UDP client failed" >&2; exit 1; }
+  { echo "$me: the UDP client failed" >&2; exit 1; }
 if ((direct_bad + via_bad > 0)); then
   echo "warning: not NOERROR: $direct_bad answers direct, $via_bad through hearth" >&2
 fi

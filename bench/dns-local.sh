@@ -17,49 +17,13 @@ CLIENTS=${CLIENTS:-4}
 # show up as lost queries without raising the rate.
 OUTSTANDING=${OUTSTANDING:-100}
 HOSTS=100
-NODE=node_modules/.bin/node
 PATH=$PATH:/usr/sbin # dnsmasq lives in /usr/sbin, often not on a user's PATH
+source bench/lib.sh
 
-missing=()
-command -v dnsperf >/dev/null || missing+=(dnsperf)
-command -v dnsmasq >/dev/null || missing+=(dnsmasq-base)
-if ((${#missing[@]} > 0)); then
-  echo "dns-local.sh: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2
-  exit 1
-fi
-if [[ ! -x $NODE ]]; then
-  echo "dns-local.sh: $NODE not found; run npm ci first" >&2
-  exit 1
-fi
-
-tmp=$(mktemp -d -t hearth-bench.XXXXXX)
-hearth_pid=
-dnsmasq_pid=
-cleanup() {
-  for pid in $hearth_pid $dnsmasq_pid; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-# Turn Ctrl-C and kill into a normal exit so the EXIT trap runs.
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Two ports free on 127.0.0.1 for both UDP and TCP (both servers bind both).
-# All sockets stay open until both ports are found, so the two differ.
-read -r hearth_port dnsmasq_port < <("$NODE" -e '
-  const dgram = require("node:dgram"), net = require("node:net");
-  const grab = () => new Promise((resolve) => {
-    const udp = dgram.createSocket("udp4");
-    udp.bind(0, "127.0.0.1", () => {
-      const { port } = udp.address();
-      net.createServer().once("error", () => resolve(grab())).listen(port, "127.0.0.1", () => resolve(port));
-    });
-  });
-  (async () => { console.log(await grab(), await grab()); process.exit(0); })();
-') || { echo "dns-local.sh: found no free ports on 127.0.0.1" >&2; exit 1; }
+check_tools dnsperf=dnsperf dnsmasq=dnsmasq-base
+check_node
+make_tmp
+free_ports hearth_port dnsmasq_port
 
 # The same names for both servers: hostN.bench.lan -> 10.53.0.N.
 mkdir "$tmp/zones"
@@ -89,43 +53,17 @@ EOF
 # --user/--group: stay the invoking user (dnsmasq started as root would
 # otherwise switch to nobody:dip). --conf-file=/dev/null: ignore
 # /etc/dnsmasq.conf. --local: bench.lan is answered only from the records.
-dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --pid-file= \
+start dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --pid-file= \
   --user="$(id -un)" --group="$(id -gn)" --log-facility=- \
   --listen-address=127.0.0.1 --bind-interfaces --port="$dnsmasq_port" \
-  --cache-size=10000 --local=/bench.lan/ "${dnsmasq_records[@]}" \
-  >"$tmp/dnsmasq.log" 2>&1 &
-dnsmasq_pid=$!
+  --cache-size=10000 --local=/bench.lan/ "${dnsmasq_records[@]}"
+dnsmasq_pid=$pid
 
-HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth.yaml" >"$tmp/hearth.log" 2>&1 &
-hearth_pid=$!
+start hearth env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth.yaml"
+hearth_pid=$pid
 
-# Waits until the server answers a query (hearth logs nothing at warn level
-# when it is up, so ask it); fails with its log if it exits or takes > 20 s.
-wait_ready() { # name pid port
-  local try
-  for ((try = 0; try < 40; try++)); do
-    if ! kill -0 "$2" 2>/dev/null; then
-      echo "dns-local.sh: $1 exited at startup:" >&2
-      cat "$tmp/$1.log" >&2
-      exit 1
-    fi
-    if dnsperf -s 127.0.0.1 -p "$3" -d "$tmp/probe" -n 1 -t 1 2>/dev/null |
-      grep -q 'Queries completed: *1 '; then
-      return
-    fi
-    sleep 0.5
-  done
-  echo "dns-local.sh: $1 did not answer on 127.0.0.1:$3 within 20 s:" >&2
-  cat "$tmp/$1.log" >&2
-  exit 1
-}
 wait_ready dnsmasq "$dnsmasq_pid" "$dnsmasq_port"
 wait_ready hearth "$hearth_pid" "$hearth_port"
-
-# user + system CPU ticks of a process, all threads (fields 14, 15 of
-# /proc/PID/stat, counted after the ") " that ends the command name).
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
-ticks_per_second=$(getconf CLK_TCK)
 
 # Runs dnsperf against a server and sets qps, lost and cpu (percent of one
 # core the server used meanwhile); the full output goes to $tmp/NAME.dnsperf.
@@ -135,24 +73,17 @@ measure() { # name pid port seconds
   start=$EPOCHREALTIME
   if ! dnsperf -s 127.0.0.1 -p "$3" -d "$tmp/queries" -l "$4" -c "$CLIENTS" -q "$OUTSTANDING" \
     >"$tmp/$1.dnsperf" 2>&1; then
-    echo "dns-local.sh: dnsperf against $1 failed:" >&2
+    echo "$me: dnsperf against $1 failed:" >&2
     cat "$tmp/$1.dnsperf" >&2
     exit 1
   fi
-  cpu=$(awk -v t="$(($(cpu_ticks "$2") - before))" -v hz="$ticks_per_second" \
-    -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.0f", 100 * t / hz / (e - s) }')
-  qps=$(awk '/Queries per second:/ { printf "%.0f", $4 }' "$tmp/$1.dnsperf")
-  lost=$(awk '/Queries lost:/ { print $3 }' "$tmp/$1.dnsperf")
-  # Every query names an existing record: any other rcode means a broken answer.
-  if ! grep -Eq 'Response codes: *NOERROR [0-9]+ \(100\.00%\)$' "$tmp/$1.dnsperf"; then
-    echo "warning: $1 did not answer NOERROR to every query: $(grep 'Response codes:' "$tmp/$1.dnsperf")" >&2
-  fi
+  cpu=$(cpu_percent "$2" "$before" "$start")
+  dnsperf_results "$1"
 }
 
 echo "dnsperf -l $DURATION -c $CLIENTS -q $OUTSTANDING, $HOSTS names;" \
   "hearth on 127.0.0.1:$hearth_port, dnsmasq on 127.0.0.1:$dnsmasq_port"
-# Other work on the machine takes CPU from the servers and dnsperf alike.
-echo "$(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+machine_load
 # V8 compiles the hot paths only after they have run a while: warm hearth up
 # unmeasured first, so the figure is its steady state.
 echo "warming hearth up (2 s)..."

@@ -12,6 +12,7 @@ import { DnsServer } from '../../src/dns/server.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { createLogger } from '../../src/observe/log.ts';
 import { freePort, startHearth, tempDir } from '../integration/harness.ts';
+import { seededRandom } from '../support/random.ts';
 
 const PACKETS = 100_000;
 const ZONE = '$TTL 60\n@ IN SOA ns admin ( 1 1h 15m 7d 60 )\nnas IN A 192.168.1.10\n';
@@ -34,16 +35,6 @@ async function asksNas(port: number, tries = 3): Promise<boolean> {
   } finally {
     socket.close();
   }
-}
-
-/** mulberry32: a seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const VALID = dnsPacket.encode({
@@ -103,7 +94,7 @@ describe('malformed packets', () => {
   afterAll(() => server?.close());
 
   it(`handles ${PACKETS.toLocaleString('en')} bad packets, each within 1 ms at p99`, async () => {
-    const rand = random(2026);
+    const rand = seededRandom(2026);
     const client = { address: '127.0.0.1', port: 9, transport: 'udp' as const };
     const times: number[] = [];
     for (let i = 0; i < PACKETS; i++) {
@@ -119,7 +110,7 @@ describe('malformed packets', () => {
 
   it('keeps answering valid queries while bad packets arrive over the network', async () => {
     const hearth = await startHearth('dns:\n  listen: ["127.0.0.1:PORT"]\n  zones_dir: zones\n  blocking: { lists: [] }\n', { 'zones/home.lan.zone': ZONE });
-    const rand = random(7);
+    const rand = seededRandom(7);
     const attacker = createSocket('udp4');
     const answered: boolean[] = [];
     try {
