@@ -42,6 +42,11 @@ describe('loading the config file', () => {
     if (!result.ok) expect(result.errors[0]?.line).toBeGreaterThan(1);
   });
 
+  it('leaves a view\'s unset keys unset, so the view inherits the default view\'s', () => {
+    const result = parseConfig('dns:\n  forward: [{ domains: [lan], servers: ["udp://127.0.0.1"] }]\n  views:\n    - { name: a, clients: [10.0.0.0/8] }\n', 'h.yaml');
+    expect(result.ok && result.config.dns.views[0]).toEqual({ name: 'a', clients: ['10.0.0.0/8'] });
+  });
+
   it('rejects duplicate view names', () => {
     const result = parseConfig('dns:\n  views:\n    - {name: a, clients: [10.0.0.0/8]}\n    - {name: a, clients: [10.1.0.0/16]}\n', 'h.yaml');
     expect(result.ok).toBe(false);

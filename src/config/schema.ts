@@ -33,7 +33,7 @@ const upstreams = z.strictObject({
 const forward = z.array(z.strictObject({
   domains: z.array(z.string().min(1)).min(1),
   servers: z.array(upstreamUrl).min(1),
-})).prefault([]);
+}));
 
 const cache = z.strictObject({
   max_entries: z.number().int().nonnegative().prefault(50000),
@@ -82,7 +82,7 @@ const dns = z.strictObject({
   listen: z.array(listenAddress(53)).min(1).prefault(['127.0.0.1:5353'])
     .refine((list) => new Set(list).size === list.length, { error: 'an address is listed twice' }),
   upstreams: upstreams.prefault({}),
-  forward,
+  forward: forward.prefault([]),
   cache: cache.prefault({}),
   zones_dir: viewSettings.zones_dir.prefault('zones'),
   cloaking: cloaking.prefault({}),
@@ -149,6 +149,14 @@ const api = z.strictObject({
   token_file: z.string().prefault('./data/api.token'),
 });
 
+const querylog = z.strictObject({
+  enabled: z.boolean().prefault(true),
+  /** Rows older than this are deleted. */
+  retention: duration.pipe(z.number().positive()).prefault('7d'),
+  /** At most this many rows are kept (~150 bytes each on disk); the oldest go first. */
+  max_rows: z.number().int().positive().prefault(1_000_000),
+});
+
 export const configSchema = z.strictObject({
   data_dir: z.string().prefault('./data'),
   dns: dns.prefault({}),
@@ -157,9 +165,13 @@ export const configSchema = z.strictObject({
   dns_update: dnsUpdate.prefault({}),
   ha: ha.prefault({}),
   api: api.prefault({}),
+  querylog: querylog.prefault({}),
 });
 
 export type Config = z.output<typeof configSchema>;
 export type DnsConfig = Config['dns'];
 export type CloakingConfig = DnsConfig['cloaking'];
 export type ViewConfig = DnsConfig['views'][number];
+
+// The API validates its bodies with the same pieces the config file uses.
+export { blocking as blockingSchema, cloaking as cloakingSchema };
