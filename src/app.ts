@@ -1,44 +1,78 @@
 // The composition root: builds each service from the config, starts them,
 // reloads by building the new pieces beside the old and swapping, and stops.
+// It is also what the admin API talks to (ApiContext).
 import { schedule, type ScheduledTask } from 'node-cron';
-import type { Config } from './config/schema.ts';
+import type { ApiContext } from './api/context.ts';
+import { startApi, type ApiApp } from './api/server.ts';
 import { formatError } from './config/load.ts';
+import type { Config } from './config/schema.ts';
+import type { ConfigStore, ConfigVersion } from './config/store.ts';
 import { parseListenAddress, type ListenAddress } from './config/types.ts';
-import { buildResolver, resolverDeps, type ResolverDeps } from './dns/resolver.ts';
-import { DnsServer } from './dns/server.ts';
-import type { Views } from './dns/views.ts';
+import type { ListReport, NameCheck } from './dns/blocklist/blocklists.ts';
+import { parseName } from './dns/name.ts';
+import { buildResolver, resolverDeps, type BuiltResolver, type ResolverDeps } from './dns/resolver.ts';
+import { DnsServer, type AnsweredQuery, type QueryObserver } from './dns/server.ts';
+import { DEFAULT_VIEW } from './dns/views.ts';
 import type { Logger } from './observe/log.ts';
+import { Metrics } from './observe/metrics.ts';
+import { QueryLog } from './observe/querylog.ts';
+import { Stats } from './observe/stats.ts';
 
 function listenAddresses(config: Config): ListenAddress[] {
   return config.dns.listen.flatMap((text) => parseListenAddress(text, 53) ?? []);
 }
 
-export class Hearth {
-  private config: Config;
+export class Hearth implements ApiContext {
+  readonly stats = new Stats();
+  readonly metrics: Metrics;
+  readonly querylog: QueryLog | undefined;
+  private readonly store: ConfigStore;
   private readonly log: Logger;
   private readonly dns: DnsServer;
   private readonly deps: ResolverDeps;
+  private readonly observers: QueryObserver[] = [];
+  private built: BuiltResolver;
+  private inForce: Config;
   private listRefresh: ScheduledTask;
+  private api: ApiApp | undefined;
+  /** Reloads run one at a time, in the order asked. */
+  private reloading: Promise<unknown> = Promise.resolve();
 
-  private constructor(config: Config, log: Logger, dns: DnsServer, deps: ResolverDeps) {
-    this.config = config;
+  private constructor(store: ConfigStore, log: Logger, deps: ResolverDeps, built: BuiltResolver, querylog: QueryLog | undefined) {
+    this.store = store;
     this.log = log;
-    this.dns = dns;
     this.deps = deps;
-    this.listRefresh = this.scheduleListRefresh(config);
+    this.built = built;
+    this.inForce = store.current;
+    this.querylog = querylog;
+    this.dns = new DnsServer(built.resolver, log);
+    this.metrics = new Metrics({
+      cacheEntries: () => [...deps.caches.values()].reduce((sum, { cache }) => sum + cache.size, 0),
+      blocklists: () => deps.blocklists.sizes(),
+      querylogDropped: () => querylog?.dropped ?? 0,
+    });
+    this.addQueryObserver((answered) => this.stats.observe(answered));
+    this.addQueryObserver((answered) => this.metrics.observe(answered));
+    if (querylog) this.addQueryObserver((answered) => querylog.observe(answered));
+    this.listRefresh = this.scheduleListRefresh(store.current);
   }
 
-  static async start(config: Config, log: Logger): Promise<Hearth> {
+  static async start(store: ConfigStore, log: Logger): Promise<Hearth> {
+    const config = store.current;
     const deps = resolverDeps(log, config.data_dir);
-    const dns = new DnsServer(await Hearth.resolverFor(config, deps), log);
+    const built = await Hearth.resolverFor(config, deps);
+    const querylog = config.querylog.enabled
+      ? await QueryLog.open({ dataDir: config.data_dir, retentionSeconds: config.querylog.retention, maxRows: config.querylog.max_rows, log })
+      : undefined;
+    const hearth = new Hearth(store, log, deps, built, querylog);
     try {
-      await dns.listen(listenAddresses(config));
+      await hearth.dns.listen(listenAddresses(config));
+      hearth.api = await startApi(hearth, config.api, log);
     } catch (error) {
-      deps.upstreams.closeAll();
+      await hearth.stop();
       throw error;
     }
-    log.info({ listen: config.dns.listen, views: config.dns.views.map((v) => v.name) }, 'hearth started');
-    const hearth = new Hearth(config, log, dns, deps);
+    log.info({ listen: config.dns.listen, api: config.api.listen, views: config.dns.views.map((v) => v.name) }, 'hearth started');
     // Blocking works from the files and saved copies already; fresh
     // downloads replace them when they arrive.
     void hearth.refreshLists();
@@ -47,44 +81,90 @@ export class Hearth {
 
   /** Swaps in a resolver built from `config`; sockets stay open, and
    *  upstreams, caches and lists the new config still uses are kept. */
-  async reload(config: Config): Promise<void> {
-    const resolver = await Hearth.resolverFor(config, this.deps);
-    if (JSON.stringify(config.dns.listen) !== JSON.stringify(this.config.dns.listen)) {
-      this.log.warn({ listen: config.dns.listen }, 'dns.listen changed: takes effect on restart');
-    }
-    this.dns.setResolver(resolver);
-    if (config.dns.blocking.refresh !== this.config.dns.blocking.refresh) {
-      void this.listRefresh.stop();
-      this.listRefresh = this.scheduleListRefresh(config);
-    }
-    this.config = config;
-    this.log.info('config reloaded');
-  }
-
-  /** Downloads the URL lists and rebuilds the sets (the schedule calls this too). */
-  refreshLists(): Promise<unknown> {
-    return this.deps.blocklists.refresh().catch((error: unknown) => this.log.error({ err: error }, 'list refresh failed'));
+  reload(config: Config): Promise<void> {
+    const next = this.reloading.then(() => this.apply(config));
+    this.reloading = next.catch(() => undefined);
+    return next;
   }
 
   async stop(): Promise<void> {
     await this.listRefresh.stop();
+    await this.api?.close();
     await this.dns.close();
+    await this.querylog?.close();
     this.deps.upstreams.closeAll();
     this.log.info('hearth stopped');
+  }
+
+  // ApiContext: what the admin API reads and changes.
+
+  config(): Config {
+    // The stored config, not the one in force: a change made while a reload
+    // runs must build on the change before it.
+    return this.store.current;
+  }
+
+  async replaceConfig(config: Config): Promise<ConfigVersion> {
+    const written = this.store.write(config);
+    await this.reload(this.store.current);
+    return written;
+  }
+
+  configVersion(): ConfigVersion {
+    return { version: this.store.version, hash: this.store.hash };
+  }
+
+  flushCache(): number {
+    return [...this.deps.caches.values()].reduce((sum, { cache }) => sum + cache.flush(), 0);
+  }
+
+  async refreshLists(): Promise<void> {
+    await this.deps.blocklists.refresh().catch((error: unknown) => this.log.error({ err: error }, 'list refresh failed'));
+  }
+
+  listReports(): readonly ListReport[] {
+    return this.built.viewLists.get(DEFAULT_VIEW)?.reports ?? [];
+  }
+
+  checkName(name: string, view = DEFAULT_VIEW): NameCheck | undefined {
+    return this.built.viewLists.get(view)?.check(parseName(name.endsWith('.') ? name : `${name}.`));
+  }
+
+  addQueryObserver(observer: QueryObserver): void {
+    this.observers.push(observer);
+    const observers = [...this.observers];
+    this.dns.observe((answered: AnsweredQuery) => {
+      for (const each of observers) each(answered);
+    });
+  }
+
+  private async apply(config: Config): Promise<void> {
+    const built = await Hearth.resolverFor(config, this.deps);
+    if (JSON.stringify(config.dns.listen) !== JSON.stringify(this.inForce.dns.listen)) {
+      this.log.warn({ listen: config.dns.listen }, 'dns.listen changed: takes effect on restart');
+    }
+    this.dns.setResolver(built.resolver);
+    this.built = built;
+    if (config.dns.blocking.refresh !== this.inForce.dns.blocking.refresh) {
+      void this.listRefresh.stop();
+      this.listRefresh = this.scheduleListRefresh(config);
+    }
+    this.inForce = config;
+    this.log.info({ version: this.store.version }, 'config reloaded');
   }
 
   private scheduleListRefresh(config: Config): ScheduledTask {
     return schedule(config.dns.blocking.refresh, () => void this.refreshLists(), { name: 'blocklist refresh', noOverlap: true });
   }
 
-  private static async resolverFor(config: Config, deps: ResolverDeps): Promise<Views> {
+  private static async resolverFor(config: Config, deps: ResolverDeps): Promise<BuiltResolver> {
     const built = buildResolver(config.dns, deps);
     deps.upstreams.retain(built.upstreams);
-    deps.blocklists.retain(built.blocklists);
+    deps.blocklists.retain(new Set(built.viewLists.values()));
     // New list configs are built before the swap, so no query slips through unblocked.
     await deps.blocklists.load('unbuilt');
     for (const error of [...built.errors, ...deps.blocklists.errors()]) deps.log.error(formatError(error));
-    deps.log.info({ zones: built.zoneCount, upstreams: built.upstreams.size, blocklists: built.blocklists.size }, 'resolver built');
-    return built.resolver;
+    deps.log.info({ zones: built.zoneCount, upstreams: built.upstreams.size }, 'resolver built');
+    return built;
   }
 }

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { Hearth } from './app.ts';
 import { formatError, loadConfig, type SourceError } from './config/load.ts';
+import { ConfigStore } from './config/store.ts';
 import { buildResolver, resolverDeps } from './dns/resolver.ts';
 import { progressFor } from './cli/progress.ts';
 import { createLogger } from './observe/log.ts';
@@ -17,22 +18,23 @@ commands:
 
 async function run(file: string | undefined): Promise<number> {
   const log = createLogger();
-  const loaded = loadConfig(file);
+  const loaded = ConfigStore.load(file);
   if (!loaded.ok) {
     for (const error of loaded.errors) log.error(formatError(error));
     return 1;
   }
+  const { store } = loaded;
   // A bug must not take the house's DNS down with it: log, keep serving.
   process.on('unhandledRejection', (error) => log.error({ err: error }, 'unhandled rejection'));
   let hearth: Hearth;
   try {
-    hearth = await Hearth.start(loaded.config, log);
+    hearth = await Hearth.start(store, log);
   } catch (error) {
     log.error({ err: error }, 'hearth could not start');
     return 1;
   }
   process.on('SIGHUP', () => {
-    const again = loadConfig(file);
+    const again = store.reload();
     if (again.ok) void hearth.reload(again.config).catch((error: unknown) => log.error({ err: error }, 'reload failed'));
     else for (const error of again.errors) log.error(formatError(error));
   });

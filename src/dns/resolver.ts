@@ -43,13 +43,14 @@ export interface BuiltResolver {
   readonly zoneCount: number;
   /** Every upstream the chains use (the registry closes the others). */
   readonly upstreams: ReadonlySet<Upstream>;
-  readonly blocklists: ReadonlySet<BlocklistRef>;
+  /** Each view's lists, by view name (for GET /blocklists/check). */
+  readonly viewLists: ReadonlyMap<string, BlocklistRef>;
 }
 
 export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver {
   const errors: SourceError[] = [];
   const used = new Set<Upstream>();
-  const lists = new Set<BlocklistRef>();
+  const viewLists = new Map<string, BlocklistRef>();
   // Views that share a zones_dir share its zones, loaded once.
   const zoneDirs = new Map<string, LoadedZones>();
   const loadZones = (dir: string): ZoneSet => {
@@ -84,9 +85,9 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
     deps.caches.set(view, { settings: key, cache });
     return cache;
   };
-  const listsOf = (blocking: ViewSettings['blocking']): BlocklistRef => {
+  const listsOf = (view: string, blocking: ViewSettings['blocking']): BlocklistRef => {
     const ref = deps.blocklists.ref(blocking);
-    lists.add(ref);
+    viewLists.set(view, ref);
     return ref;
   };
   const buildView = (name: string, settings: ViewSettings, keyPrefix: string): View => {
@@ -101,7 +102,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
         zones: loadZones(settings.zones_dir),
         cloaking: cloakerOf(settings.cloaking, `${keyPrefix}cloaking.rules`),
         cloakTtl: settings.cloaking.ttl,
-        blocking: { lists: listsOf(settings.blocking), mode: settings.blocking.mode, customIp: settings.blocking.custom_ip },
+        blocking: { lists: listsOf(name, settings.blocking), mode: settings.blocking.mode, customIp: settings.blocking.custom_ip },
         forwardRoutes: routes,
         upstreams: settings.upstreams.servers.length > 0 ? poolOf(settings.upstreams.servers, settings.upstreams) : undefined,
         cache: settings.cache.max_entries > 0 ? cacheOf(name, settings.cache) : undefined,
@@ -124,7 +125,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
     if (view !== DEFAULT_VIEW && !dns.views.some((v) => v.name === view)) deps.caches.delete(view);
   }
   const zoneCount = [...zoneDirs.values()].reduce((sum, loaded) => sum + loaded.zones.length, 0);
-  return { resolver: new Views(fallback, views), errors, zoneCount, upstreams: used, blocklists: lists };
+  return { resolver: new Views(fallback, views), errors, zoneCount, upstreams: used, viewLists };
 }
 
 function loadCloakingRules(config: CloakingConfig, configKey: string, errors: SourceError[]): CloakRule[] {

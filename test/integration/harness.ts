@@ -48,7 +48,9 @@ export async function startHearth(config: string, files: Record<string, string> 
     mkdirSync(resolve(path, '..'), { recursive: true });
     writeFileSync(path, text);
   }
-  writeFileSync(join(dir, 'hearth.yaml'), config.replaceAll('PORT', String(port)));
+  // Each test's hearth gets its own API port, unless the test sets `api:`.
+  const api = /^api:/m.test(config) ? '' : `\napi: { listen: "127.0.0.1:${await freePort()}" }\n`;
+  writeFileSync(join(dir, 'hearth.yaml'), config.replaceAll('PORT', String(port)) + api);
   return spawnHearth(['run', '-c', 'hearth.yaml'], dir, port);
 }
 

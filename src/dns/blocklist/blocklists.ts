@@ -110,6 +110,14 @@ export class Blocklists {
     return results;
   }
 
+  /** Entries read from each list in the last builds (for the metrics). */
+  sizes(): { readonly list: string; readonly entries: number }[] {
+    return [...this.refs.values()].flatMap((ref) => ref.reports.map((report) => ({
+      list: report.source,
+      entries: (report.stats?.blocked ?? 0) + (report.stats?.allowed ?? 0) + (report.stats?.regexes ?? 0),
+    })));
+  }
+
   /** Problems in the lists, as `hearth check` prints them. */
   errors(): SourceError[] {
     return [...this.refs.values()].flatMap((ref) => ref.reports.flatMap((report) => [

@@ -1,0 +1,94 @@
+// Bearer-token auth for the admin API. The token lives in `api.token_file`;
+// on a loopback-only API hearth creates it on first start and prints it
+// once. In memory only its sha256 is kept, compared in constant time.
+// Failed attempts are counted per client address and, past a limit, every
+// request from that address is refused until the window ends, so guessing
+// is slow even for a short token someone wrote by hand.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { isIPv4 } from 'node:net';
+import type { FastifyRequest } from 'fastify';
+import { parseListenAddress } from '../config/types.ts';
+import { ipv6Bytes } from '../net/address.ts';
+import type { Logger } from '../observe/log.ts';
+import { ApiError } from './errors.ts';
+import type { ApiApp } from './server.ts';
+
+export const FAILURES_PER_MINUTE = 10;
+
+export class TokenCheck {
+  readonly #digest: Buffer;
+
+  constructor(token: string) {
+    this.#digest = sha256(token);
+  }
+
+  /** Digests have equal lengths, so timingSafeEqual never leaks the token's length. */
+  matches(presented: string): boolean {
+    return timingSafeEqual(this.#digest, sha256(presented));
+  }
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+export function isLoopback(host: string): boolean {
+  if (isIPv4(host)) return host.startsWith('127.');
+  const bytes = ipv6Bytes(host);
+  if (!bytes) return false;
+  const v4Mapped = bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  return v4Mapped ? bytes[12] === 127 : bytes.subarray(0, 15).every((b) => b === 0) && bytes[15] === 1;
+}
+
+/** Reads the token file, or creates it when the API listens on loopback only.
+ *  Throws when a token is needed and there is none. */
+export function loadToken(api: { readonly listen: string; readonly token_file: string }, log: Logger): TokenCheck {
+  const file = api.token_file;
+  if (existsSync(file)) {
+    const token = readFileSync(file, 'utf8').trim();
+    if (token === '') throw new Error(`the API token file ${file} is empty`);
+    if ((statSync(file).mode & 0o077) !== 0) log.warn({ token_file: file }, 'the API token file is readable by other users: chmod 600 it');
+    return new TokenCheck(token);
+  }
+  const host = parseListenAddress(api.listen, 8053)?.host ?? '';
+  if (!isLoopback(host)) {
+    throw new Error(`api.listen ${api.listen} is reachable from the network, and the token file ${file} does not exist: `
+      + 'hearth creates a token by itself only for a loopback API. Create one first '
+      + `(umask 077; head -c 32 /dev/urandom | base64 > ${file}) or listen on 127.0.0.1`);
+  }
+  const token = randomBytes(32).toString('base64url');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  // The one time the token is shown: it is not logged again.
+  log.warn({ token_file: file }, `API token created in ${file} (mode 0600): ${token}`);
+  return new TokenCheck(token);
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+/** Every route but `GET /health` needs the token, unknown routes included
+ *  (so the routes cannot be probed without it). */
+export function requireToken(app: ApiApp, token: TokenCheck): void {
+  const failures = app.createRateLimit({ max: FAILURES_PER_MINUTE, timeWindow: 60_000 });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) return;
+    // Checked before the token, so a limited client learns nothing from a guess.
+    const seen = await failures(request, { increment: false });
+    if (!seen.isAllowed && seen.remaining === 0) {
+      void reply.header('retry-after', seen.ttlInSeconds);
+      throw new ApiError(429, 'too_many_requests', `too many failed logins from this address; retry in ${seen.ttlInSeconds} s`);
+    }
+    const presented = bearer(request);
+    if (presented !== undefined && token.matches(presented)) return;
+    await failures(request);
+    void reply.header('www-authenticate', 'Bearer');
+    throw new ApiError(401, 'unauthorized', presented === undefined
+      ? 'missing "Authorization: Bearer TOKEN" header (the token is in api.token_file)'
+      : 'wrong token');
+  });
+}
