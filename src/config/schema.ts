@@ -153,7 +153,7 @@ const querylog = z.strictObject({
   enabled: z.boolean().prefault(true),
   /** Rows older than this are deleted. */
   retention: duration.pipe(z.number().positive()).prefault('7d'),
-  /** At most this many rows are kept (~150 bytes each on disk); the oldest go first. */
+  /** At most this many rows are kept (~100 bytes each on disk); the oldest go first. */
   max_rows: z.number().int().positive().prefault(1_000_000),
 });
 

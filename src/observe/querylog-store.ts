@@ -10,10 +10,10 @@ import { RRType } from '../dns/record.ts';
 export interface LogBatch {
   length: number;
   /** Epoch milliseconds. */
-  readonly time: Float64Array;
-  readonly latencyMs: Float64Array;
-  readonly type: Uint16Array;
-  readonly rcode: Uint16Array;
+  readonly time: Float64Array<ArrayBuffer>;
+  readonly latencyMs: Float64Array<ArrayBuffer>;
+  readonly type: Uint16Array<ArrayBuffer>;
+  readonly rcode: Uint16Array<ArrayBuffer>;
   readonly client: string[];
   readonly view: string[];
   readonly name: string[];

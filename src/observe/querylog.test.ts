@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,14 +20,20 @@ function answered(name: string, source: Source, extra: { client?: string; rcode?
 }
 
 const open: QueryLog[] = [];
+const dirs: string[] = [];
+const tempDir = () => {
+  dirs.push(mkdtempSync(join(tmpdir(), 'hearth-querylog-')));
+  return dirs[dirs.length - 1]!;
+};
 afterEach(async () => {
   await Promise.all(open.splice(0).map((log) => log.close()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A log in a fresh data_dir on a clock the test moves. */
 async function openLog(options: Partial<QueryLogOptions> = {}) {
   const clock = { now: T0 };
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hearth-querylog-'));
+  const dataDir = options.dataDir ?? tempDir();
   const log = await QueryLog.open({ dataDir, retentionSeconds: 7 * 86400, maxRows: 1_000_000, now: () => clock.now, ...options });
   open.push(log);
   return { log, clock, dataDir };
@@ -123,7 +129,7 @@ describe('the query log', () => {
   });
 
   it('fails to open where the database cannot be created', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'hearth-querylog-'));
+    const dataDir = tempDir();
     mkdirSync(join(dataDir, 'querylog.sqlite')); // a directory where the file should be
     await expect(QueryLog.open({ dataDir, retentionSeconds: 86400, maxRows: 10 })).rejects.toThrow();
   });

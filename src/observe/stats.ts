@@ -116,7 +116,7 @@ export class Stats {
 
   constructor(options: StatsOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.hours = Array.from({ length: HOURS }, () => new Hour(options.topKeys ?? 500));
+    this.hours = Array.from({ length: HOURS }, () => new Hour(options.topKeys ?? 1000));
   }
 
   observe(answered: AnsweredQuery): void {

@@ -4,7 +4,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import swagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,11 +31,16 @@ function answered(name: string, source: Source, client = '192.168.1.10'): Answer
   };
 }
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 async function appWith(ctx: Parameters<typeof querylogRoutes>[1]): Promise<{ app: ApiApp; querylog: QueryLog }> {
   const clock = { now: T0 };
-  const querylog = await QueryLog.open({
-    dataDir: mkdtempSync(join(tmpdir(), 'hearth-routes-')), retentionSeconds: 86400, maxRows: 1000, now: () => clock.now++,
-  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-routes-'));
+  dirs.push(dataDir);
+  const querylog = await QueryLog.open({ dataDir, retentionSeconds: 86400, maxRows: 1000, now: () => clock.now++ });
   const stats = new Stats({ now: () => clock.now });
   const metrics = new Metrics();
   for (let i = 0; i < 30; i++) {
