@@ -49,6 +49,7 @@ export class Hearth implements ApiContext {
     this.metrics = new Metrics({
       cacheEntries: () => [...deps.caches.values()].reduce((sum, { cache }) => sum + cache.size, 0),
       blocklists: () => deps.blocklists.sizes(),
+      upstreams: () => this.built.pools.flatMap((pool) => pool.status()),
       querylogDropped: () => querylog?.dropped ?? 0,
     });
     this.addQueryObserver((answered) => this.stats.observe(answered));

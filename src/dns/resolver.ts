@@ -43,6 +43,8 @@ export interface BuiltResolver {
   readonly zoneCount: number;
   /** Every upstream the chains use (the registry closes the others). */
   readonly upstreams: ReadonlySet<Upstream>;
+  /** Every pool the chains use, for the upstream health metrics. */
+  readonly pools: readonly UpstreamPool[];
   /** Each view's lists, by view name (for GET /blocklists/check). */
   readonly viewLists: ReadonlyMap<string, BlocklistRef>;
 }
@@ -50,6 +52,7 @@ export interface BuiltResolver {
 export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver {
   const errors: SourceError[] = [];
   const used = new Set<Upstream>();
+  const pools: UpstreamPool[] = [];
   const viewLists = new Map<string, BlocklistRef>();
   // Views that share a zones_dir share its zones, loaded once.
   const zoneDirs = new Map<string, LoadedZones>();
@@ -65,7 +68,9 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
   const poolOf = (servers: readonly string[], settings: ViewSettings['upstreams']): UpstreamPool => {
     const upstreams = servers.map((url) => deps.upstreams.get(url, { bootstrap: settings.bootstrap, caFile: settings.ca_file }));
     for (const upstream of upstreams) used.add(upstream);
-    return new UpstreamPool(upstreams, settings.strategy, settings.timeout_ms, deps.log);
+    const pool = new UpstreamPool(upstreams, settings.strategy, settings.timeout_ms, deps.log);
+    pools.push(pool);
+    return pool;
   };
   // Views that inherit the default view's cloaking share its matcher, parsed once.
   const cloakers = new Map<CloakingConfig, CloakingMatcher>();
@@ -125,7 +130,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
     if (view !== DEFAULT_VIEW && !dns.views.some((v) => v.name === view)) deps.caches.delete(view);
   }
   const zoneCount = [...zoneDirs.values()].reduce((sum, loaded) => sum + loaded.zones.length, 0);
-  return { resolver: new Views(fallback, views), errors, zoneCount, upstreams: used, viewLists };
+  return { resolver: new Views(fallback, views), errors, zoneCount, upstreams: used, pools, viewLists };
 }
 
 function loadCloakingRules(config: CloakingConfig, configKey: string, errors: SourceError[]): CloakRule[] {

@@ -62,6 +62,16 @@ describe('upstream strategies', () => {
     expect([a.calls, b.calls]).toEqual([1, 2]);
   });
 
+  it('reports each upstream\'s health: backed off after a failure, latency after answers', async () => {
+    const [a, b] = [new ScriptedUpstream('a', 'fail'), new ScriptedUpstream('b', 'answer', 2)];
+    const p = pool('failover', [a, b]);
+    await p.resolve(question);
+    const [first, second] = p.status();
+    expect(first).toMatchObject({ url: 'a', up: false });
+    expect(second).toMatchObject({ url: 'b', up: true });
+    expect(second!.latencyMs).toBeGreaterThan(0);
+  });
+
   it('round_robin spreads queries over the upstreams', async () => {
     const ups = [new ScriptedUpstream('a', 'answer'), new ScriptedUpstream('b', 'answer'), new ScriptedUpstream('c', 'answer')];
     const p = pool('round_robin', ups);

@@ -60,6 +60,12 @@ export class UpstreamPool {
     return last ?? emptyResponse(Rcode.SERVFAIL, 'servfail');
   }
 
+  /** Each upstream's health now, for the metrics. */
+  status(): { readonly url: string; readonly up: boolean; readonly latencyMs: number }[] {
+    const now = this.now();
+    return this.members.map(({ upstream, health }) => ({ url: upstream.url, up: !health.isBackedOff(now), latencyMs: health.latencyMs }));
+  }
+
   /** The members in the order this query tries them; backed-off ones last. */
   private order(): Member[] {
     const now = this.now();
