@@ -36,7 +36,7 @@ if ! unbound -V | grep -q nghttp2; then
 fi
 check_node
 make_tmp
-free_ports origin_port doh_port hearth_port dnsmasq_port unbound_port hearth_doh_port
+free_ports origin_port doh_port hearth_port dnsmasq_port unbound_port hearth_doh_port api_port api_doh_port
 
 # The origin's names: hostN.bench.test -> 10.53.x.y, TTL 1 h, so nothing
 # expires during the run. The query file asks for each once.
@@ -114,11 +114,15 @@ dns:
     servers: ["udp://127.0.0.1:$origin_port"]
   blocking:
     lists: []
+api:
+  listen: "127.0.0.1:$api_port"
 EOF
 
 # hearth as a DoH client with its cache off, so every query goes upstream.
 cat >"$tmp/hearth-doh.yaml" <<EOF
 data_dir: $tmp/data-doh
+api:
+  listen: "127.0.0.1:$api_doh_port"
 dns:
   listen: ["127.0.0.1:$hearth_doh_port"]
   zones_dir: $tmp/zones

@@ -6,7 +6,8 @@
 #   DURATION=30 CLIENTS=8 OUTSTANDING=150 bench/dns-local.sh
 #
 # Prints each server's queries per second, lost queries and CPU use, and the
-# ratio hearth/dnsmasq. See bench/README.md.
+# ratio hearth/dnsmasq; and what the query log costs (hearth with it off).
+# See bench/README.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -23,7 +24,7 @@ source bench/lib.sh
 check_tools dnsperf=dnsperf dnsmasq=dnsmasq-base
 check_node
 make_tmp
-free_ports hearth_port dnsmasq_port
+free_ports hearth_port nolog_port dnsmasq_port api_port nolog_api_port
 
 # The same names for both servers: hostN.bench.lan -> 10.53.0.N.
 mkdir "$tmp/zones"
@@ -41,14 +42,22 @@ dnsmasq_records=()
 } >"$tmp/zones/bench.lan.zone"
 echo 'host1.bench.lan A' >"$tmp/probe"
 
-cat >"$tmp/hearth.yaml" <<EOF
-data_dir: $tmp/data
+hearth_config() { # dns-port api-port data-dir querylog-enabled
+  cat <<EOF
+data_dir: $3
 dns:
-  listen: ["127.0.0.1:$hearth_port"]
+  listen: ["127.0.0.1:$1"]
   zones_dir: $tmp/zones
   blocking:
     lists: []
+api:
+  listen: "127.0.0.1:$2"
+querylog:
+  enabled: $4
 EOF
+}
+hearth_config "$hearth_port" "$api_port" "$tmp/data" true >"$tmp/hearth.yaml"
+hearth_config "$nolog_port" "$nolog_api_port" "$tmp/data-nolog" false >"$tmp/hearth-nolog.yaml"
 
 # --user/--group: stay the invoking user (dnsmasq started as root would
 # otherwise switch to nobody:dip). --conf-file=/dev/null: ignore
@@ -61,9 +70,12 @@ dnsmasq_pid=$pid
 
 start hearth env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth.yaml"
 hearth_pid=$pid
+start hearth-nolog env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth-nolog.yaml"
+nolog_pid=$pid
 
 wait_ready dnsmasq "$dnsmasq_pid" "$dnsmasq_port"
 wait_ready hearth "$hearth_pid" "$hearth_port"
+wait_ready hearth-nolog "$nolog_pid" "$nolog_port"
 
 # Runs dnsperf against a server and sets qps, lost and cpu (percent of one
 # core the server used meanwhile); the full output goes to $tmp/NAME.dnsperf.
@@ -91,6 +103,10 @@ measure hearth "$hearth_pid" "$hearth_port" 2
 echo "measuring hearth (${DURATION} s)..."
 measure hearth "$hearth_pid" "$hearth_port" "$DURATION"
 hearth_qps=$qps hearth_lost=$lost hearth_cpu=$cpu
+echo "measuring hearth without its query log (${DURATION} s, after 2 s warm-up)..."
+measure hearth-nolog "$nolog_pid" "$nolog_port" 2
+measure hearth-nolog "$nolog_pid" "$nolog_port" "$DURATION"
+nolog_qps=$qps
 echo "measuring dnsmasq (${DURATION} s)..."
 measure dnsmasq "$dnsmasq_pid" "$dnsmasq_port" "$DURATION"
 
@@ -99,3 +115,5 @@ printf '%-8s %7s qps (lost %s)  cpu %s%% of a core\n' \
   hearth "$hearth_qps" "$hearth_lost" "$hearth_cpu" \
   dnsmasq "$qps" "$lost" "$cpu"
 printf '%-8s %s  (target >= 0.5)\n' ratio "$(awk -v h="$hearth_qps" -v d="$qps" 'BEGIN { printf "%.2f", h / d }')"
+printf 'query log on %s qps, off %s qps: it costs %s%% (target < 10%%)\n' "$hearth_qps" "$nolog_qps" \
+  "$(awk -v on="$hearth_qps" -v off="$nolog_qps" 'BEGIN { printf "%.1f", 100 * (off - on) / off }')"
