@@ -116,6 +116,10 @@ dns:
     lists: []
 api:
   listen: "127.0.0.1:$api_port"
+# Like dnsmasq and unbound here, no query log: bench/dns-local.sh measures
+# what the log costs on its own.
+querylog:
+  enabled: false
 EOF
 
 # hearth as a DoH client with its cache off, so every query goes upstream.
