@@ -4,12 +4,12 @@ import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dig, freePort, hasTool, startHearth, type Running } from './harness.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith, dig, freePort, type Running, startHearth } from './harness.ts';
 
 const ZONE = '$TTL 60\n@ IN SOA ns admin ( 1 1h 15m 7d 60 )\nnas IN A 192.168.1.10\n';
 
-describe.skipIf(!hasTool('dig'))('the admin API of a running hearth', () => {
+describeWith(['dig'])('the admin API of a running hearth', () => {
   let hearth: Running;
   let base: string;
   let token: string;

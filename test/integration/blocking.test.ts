@@ -2,8 +2,8 @@
 // and a list URL served over HTTP on loopback (fetched, 304, failing, refreshed).
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasUnbound, startUnbound, type Unbound } from '../upstreams/unbound.ts';
-import { dig, hasTool, startHearth, type Running } from './harness.ts';
+import { startUnbound, type Unbound } from '../upstreams/unbound.ts';
+import { describeWith, dig, type Running, startHearth } from './harness.ts';
 
 const RECORDS = [
   'up.test. 300 IN SOA ns.up.test. admin.up.test. 1 3600 900 604800 60',
@@ -24,7 +24,6 @@ const LIST = [
   '0.0.0.0 tracker.up.test',
 ].join('\n');
 
-const ready = hasTool('dig') && hasUnbound();
 
 async function until(check: () => Promise<boolean>, ms = 8_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -34,7 +33,7 @@ async function until(check: () => Promise<boolean>, ms = 8_000): Promise<void> {
   }
 }
 
-describe.skipIf(!ready)('blocking', () => {
+describeWith(['dig', 'unbound', 'unbound-control'])('blocking', () => {
   let upstream: Unbound;
   const running: Running[] = [];
   const start = async (blocking: string, extra = '') => {

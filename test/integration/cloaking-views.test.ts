@@ -1,6 +1,6 @@
 // Cloaking rules and split-horizon views, seen from dig on two source addresses.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dig, hasTool, startHearth, type Running } from './harness.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith, dig, type Running, startHearth } from './harness.ts';
 
 const LAN_ZONE = `$TTL 300
 @   IN SOA ns admin ( 1 1h 15m 7d 60 )
@@ -20,7 +20,7 @@ ads*             0.0.0.0
 photos.example   nas.home.lan
 `;
 
-describe.skipIf(!hasTool('dig'))('cloaking and views', () => {
+describeWith(['dig'])('cloaking and views', () => {
   let hearth: Running;
   const ask = (...args: string[]) => dig(hearth.port, args);
 

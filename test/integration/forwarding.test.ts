@@ -3,12 +3,12 @@
 // unbound-control, so "answered from the cache" means the upstream saw nothing.
 import { createSocket } from 'node:dgram';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeTestCa, type TestCa } from '../upstreams/ca.ts';
 import { startFakeDns } from '../upstreams/dns.ts';
-import { hasDnsdist, startDnsdist, type Dnsdist } from '../upstreams/dnsdist.ts';
-import { hasUnbound, startUnbound, type Unbound } from '../upstreams/unbound.ts';
-import { dig, hasTool, startHearth, type Running } from './harness.ts';
+import { startDnsdist, type Dnsdist } from '../upstreams/dnsdist.ts';
+import { startUnbound, type Unbound } from '../upstreams/unbound.ts';
+import { describeWith, dig, type Running, startHearth } from './harness.ts';
 
 const RECORDS = [
   'up.test. 300 IN SOA ns.up.test. admin.up.test. 1 3600 900 604800 60',
@@ -19,7 +19,6 @@ const RECORDS = [
 ];
 const LAB_RECORDS = ['host.lab.up.test. 300 IN A 10.9.9.9', '9.9.9.10.in-addr.arpa. 300 IN PTR host.lab.up.test.'];
 
-const ready = hasTool('dig') && hasUnbound() && hasDnsdist() && hasTool('openssl');
 
 /** Starts hearth forwarding with `dns` (YAML lines under `dns:`). */
 function hearthWith(dns: string): Promise<Running> {
@@ -32,7 +31,7 @@ async function queriesDuring(upstream: Unbound, work: () => Promise<unknown>): P
   return (await upstream.queryCount()) - before;
 }
 
-describe.skipIf(!ready)('forwarding to real upstreams', () => {
+describeWith(['dig', 'unbound', 'unbound-control', 'dnsdist', 'openssl'])('forwarding to real upstreams', () => {
   let ca: TestCa;
   let main: Unbound;
   let lab: Unbound;

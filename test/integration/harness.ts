@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { describe } from 'vitest';
 
 const run = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -124,4 +125,12 @@ export async function hearthCheck(dir: string, config: string): Promise<{ code: 
     const failed = error as { code: number; stdout: string };
     return { code: failed.code, output: failed.stdout };
   }
+}
+
+/** `describe` for tests that need tools: when one is missing the group is
+ *  skipped, and its title says which tool and where it comes from. */
+export function describeWith(tools: readonly string[]): (title: string, body: () => void) => void {
+  const missing = tools.filter((tool) => !hasTool(tool));
+  if (missing.length === 0) return (title, body) => describe(title, body);
+  return (title, body) => describe.skip(`${title} [skipped: ${missing.join(', ')} not installed; .ci/run installs it]`, body);
 }

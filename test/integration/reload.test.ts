@@ -1,8 +1,8 @@
 // SIGHUP reloads the config and the files it names without closing sockets.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dig, hasTool, startHearth, type Running } from './harness.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith, dig, type Running, startHearth } from './harness.ts';
 
 const zone = (ip: string, extra = '') => `$TTL 60\n@ IN SOA ns admin ( 1 1h 15m 7d 60 )\nnas IN A ${ip}\n${extra}`;
 
@@ -14,7 +14,7 @@ async function until(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
   }
 }
 
-describe.skipIf(!hasTool('dig'))('reloading', () => {
+describeWith(['dig'])('reloading', () => {
   let hearth: Running;
   const nas = async () => (await dig(hearth.port, ['nas.home.lan', 'A'])).answer[0];
 

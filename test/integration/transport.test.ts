@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dig, hasTool, startDefaultHearth, startHearth, type Running } from './harness.ts';
+import { describeWith, dig, type Running, startDefaultHearth, startHearth } from './harness.ts';
 
 const ZONE = '$TTL 60\n@ IN SOA ns admin ( 1 1h 15m 7d 60 )\na IN A 10.0.0.1\nb IN A 10.0.0.2\nc IN A 10.0.0.3\n';
 
@@ -100,7 +100,7 @@ describe('the DNS transport', () => {
   });
 });
 
-describe.skipIf(!hasTool('dig'))('npm start', () => {
+describeWith(['dig'])('npm start', () => {
   it('answers a name from the shipped example zone on 127.0.0.1:5353', async () => {
     const hearth = await startDefaultHearth();
     try {

@@ -1,6 +1,6 @@
 // Local zones answered by a running hearth, asked with dig and kdig.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dig, hasTool, kdig, startHearth, type Running } from './harness.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith, dig, kdig, type Running, startHearth } from './harness.ts';
 
 const ZONE = `$ORIGIN home.lan.
 $TTL 3600
@@ -35,9 +35,8 @@ const REVERSE = `$TTL 1h
 10 IN PTR nas.home.lan.
 `;
 
-const tools = hasTool('dig') && hasTool('kdig');
 
-describe.skipIf(!tools)('local zones (dig, kdig)', () => {
+describeWith(['dig', 'kdig'])('local zones (dig, kdig)', () => {
   let hearth: Running;
   const ask = (...args: string[]) => dig(hearth.port, args);
 

@@ -3,8 +3,9 @@
 import { createSocket } from 'node:dgram';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWith } from '../../../test/integration/harness.ts';
 import { answers, question, reply } from '../../../test/upstreams/dns.ts';
-import { hasUnbound, startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
+import { startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
 import { createUpstream } from './create.ts';
 import { parseUpstreamUrl } from './url.ts';
 
@@ -54,7 +55,7 @@ describe('createUpstream', () => {
   });
 });
 
-describe.skipIf(!hasUnbound())('udp:// and tcp:// against unbound', () => {
+describeWith(['unbound', 'unbound-control'])('udp:// and tcp:// against unbound', () => {
   let unbound: Unbound;
   beforeAll(async () => { unbound = await startUnbound({ records: ['a.up.test. 300 IN A 192.0.2.1'] }); });
   afterAll(() => unbound?.remove());

@@ -2,8 +2,8 @@
 // servers (a real unbound), cached for the TTL (30 s at least), looked up
 // again after forget().
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePort } from '../../../test/integration/harness.ts';
-import { hasUnbound, startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
+import { describeWith, freePort } from '../../../test/integration/harness.ts';
+import { startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
 import { bootstrapEndpoint } from './endpoint.ts';
 
 describe('bootstrapEndpoint', () => {
@@ -19,7 +19,7 @@ describe('bootstrapEndpoint', () => {
   });
 });
 
-describe.skipIf(!hasUnbound())('bootstrapEndpoint against unbound', () => {
+describeWith(['unbound', 'unbound-control'])('bootstrapEndpoint against unbound', () => {
   let unbound: Unbound;
   let bootstrap: string[];
 

@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import { constants, createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
 import { promisify } from 'node:util';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasTool } from '../../../test/integration/harness.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../../../test/integration/harness.ts';
 import { makeTestCa, type TestCa } from '../../../test/upstreams/ca.ts';
 import { answers, question, reply } from '../../../test/upstreams/dns.ts';
 import { startProxy, type Proxy } from '../../../test/upstreams/proxy.ts';
-import { hasUnbound, startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
+import { startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
 import { createUpstream } from './create.ts';
 
 const run = promisify(execFile);
@@ -19,7 +19,7 @@ const RECORDS = ['a.up.test. 300 IN A 192.0.2.1'];
 const ask = (url: string, caFile: string, name = 'a.up.test', ms = 3000): Promise<Uint8Array> =>
   createUpstream(url, { bootstrap: [], caFile }).exchange(question(name), AbortSignal.timeout(ms));
 
-describe.skipIf(!hasUnbound() || !hasTool('openssl'))('the DoH upstream against unbound', () => {
+describeWith(['unbound', 'unbound-control', 'openssl'])('the DoH upstream against unbound', () => {
   let ca: TestCa;
   let unbound: Unbound;
   let blackhole: UdpSocket;
@@ -104,7 +104,7 @@ describe.skipIf(!hasUnbound() || !hasTool('openssl'))('the DoH upstream against 
   });
 });
 
-describe.skipIf(!hasTool('openssl'))('the DoH upstream against a scripted server', () => {
+describeWith(['openssl'])('the DoH upstream against a scripted server', () => {
   let ca: TestCa;
   let server: Http2SecureServer;
   let url: string;

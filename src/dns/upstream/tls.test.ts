@@ -1,15 +1,15 @@
 // DoT upstream against a real dnsdist (DoT frontend, test CA) in front of a
 // real unbound: verified connections, refused certificates, and a hostname
 // URL looked up through a bootstrap server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasTool } from '../../../test/integration/harness.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../../../test/integration/harness.ts';
 import { makeTestCa, type TestCa } from '../../../test/upstreams/ca.ts';
 import { answers, question } from '../../../test/upstreams/dns.ts';
-import { hasDnsdist, startDnsdist, type Dnsdist } from '../../../test/upstreams/dnsdist.ts';
-import { hasUnbound, startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
+import { startDnsdist, type Dnsdist } from '../../../test/upstreams/dnsdist.ts';
+import { startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
 import { createUpstream } from './create.ts';
 
-describe.skipIf(!hasUnbound() || !hasDnsdist() || !hasTool('openssl'))('the DoT upstream against dnsdist', () => {
+describeWith(['unbound', 'unbound-control', 'dnsdist', 'openssl'])('the DoT upstream against dnsdist', () => {
   let ca: TestCa;
   let unbound: Unbound;
   let dnsdist: Dnsdist;
