@@ -162,8 +162,9 @@ export class Hearth implements ApiContext {
     const built = buildResolver(config.dns, deps);
     deps.upstreams.retain(built.upstreams);
     deps.blocklists.retain(new Set(built.viewLists.values()));
-    // New list configs are built before the swap, so no query slips through unblocked.
-    await deps.blocklists.load('unbuilt');
+    // New list configs (and edited list files) are built before the swap, so
+    // no query slips through unblocked.
+    await deps.blocklists.load('changed');
     for (const error of [...built.errors, ...deps.blocklists.errors()]) deps.log.error(formatError(error));
     deps.log.info({ zones: built.zoneCount, upstreams: built.upstreams.size }, 'resolver built');
     return built;

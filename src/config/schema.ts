@@ -171,7 +171,6 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>;
 export type DnsConfig = Config['dns'];
 export type CloakingConfig = DnsConfig['cloaking'];
-export type ViewConfig = DnsConfig['views'][number];
 
 // The API validates its bodies with the same pieces the config file uses.
 export { blocking as blockingSchema, cloaking as cloakingSchema };

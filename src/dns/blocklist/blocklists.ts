@@ -2,6 +2,7 @@
 // built once into a DomainSet. A rebuild happens beside the live set and
 // replaces it in one assignment, so queries never see a half-built set and
 // a view's stage keeps the same BlocklistRef across rebuilds.
+import { statSync } from 'node:fs';
 import type { Logger } from '../../observe/log.ts';
 import type { SourceError } from '../../config/load.ts';
 import type { Name } from '../record.ts';
@@ -27,6 +28,8 @@ export class BlocklistRef {
   /** List number → where it came from, for attribution ("blocked by LIST line N"). */
   readonly sources: readonly string[];
   set: DomainSet | undefined;
+  /** When the last build started reading its files (epoch ms). */
+  builtAt = 0;
   reports: readonly ListReport[] = [];
 
   constructor(config: ListsConfig) {
@@ -89,12 +92,21 @@ export class Blocklists {
     this.refs = new Map([...this.refs].filter(([, ref]) => used.has(ref)));
   }
 
-  /** Rebuilds the sets that need it from files and saved copies (no network). */
-  load(only: 'unbuilt' | 'all' = 'all'): Promise<void> {
+  /** Rebuilds sets from files and saved copies (no network): every set, or
+   *  only those never built or with a list file changed since their build. */
+  load(only: 'changed' | 'all' = 'all'): Promise<void> {
     this.building = this.building.then(async () => {
-      for (const ref of this.refs.values()) if (only === 'all' || !ref.set) await this.build(ref);
+      for (const ref of this.refs.values()) if (only === 'all' || this.changed(ref)) await this.build(ref);
     });
     return this.building;
+  }
+
+  private changed(ref: BlocklistRef): boolean {
+    if (!ref.set) return true;
+    return ref.sources.some((source) => {
+      const path = source === INLINE ? undefined : listPath(source, this.dataDir);
+      return path !== undefined && (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) > ref.builtAt;
+    });
   }
 
   /** Downloads every URL list (each once), then rebuilds every set. */
@@ -106,7 +118,8 @@ export class Blocklists {
       results.set(url, result);
       if (result.outcome === 'failed') this.log.warn({ list: url, error: result.error }, 'list download failed; keeping the saved copy');
     }
-    await this.load();
+    // Only what a download (or an edit) changed is rebuilt: a 304 costs nothing.
+    await this.load('changed');
     return results;
   }
 
@@ -127,6 +140,7 @@ export class Blocklists {
   }
 
   private async build(ref: BlocklistRef): Promise<void> {
+    ref.builtAt = Date.now();
     const builder = new DomainSetBuilder(ref.set?.size);
     const reports: ListReport[] = [];
     const allowFrom = ref.config.lists.length;

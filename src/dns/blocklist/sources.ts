@@ -8,9 +8,9 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../store/atomic.ts';
 
-export const DOWNLOAD_TIMEOUT_MS = 30_000;
+const DOWNLOAD_TIMEOUT_MS = 30_000;
 /** Large lists (OISD big, Hagezi ultimate) are 10–40 MB. */
-export const MAX_LIST_BYTES = 64 * 1024 * 1024;
+const MAX_LIST_BYTES = 64 * 1024 * 1024;
 
 export type DownloadResult =
   | { readonly outcome: 'downloaded'; readonly bytes: number }
