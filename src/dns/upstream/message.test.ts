@@ -2,7 +2,8 @@ import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { describe, expect, it } from 'vitest';
 import { nameFromWire } from '../name.ts';
 import { RRType } from '../record.ts';
-import { buildQuery, MalformedReply, parseReply } from './message.ts';
+import { MalformedMessage } from '../reader.ts';
+import { buildQuery, parseReply } from './message.ts';
 
 describe('the query sent upstream', () => {
   it('asks the question with RD, EDNS at 1232 bytes, and the client\'s DO and CD', () => {
@@ -42,10 +43,10 @@ describe('reading an upstream reply', () => {
   it('rejects forward pointers, truncated records and overlong names', () => {
     const forward = Uint8Array.from(reply);
     forward[45] = 0xc0; forward[46] = 60;
-    expect(() => parseReply(forward, 'upstream:x')).toThrow(MalformedReply);
-    expect(() => parseReply(reply.subarray(0, 50), 'upstream:x')).toThrow(MalformedReply);
+    expect(() => parseReply(forward, 'upstream:x')).toThrow(MalformedMessage);
+    expect(() => parseReply(reply.subarray(0, 50), 'upstream:x')).toThrow(MalformedMessage);
     for (let cut = 0; cut < reply.length; cut++) {
-      try { parseReply(reply.subarray(0, cut), 'upstream:x'); } catch (error) { expect(error).toBeInstanceOf(MalformedReply); }
+      try { parseReply(reply.subarray(0, cut), 'upstream:x'); } catch (error) { expect(error).toBeInstanceOf(MalformedMessage); }
     }
   });
 });

@@ -2,9 +2,10 @@
 // from the question alone, so nothing of the client's leaks: no client
 // subnet, no cookies) and the reply, read into records whose RDATA names are
 // decompressed so they can be cached and re-encoded anywhere.
-import { labelText, nameToWire } from '../name.ts';
+import { nameToWire } from '../name.ts';
 import { Rcode, type EdnsOption, type Response } from '../message.ts';
 import { RRClass, RRType, type Name, type ResourceRecord } from '../record.ts';
+import { MessageReader } from '../reader.ts';
 import { EDNS_UDP_SIZE } from '../wire.ts';
 
 export interface UpstreamQuestion {
@@ -34,27 +35,12 @@ export function buildQuery(question: UpstreamQuestion): Uint8Array {
   return out;
 }
 
-export class MalformedReply extends Error {}
-
 /** Extended DNS Errors (RFC 8914) are worth passing on; other options are per hop. */
 const EDE = 15;
 
-/** Types whose RDATA may hold compressed names (RFC 3597 §4: those of RFC
- *  1035, plus SRV whose servers compress despite RFC 2782): the layout is
- *  the bytes before the name(s), and how many names follow. */
-const NAMES_IN_RDATA = new Map<number, { readonly before: number; readonly names: number; readonly after: number }>([
-  [RRType.NS, { before: 0, names: 1, after: 0 }],
-  [RRType.CNAME, { before: 0, names: 1, after: 0 }],
-  [RRType.PTR, { before: 0, names: 1, after: 0 }],
-  [RRType.DNAME, { before: 0, names: 1, after: 0 }],
-  [RRType.MX, { before: 2, names: 1, after: 0 }],
-  [RRType.SRV, { before: 6, names: 1, after: 0 }],
-  [RRType.SOA, { before: 0, names: 2, after: 20 }],
-]);
-
-/** Reads an upstream reply into a Response tagged `source`. Throws MalformedReply. */
+/** Reads an upstream reply into a Response tagged `source`. Throws MalformedMessage. */
 export function parseReply(bytes: Uint8Array, source: `upstream:${string}`): Response {
-  const reader = new Reader(bytes);
+  const reader = new MessageReader(bytes);
   reader.skip(2);
   const flags = reader.u16();
   const counts = [reader.u16(), reader.u16(), reader.u16(), reader.u16()] as const;
@@ -96,92 +82,6 @@ function optionsOf(rdata: Uint8Array): EdnsOption[] {
     at += 4 + length;
   }
   return options;
-}
-
-class Reader {
-  private readonly bytes: Uint8Array;
-  private at = 0;
-
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
-  }
-
-  skip(count: number): void {
-    if (this.at + count > this.bytes.length) throw new MalformedReply('reply ends early');
-    this.at += count;
-  }
-
-  u16(): number {
-    this.skip(2);
-    return (this.bytes[this.at - 2]! << 8) | this.bytes[this.at - 1]!;
-  }
-
-  u32(): number {
-    return ((this.u16() << 16) | this.u16()) >>> 0;
-  }
-
-  /** A possibly compressed name (RFC 1035 §4.1.4); every pointer must go
-   *  backwards, so a loop is impossible. */
-  name(): Name {
-    const labels: string[] = [];
-    let at = this.at;
-    let end: number | undefined;
-    let length = 1;
-    for (;;) {
-      const size = this.bytes[at];
-      if (size === undefined) throw new MalformedReply('name runs past the reply');
-      if (size === 0) break;
-      if ((size & 0xc0) === 0xc0) {
-        const target = ((size & 0x3f) << 8) | (this.bytes[at + 1] ?? 0xff);
-        if (at + 1 >= this.bytes.length || target >= at) throw new MalformedReply('bad compression pointer');
-        end ??= at + 2;
-        at = target;
-        continue;
-      }
-      if (size > 63 || at + 1 + size > this.bytes.length) throw new MalformedReply('bad label');
-      length += size + 1;
-      if (length > 255) throw new MalformedReply('name longer than 255 octets');
-      labels.push(labelText(this.bytes, at + 1, at + 1 + size));
-      at += 1 + size;
-    }
-    this.at = end ?? at + 1;
-    return labels.join('.');
-  }
-
-  records(count: number): ResourceRecord[] {
-    const records: ResourceRecord[] = [];
-    for (let i = 0; i < count; i++) {
-      const name = this.name();
-      const type = this.u16();
-      const klass = this.u16();
-      const ttl = this.u32();
-      const rdlength = this.u16();
-      const start = this.at;
-      this.skip(rdlength);
-      // RFC 2181 §8: a TTL with the top bit set is read as zero.
-      const effectiveTtl = type === RRType.OPT || ttl <= 0x7fffffff ? ttl : 0;
-      records.push({ name, type, class: klass, ttl: effectiveTtl, rdata: this.rdata(type, start, rdlength) });
-    }
-    return records;
-  }
-
-  /** RDATA with any compressed names written out in full. */
-  private rdata(type: number, start: number, length: number): Uint8Array {
-    const layout = NAMES_IN_RDATA.get(type);
-    if (!layout) return this.bytes.slice(start, start + length);
-    const resume = this.at;
-    this.at = start + layout.before;
-    const names: Uint8Array[] = [];
-    for (let i = 0; i < layout.names; i++) names.push(nameToWire(this.name()));
-    if (this.at + layout.after !== start + length) throw new MalformedReply(`malformed ${type} record`);
-    this.at = resume;
-    const out = new Uint8Array(layout.before + names.reduce((sum, n) => sum + n.length, 0) + layout.after);
-    out.set(this.bytes.subarray(start, start + layout.before), 0);
-    let at = layout.before;
-    for (const name of names) { out.set(name, at); at += name.length; }
-    out.set(this.bytes.subarray(start + length - layout.after, start + length), at);
-    return out;
-  }
 }
 
 // Matching replies to queries, for every transport.
