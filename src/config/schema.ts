@@ -2,10 +2,11 @@
 // type and its default. Every key has a default, so `{}` is a working config
 // (the one `npm start` runs). Objects are strict: a misspelt key is an error,
 // not a silently ignored setting.
-import { validate } from 'node-cron';
 import { z } from 'zod';
 import { parseUpstreamUrl } from '../dns/upstream/url.ts';
-import { cidr, duration, ipAddress, ipv4Address, listenAddress, macAddress } from './types.ts';
+import { ddnsSchema } from '../ddns/config.ts';
+import { dhcpSchema } from '../dhcp/config.ts';
+import { cidr, cronSchedule, duration, ipAddress, listenAddress } from './types.ts';
 
 const upstreamUrl = z.string().superRefine((value, ctx) => {
   try {
@@ -13,10 +14,6 @@ const upstreamUrl = z.string().superRefine((value, ctx) => {
   } catch (error) {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
   }
-});
-
-const cronSchedule = z.string().refine((value) => validate(value), {
-  error: (issue) => `"${String(issue.input)}" is not a cron schedule (example: "0 4 * * *", daily at 04:00)`,
 });
 
 const upstreams = z.strictObject({
@@ -93,33 +90,6 @@ const dns = z.strictObject({
   ),
 });
 
-const dhcp = z.strictObject({
-  enabled: z.boolean().prefault(false),
-  interface: z.string().prefault('eth0'),
-  subnet: cidr.prefault('192.168.1.0/24'),
-  range: z.tuple([ipv4Address, ipv4Address]).prefault(['192.168.1.100', '192.168.1.199']),
-  lease_time: duration.prefault('12h'),
-  router: ipv4Address.optional(),
-  dns_servers: z.array(ipv4Address).prefault([]),
-  domain: z.string().prefault('home.lan'),
-  static_leases: z.array(z.strictObject({
-    mac: macAddress,
-    ip: ipv4Address,
-    hostname: z.string().optional(),
-  })).prefault([]),
-});
-
-const ddns = z.strictObject({
-  schedule: cronSchedule.prefault('*/5 * * * *'),
-  ip: z.strictObject({ source: z.enum(['web', 'interface', 'command']).prefault('web') }).prefault({}),
-  // Each provider has its own keys (zone_id, token_file, server, login, ...);
-  // the updater validates them, so only the common ones are checked here.
-  records: z.array(z.looseObject({
-    provider: z.enum(['dyndns2', 'cloudflare', 'duckdns', 'rfc2136']),
-    name: z.string().min(1),
-  })).prefault([]),
-});
-
 const dnsUpdate = z.strictObject({
   keys: z.array(z.strictObject({
     name: z.string().min(1),
@@ -160,8 +130,8 @@ const querylog = z.strictObject({
 export const configSchema = z.strictObject({
   data_dir: z.string().prefault('./data'),
   dns: dns.prefault({}),
-  dhcp: dhcp.prefault({}),
-  ddns: ddns.prefault({}),
+  dhcp: dhcpSchema.prefault({}),
+  ddns: ddnsSchema.prefault({}),
   dns_update: dnsUpdate.prefault({}),
   ha: ha.prefault({}),
   api: api.prefault({}),

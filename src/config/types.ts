@@ -1,6 +1,7 @@
 // Value types shared by the config schema and, later, the API schemas: each
 // one validates and normalizes a string as users write it in YAML or JSON.
 import { isIP } from 'node:net';
+import { validate } from 'node-cron';
 import { z } from 'zod';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
@@ -65,4 +66,8 @@ export const listenAddress = (defaultPort: number) =>
 
 export const macAddress = z.string().refine((value) => /^([0-9a-f]{2}[:-]?){5}[0-9a-f]{2}$/i.test(value), {
   error: 'not a MAC address (example: aa:bb:cc:dd:ee:ff)',
+});
+
+export const cronSchedule = z.string().refine((value) => validate(value), {
+  error: (issue) => `"${String(issue.input)}" is not a cron schedule (example: "0 4 * * *", daily at 04:00)`,
 });
