@@ -15,7 +15,9 @@ import { UpstreamPool } from './upstream/pool.ts';
 import { UpstreamRegistry } from './upstream/registry.ts';
 import type { Upstream } from './upstream/upstream.ts';
 import { DEFAULT_VIEW, Views, type View } from './views.ts';
-import { loadZonesDir, type LastGoodZones, type LoadedZones } from './zones/load.ts';
+import type { ZoneJournal } from './update/journal.ts';
+import { loadZonesDir, type LastGoodZones } from './zones/load.ts';
+import { Zone } from './zones/zone.ts';
 import { ZoneSet } from './zones/zoneset.ts';
 
 /** What a view resolves with: the default view's keys, with a view's own keys replacing whole keys. */
@@ -26,14 +28,22 @@ export interface ResolverDeps {
   readonly upstreams: UpstreamRegistry;
   readonly blocklists: Blocklists;
   readonly lastGoodZones: LastGoodZones;
+  /** One ZoneSet per zones_dir, kept across reloads: the chains of the old
+   *  and the new config share it, so no update lands in a set being retired. */
+  readonly zoneSets: Map<string, ZoneSet>;
+  /** Updates accepted at run time, replayed over the zone files; none for `hearth check`. */
+  readonly journal: ZoneJournal | undefined;
   /** Each view's cache by view name, kept while its cache settings stay the same. */
   readonly caches: Map<string, { readonly settings: string; readonly cache: AnswerCache }>;
   readonly log: Logger;
 }
 
 /** Fresh long-lived parts, for a process's first build. */
-export function resolverDeps(log: Logger, dataDir: string): ResolverDeps {
-  return { upstreams: new UpstreamRegistry(), blocklists: new Blocklists(dataDir, log), lastGoodZones: new Map(), caches: new Map(), log };
+export function resolverDeps(log: Logger, dataDir: string, journal?: ZoneJournal): ResolverDeps {
+  return {
+    upstreams: new UpstreamRegistry(), blocklists: new Blocklists(dataDir, log), lastGoodZones: new Map(),
+    zoneSets: new Map(), journal, caches: new Map(), log,
+  };
 }
 
 export interface BuiltResolver {
@@ -49,21 +59,26 @@ export interface BuiltResolver {
   readonly viewLists: ReadonlyMap<string, BlocklistRef>;
 }
 
-export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver {
+/** `hostZones`: zones the default view serves when no zone file defines
+ *  them (DHCP's domain and reverse zone, so its names have somewhere to go). */
+export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: readonly Zone[] = []): BuiltResolver {
   const errors: SourceError[] = [];
   const used = new Set<Upstream>();
   const pools: UpstreamPool[] = [];
   const viewLists = new Map<string, BlocklistRef>();
   // Views that share a zones_dir share its zones, loaded once.
-  const zoneDirs = new Map<string, LoadedZones>();
-  const loadZones = (dir: string): ZoneSet => {
-    let loaded = zoneDirs.get(dir);
-    if (!loaded) {
-      loaded = loadZonesDir(dir, deps.lastGoodZones);
-      zoneDirs.set(dir, loaded);
-      errors.push(...loaded.errors);
-    }
-    return new ZoneSet(loaded.zones);
+  const loadedDirs = new Set<string>();
+  const loadZones = (dir: string, generated: readonly Zone[]): ZoneSet => {
+    let set = deps.zoneSets.get(dir);
+    if (!set) deps.zoneSets.set(dir, (set = new ZoneSet(dir)));
+    if (loadedDirs.has(dir)) return set;
+    loadedDirs.add(dir);
+    const loaded = loadZonesDir(dir, deps.lastGoodZones);
+    errors.push(...loaded.errors);
+    const files = new Set(loaded.zones.map((zone) => zone.origin));
+    const zones = [...loaded.zones, ...generated.filter((zone) => !files.has(zone.origin))];
+    set.load(zones.map((zone) => replayJournal(zone, dir, deps, errors)));
+    return set;
   };
   const poolOf = (servers: readonly string[], settings: ViewSettings['upstreams']): UpstreamPool => {
     const upstreams = servers.map((url) => deps.upstreams.get(url, { bootstrap: settings.bootstrap, caFile: settings.ca_file }));
@@ -101,10 +116,12 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
       const pool = poolOf(route.servers, settings.upstreams);
       for (const domain of route.domains) routes.set(parseName(domain.endsWith('.') ? domain : `${domain}.`), pool);
     }
+    const zones = loadZones(settings.zones_dir, name === DEFAULT_VIEW ? hostZones : []);
     return {
       name,
+      zones,
       chain: buildChain({
-        zones: loadZones(settings.zones_dir),
+        zones,
         cloaking: cloakerOf(settings.cloaking, `${keyPrefix}cloaking.rules`),
         cloakTtl: settings.cloaking.ttl,
         blocking: { lists: listsOf(name, settings.blocking), mode: settings.blocking.mode, customIp: settings.blocking.custom_ip },
@@ -129,8 +146,16 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps): BuiltResolver
   for (const view of deps.caches.keys()) {
     if (view !== DEFAULT_VIEW && !dns.views.some((v) => v.name === view)) deps.caches.delete(view);
   }
-  const zoneCount = [...zoneDirs.values()].reduce((sum, loaded) => sum + loaded.zones.length, 0);
+  for (const dir of deps.zoneSets.keys()) if (!loadedDirs.has(dir)) deps.zoneSets.delete(dir);
+  const zoneCount = [...loadedDirs].reduce((sum, dir) => sum + (deps.zoneSets.get(dir)?.size ?? 0), 0);
   return { resolver: new Views(fallback, views), errors, zoneCount, upstreams: used, pools, viewLists };
+}
+
+function replayJournal(zone: Zone, dir: string, deps: ResolverDeps, errors: SourceError[]): Zone {
+  const replayed = deps.journal?.replay(dir, zone) ?? zone;
+  if (replayed instanceof Zone) return replayed;
+  errors.push(...replayed.map((message) => ({ file: `${dir}/${zone.origin}.zone`, line: 0, message: `journaled updates left out: ${message}` })));
+  return zone;
 }
 
 function loadCloakingRules(config: CloakingConfig, configKey: string, errors: SourceError[]): CloakRule[] {

@@ -5,12 +5,15 @@ import { BlockList } from 'node:net';
 import { parseCidr } from '../config/types.ts';
 import type { Query } from './message.ts';
 import type { Chain, Client, Resolved, Resolver } from './pipeline.ts';
+import type { ZoneSet } from './zones/zoneset.ts';
 
 export const DEFAULT_VIEW = 'default';
 
 export interface View {
   readonly name: string;
   readonly chain: Chain;
+  /** The local zones the view answers from, and where its clients' updates go. */
+  readonly zones: ZoneSet;
 }
 
 interface SelectableView extends View {

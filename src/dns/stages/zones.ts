@@ -10,7 +10,8 @@ import type { ZoneSet } from '../zones/zoneset.ts';
 export class ZonesStage implements Stage {
   readonly name = 'zones';
   private readonly zones: ZoneSet;
-  private readonly memo = new AnswerMemo();
+  /** Per version of a zone: an update swaps the Zone, and its answers with it. */
+  private readonly memos = new WeakMap<Zone, AnswerMemo>();
 
   constructor(zones: ZoneSet) {
     this.zones = zones;
@@ -19,11 +20,13 @@ export class ZonesStage implements Stage {
   handle(ctx: QueryContext, next: Next): Promise<Response> {
     const zone = this.zones.find(ctx.name);
     if (!zone) return next();
-    const ready = this.memo.get(ctx.name, ctx.type);
+    let memo = this.memos.get(zone);
+    if (!memo) this.memos.set(zone, (memo = new AnswerMemo()));
+    const ready = memo.get(ctx.name, ctx.type);
     if (ready) return Promise.resolve(ready);
     const lookup = zone.lookup(ctx.name, ctx.type);
     if (lookup.kind === 'cname') return followCname(ctx, lookup.record, lookup.target, 'zone', true);
-    return Promise.resolve(this.memo.set(ctx.name, ctx.type, toResponse(zone, lookup)));
+    return Promise.resolve(memo.set(ctx.name, ctx.type, toResponse(zone, lookup)));
   }
 }
 

@@ -73,6 +73,21 @@ export class Zone {
     return new Zone(origin, apexSoa[0], nodes);
   }
 
+  /** Every record of the zone, for building its next version after an update. */
+  *records(): IterableIterator<ResourceRecord> {
+    for (const node of this.nodes.values()) for (const set of node.values()) yield* set;
+  }
+
+  /** The RRsets owned by `name` (no wildcard or CNAME processing). */
+  node(name: Name): ReadonlyMap<number, readonly ResourceRecord[]> | undefined {
+    return this.nodes.get(name);
+  }
+
+  /** True when `name` owns records or has names below it (RFC 2136 §2.4.4 "name is in use"). */
+  exists(name: Name): boolean {
+    return this.existing.has(name);
+  }
+
   /** The SOA for negative answers, its TTL the lesser of its own and MINIMUM (RFC 2308 §3). */
   negativeSoa(): ResourceRecord {
     const rdata = this.soa.rdata;

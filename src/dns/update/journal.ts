@@ -1,0 +1,108 @@
+// Accepted updates, kept durably in node:sqlite (data_dir/zones.db) as an
+// overlay on each zone's base (its zone file, or the zone hearth generates):
+// records that must be present (with their TTL) and records that must be
+// absent, plus the SOA serial. Replayed on every load, so an update survives
+// restarts and reloads, and a zone file the owner edits keeps its comments
+// and layout (BIND's .jnl plays the same role beside its master files).
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Name, ResourceRecord } from '../record.ts';
+import { RRClass, RRType } from '../record.ts';
+import { Zone } from '../zones/zone.ts';
+import { recordKey, ZoneContents, type ZoneDiff } from './contents.ts';
+import { serialOf, withSerial, serialIsNewer } from './serial.ts';
+
+interface OverlayRow {
+  readonly name: string;
+  readonly type: number;
+  readonly rdata: Uint8Array;
+  readonly ttl: number;
+  readonly present: number;
+}
+
+export class ZoneJournal {
+  private readonly db: DatabaseSync;
+  private readonly select: StatementSync;
+  private readonly upsert: StatementSync;
+  private readonly forget: StatementSync;
+  private readonly selectSerial: StatementSync;
+  private readonly upsertSerial: StatementSync;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new DatabaseSync(join(dataDir, 'zones.db'));
+    // FULL: an update is acknowledged only after its commit reached the disk.
+    this.db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = FULL;
+      CREATE TABLE IF NOT EXISTS overlay (
+        dir TEXT NOT NULL, origin TEXT NOT NULL, name TEXT NOT NULL, type INTEGER NOT NULL,
+        rdata BLOB NOT NULL, ttl INTEGER NOT NULL, present INTEGER NOT NULL,
+        PRIMARY KEY (dir, origin, name, type, rdata)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS serials (
+        dir TEXT NOT NULL, origin TEXT NOT NULL, serial INTEGER NOT NULL,
+        PRIMARY KEY (dir, origin)) WITHOUT ROWID;`);
+    this.select = this.db.prepare('SELECT name, type, rdata, ttl, present FROM overlay WHERE dir = ? AND origin = ?');
+    this.upsert = this.db.prepare(`INSERT INTO overlay (dir, origin, name, type, rdata, ttl, present) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (dir, origin, name, type, rdata) DO UPDATE SET ttl = excluded.ttl, present = excluded.present`);
+    this.forget = this.db.prepare('DELETE FROM overlay WHERE dir = ? AND origin = ? AND name = ? AND type = ? AND rdata = ?');
+    this.selectSerial = this.db.prepare('SELECT serial FROM serials WHERE dir = ? AND origin = ?');
+    this.upsertSerial = this.db.prepare(`INSERT INTO serials (dir, origin, serial) VALUES (?, ?, ?)
+      ON CONFLICT (dir, origin) DO UPDATE SET serial = excluded.serial`);
+  }
+
+  /** `base` with every journaled change applied, or the problems that keep
+   *  the result from being a zone (then the base is served, and they are reported). */
+  replay(dir: string, base: Zone): Zone | string[] {
+    const key = resolve(dir);
+    const rows = this.select.all(key, base.origin) as unknown as OverlayRow[];
+    const stored = this.selectSerial.get(key, base.origin) as { serial: number } | undefined;
+    if (rows.length === 0 && !stored) return base;
+    const contents = new ZoneContents(base.records());
+    const inBase = new Set([...base.records()].map(recordKey));
+    this.db.exec('BEGIN');
+    try {
+      for (const row of rows) {
+        const record: ResourceRecord = { name: row.name, type: row.type, class: RRClass.IN, ttl: row.ttl, rdata: new Uint8Array(row.rdata) };
+        if (row.present) contents.add(record);
+        else if (inBase.has(recordKey(record))) contents.deleteRecord(record);
+        // An absence the base no longer has is spent: drop it, so the
+        // journal stays as small as the zone's difference from its file.
+        else this.forget.run(key, base.origin, row.name, row.type, row.rdata);
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    // The serial never goes back: the higher of the file's and the journal's (RFC 1982).
+    if (stored && serialIsNewer(stored.serial, serialOf(base.soa))) {
+      contents.deleteRRset(base.origin, RRType.SOA);
+      contents.add(withSerial(base.soa, stored.serial));
+    }
+    return Zone.build(base.origin, [...contents.records()]);
+  }
+
+  /** Stores one accepted update in a single transaction, durable on return. */
+  record(dir: string, origin: Name, diff: ZoneDiff, serial: number): void {
+    const key = resolve(dir);
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const [records, present] of [[diff.present, 1], [diff.absent, 0]] as const) {
+        for (const rr of records) {
+          if (rr.type !== RRType.SOA) this.upsert.run(key, origin, rr.name, rr.type, rr.rdata, rr.ttl, present);
+        }
+      }
+      this.upsertSerial.run(key, origin, serial);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

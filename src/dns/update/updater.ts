@@ -1,0 +1,66 @@
+// The one path by which hearth's local zones change at run time: RFC 2136
+// UPDATEs, the API's record edits and DHCP's host names all come here. An
+// update is checked, applied to a working copy, journaled durably, and only
+// then swapped in, so a client that hears NOERROR will find its change
+// served now and after any restart.
+import type { Logger } from '../../observe/log.ts';
+import { Rcode } from '../message.ts';
+import { RRType, type ResourceRecord } from '../record.ts';
+import { Zone } from '../zones/zone.ts';
+import type { ZoneSet } from '../zones/zoneset.ts';
+import { diffRecords, ZoneContents } from './contents.ts';
+import { applyUpdates, prescanUpdates } from './changes.ts';
+import type { ZoneJournal } from './journal.ts';
+import { checkPrerequisites } from './prerequisites.ts';
+import { nextSerial, serialOf, withSerial } from './serial.ts';
+
+export interface ZoneUpdate {
+  /** RFC 2136 §2.4, checked before anything changes. */
+  readonly prerequisites: readonly ResourceRecord[];
+  /** RFC 2136 §2.5: class IN adds, class ANY deletes RRsets or names, class NONE deletes records. */
+  readonly updates: readonly ResourceRecord[];
+}
+
+export type UpdateResult =
+  | { readonly rcode: typeof Rcode.NOERROR; readonly zone: Zone; readonly changed: boolean }
+  | { readonly rcode: number; readonly reason: string };
+
+export class ZoneUpdater {
+  private readonly journal: ZoneJournal;
+  private readonly log: Logger;
+
+  constructor(journal: ZoneJournal, log: Logger) {
+    this.journal = journal;
+    this.log = log;
+  }
+
+  /** Applies `update` to `zone` of `zones`, all or nothing. Synchronous, so
+   *  no query or other update sees half of it. */
+  apply(zones: ZoneSet, zone: Zone, update: ZoneUpdate): UpdateResult {
+    const contents = new ZoneContents(zone.records());
+    const prerequisite = checkPrerequisites(contents, zone.origin, update.prerequisites);
+    if (prerequisite !== Rcode.NOERROR) return { rcode: prerequisite, reason: 'a prerequisite failed' };
+    const scan = prescanUpdates(zone.origin, update.updates);
+    if (scan !== Rcode.NOERROR) return { rcode: scan, reason: scan === Rcode.NOTZONE ? 'a name is outside the zone' : 'a malformed update record' };
+    applyUpdates(contents, zone.origin, update.updates);
+    const diff = diffRecords(zone.records(), contents.records());
+    if (diff.present.length === 0 && diff.absent.length === 0) return { rcode: Rcode.NOERROR, zone, changed: false };
+    // RFC 2136 §3.6: the serial grows with every change to the zone.
+    const serial = nextSerial(serialOf(zone.soa));
+    contents.deleteRRset(zone.origin, RRType.SOA);
+    contents.add(withSerial(zone.soa, serial));
+    const next = Zone.build(zone.origin, [...contents.records()]);
+    if (!(next instanceof Zone)) {
+      this.log.warn({ zone: zone.origin, problems: next }, 'update refused: the result would not be a valid zone');
+      return { rcode: Rcode.REFUSED, reason: next.join('; ') };
+    }
+    try {
+      this.journal.record(zones.dir, zone.origin, diff, serial);
+    } catch (error) {
+      this.log.error({ err: error, zone: zone.origin }, 'update not stored');
+      return { rcode: Rcode.SERVFAIL, reason: 'the update could not be stored' };
+    }
+    zones.replace(next);
+    return { rcode: Rcode.NOERROR, zone: next, changed: true };
+  }
+}
