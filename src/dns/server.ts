@@ -9,7 +9,13 @@ import type { ListenAddress } from '../config/types.ts';
 import { emptyResponse, Rcode, type Query } from './message.ts';
 import type { Client, Resolved, Resolver } from './pipeline.ts';
 import { FrameReader, frame } from './framing.ts';
+import { isUpdate } from './update/message.ts';
 import { encodeResponse, parseQuery, responseLimit } from './wire.ts';
+
+/** Answers RFC 2136 UPDATE messages, which the resolver does not see. */
+export interface UpdateResponder {
+  handle(message: Uint8Array, client: Client): Uint8Array;
+}
 
 /** One answered query, as the query log, statistics and metrics see it. */
 export interface AnsweredQuery extends Resolved {
@@ -33,6 +39,7 @@ const TCP_MAX_IN_FLIGHT = 64;
 export class DnsServer {
   private resolver: Resolver;
   private observer: QueryObserver | undefined;
+  private updates: UpdateResponder | undefined;
   private readonly log: Logger;
   private readonly udp: UdpSocket[] = [];
   private readonly tcp: TcpServer[] = [];
@@ -75,8 +82,14 @@ export class DnsServer {
     this.tcp.length = 0;
   }
 
+  /** Takes UPDATE messages from now on; without one they get NOTIMP. */
+  acceptUpdates(responder: UpdateResponder): void {
+    this.updates = responder;
+  }
+
   /** The bytes to send back for one message, or undefined to stay silent. */
   async answer(message: Uint8Array, client: Client): Promise<Uint8Array | undefined> {
+    if (this.updates && isUpdate(message)) return this.updates.handle(message, client);
     const parsed = parseQuery(message);
     if (parsed.kind === 'drop') return undefined;
     const limit = responseLimit(parsed.query, client.transport);

@@ -43,6 +43,11 @@ export class Views implements Resolver {
     this.views = views.map((view) => ({ ...view, clients: blockListOf(view.clients) }));
   }
 
+  /** The view called `name` (`default` for the top-level one). */
+  named(name: string): View | undefined {
+    return name === this.fallback.name ? this.fallback : this.views.find((view) => view.name === name);
+  }
+
   select(address: string): View {
     if (this.views.length === 0) return this.fallback;
     const normalized = normalizeAddress(address);

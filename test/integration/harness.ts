@@ -55,6 +55,11 @@ export async function startHearth(config: string, files: Record<string, string> 
   return spawnHearth(['run', '-c', 'hearth.yaml'], dir, port);
 }
 
+/** Starts a stopped hearth again in its own directory, with its config and data. */
+export function restartHearth(stopped: Running): Promise<Running> {
+  return spawnHearth(['run', '-c', 'hearth.yaml'], stopped.dir, stopped.port);
+}
+
 /** Starts hearth as `npm start` does: the built-in config, from the repository root. */
 export function startDefaultHearth(): Promise<Running> {
   return spawnHearth(['run'], ROOT, 5353);
