@@ -29,7 +29,7 @@ function records(text: string): ResourceRecord[] {
 }
 
 /** A class ANY or NONE entry: TTL 0 and, for ANY, no RDATA (RFC 2136 §2.5.2–2.5.4). */
-function entry(name: string, type: number, klass: number, rdata = new Uint8Array(0)): ResourceRecord {
+function entry(name: string, type: number, klass: number, rdata: Uint8Array = new Uint8Array(0)): ResourceRecord {
   return { name, type, class: klass, ttl: 0, rdata };
 }
 
