@@ -7,12 +7,16 @@ import { startApi, type ApiApp } from './api/server.ts';
 import { formatError } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import type { ConfigStore, ConfigVersion } from './config/store.ts';
-import { parseListenAddress, type ListenAddress } from './config/types.ts';
+import { parseCidr, parseListenAddress, type ListenAddress } from './config/types.ts';
 import type { ListReport, NameCheck } from './dns/blocklist/blocklists.ts';
 import { parseName } from './dns/name.ts';
 import { buildResolver, resolverDeps, type BuiltResolver, type ResolverDeps } from './dns/resolver.ts';
 import { DnsServer, type AnsweredQuery, type QueryObserver } from './dns/server.ts';
+import { LocalZones } from './dns/update/local-zones.ts';
+import { ZoneJournal } from './dns/update/journal.ts';
+import { ZoneUpdater } from './dns/update/updater.ts';
 import { DEFAULT_VIEW } from './dns/views.ts';
+import { hostZones } from './dns/zones/generated.ts';
 import type { Logger } from './observe/log.ts';
 import { Metrics } from './observe/metrics.ts';
 import { QueryLog } from './observe/querylog.ts';
@@ -22,14 +26,25 @@ function listenAddresses(config: Config): ListenAddress[] {
   return config.dns.listen.flatMap((text) => parseListenAddress(text, 53) ?? []);
 }
 
+/** Hearth always journals zone updates (`hearth check` reads zones without). */
+type AppDeps = ResolverDeps & { readonly journal: ZoneJournal };
+
+/** With DHCP on, its domain and reverse zones exist even without zone files. */
+function dhcpZones(config: Config) {
+  const subnet = parseCidr(config.dhcp.subnet);
+  return config.dhcp.enabled && subnet ? hostZones(config.dhcp.domain, subnet) : [];
+}
+
 export class Hearth implements ApiContext {
   readonly stats = new Stats();
   readonly metrics: Metrics;
   readonly querylog: QueryLog | undefined;
+  /** The local zones, for the API's record routes. */
+  readonly zones: LocalZones;
   private readonly store: ConfigStore;
   private readonly log: Logger;
   private readonly dns: DnsServer;
-  private readonly deps: ResolverDeps;
+  private readonly deps: AppDeps;
   private readonly observers: QueryObserver[] = [];
   private built: BuiltResolver;
   private inForce: Config;
@@ -38,7 +53,9 @@ export class Hearth implements ApiContext {
   /** Reloads run one at a time, in the order asked. */
   private reloading: Promise<unknown> = Promise.resolve();
 
-  private constructor(store: ConfigStore, log: Logger, deps: ResolverDeps, built: BuiltResolver, querylog: QueryLog | undefined) {
+  private readonly updater: ZoneUpdater;
+
+  private constructor(store: ConfigStore, log: Logger, deps: AppDeps, built: BuiltResolver, querylog: QueryLog | undefined) {
     this.store = store;
     this.log = log;
     this.deps = deps;
@@ -46,6 +63,8 @@ export class Hearth implements ApiContext {
     this.inForce = store.current;
     this.querylog = querylog;
     this.dns = new DnsServer(built.resolver, log);
+    this.updater = new ZoneUpdater(deps.journal, log);
+    this.zones = new LocalZones(this.updater, () => this.built.resolver);
     this.metrics = new Metrics({
       cacheEntries: () => [...deps.caches.values()].reduce((sum, { cache }) => sum + cache.size, 0),
       blocklists: () => deps.blocklists.sizes(),
@@ -60,7 +79,8 @@ export class Hearth implements ApiContext {
 
   static async start(store: ConfigStore, log: Logger): Promise<Hearth> {
     const config = store.current;
-    const deps = resolverDeps(log, config.data_dir);
+    const journal = new ZoneJournal(config.data_dir);
+    const deps = { ...resolverDeps(log, config.data_dir, journal), journal };
     const built = await Hearth.resolverFor(config, deps);
     const querylog = config.querylog.enabled
       ? await QueryLog.open({ dataDir: config.data_dir, retentionSeconds: config.querylog.retention, maxRows: config.querylog.max_rows, log })
@@ -94,6 +114,7 @@ export class Hearth implements ApiContext {
     await this.dns.close();
     await this.querylog?.close();
     this.deps.upstreams.closeAll();
+    this.deps.journal.close();
     this.log.info('hearth stopped');
   }
 
@@ -159,7 +180,7 @@ export class Hearth implements ApiContext {
   }
 
   private static async resolverFor(config: Config, deps: ResolverDeps): Promise<BuiltResolver> {
-    const built = buildResolver(config.dns, deps);
+    const built = buildResolver(config.dns, deps, dhcpZones(config));
     deps.upstreams.retain(built.upstreams);
     deps.blocklists.retain(new Set(built.viewLists.values()));
     // New list configs (and edited list files) are built before the swap, so
