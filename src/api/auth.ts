@@ -71,12 +71,20 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** Every route but `GET /health` needs the token, unknown routes included
- *  (so the routes cannot be probed without it). */
+/** Routes open without the token: the health check, and Swagger UI's pages
+ *  and spec (a browser cannot send a bearer header to open them; the UI's
+ *  Authorize button then sends the token with every call it makes). */
+function isOpen(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const url = request.routeOptions.url;
+  return url === '/health' || url === '/docs' || (url?.startsWith('/docs/') ?? false);
+}
+
+/** Every other route needs the token, unknown routes included. */
 export function requireToken(app: ApiApp, token: TokenCheck): void {
   const failures = app.createRateLimit({ max: FAILURES_PER_MINUTE, timeWindow: 60_000 });
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) return;
+    if (isOpen(request)) return;
     // Checked before the token, so a limited client learns nothing from a guess.
     const seen = await failures(request, { increment: false });
     if (!seen.isAllowed && seen.remaining === 0) {
