@@ -109,7 +109,7 @@ ticks_per_second=$(getconf CLK_TCK)
 # TICKS (cpu_ticks) at time START ($EPOCHREALTIME).
 cpu_percent() { # pid ticks start
   awk -v t="$(($(cpu_ticks "$1") - $2))" -v hz="$ticks_per_second" \
-    -v s="$3" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.0f", 100 * t / hz / (e - s) }'
+    -v s="$3" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", 100 * t / hz / (e - s) }'
 }
 
 # Sets qps and lost from dnsperf's output in $tmp/NAME.dnsperf; warns unless
