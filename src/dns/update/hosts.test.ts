@@ -1,0 +1,47 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCidr } from '../../config/types.ts';
+import { createLogger } from '../../observe/log.ts';
+import { nameFromWire } from '../name.ts';
+import { RRType } from '../record.ts';
+import { hostZones } from '../zones/generated.ts';
+import { ZoneSet } from '../zones/zoneset.ts';
+import { ZoneHostRegistry } from './hosts.ts';
+import { ZoneJournal } from './journal.ts';
+import { ZoneUpdater } from './updater.ts';
+
+function registry() {
+  const log = createLogger('silent');
+  const zones = new ZoneSet('zones');
+  zones.load(hostZones('home.lan', parseCidr('192.168.1.0/24')!));
+  const hosts = new ZoneHostRegistry(new ZoneUpdater(new ZoneJournal(mkdtempSync(join(tmpdir(), 'hearth-hosts-'))), log), () => zones, log);
+  const lookup = (name: string, type: number) => zones.find(name)!.lookup(name, type);
+  return { hosts, lookup };
+}
+
+describe('DHCP host names in the local zones', () => {
+  it('registers a forward A and a reverse PTR, and removes both', () => {
+    const { hosts, lookup } = registry();
+    expect(hosts.register('laptop.home.lan', '192.168.1.50')).toBe(true);
+    expect(lookup('laptop.home.lan', RRType.A)).toMatchObject({ kind: 'answer', records: [{ rdata: Uint8Array.of(192, 168, 1, 50) }] });
+    const ptr = lookup('50.1.168.192.in-addr.arpa', RRType.PTR);
+    expect(ptr.kind === 'answer' && nameFromWire(ptr.records[0]!.rdata).name).toBe('laptop.home.lan');
+    hosts.unregister('laptop.home.lan', '192.168.1.50');
+    expect(lookup('laptop.home.lan', RRType.A).kind).toBe('nxdomain');
+    expect(lookup('50.1.168.192.in-addr.arpa', RRType.PTR).kind).toBe('nxdomain');
+  });
+
+  it('does not let a second client take a name another client holds', () => {
+    const { hosts, lookup } = registry();
+    expect(hosts.register('laptop.home.lan', '192.168.1.50')).toBe(true);
+    expect(hosts.register('laptop.home.lan', '192.168.1.51')).toBe(false);
+    expect(hosts.register('laptop.home.lan', '192.168.1.50')).toBe(true);
+    expect(lookup('laptop.home.lan', RRType.A)).toMatchObject({ records: [{ rdata: Uint8Array.of(192, 168, 1, 50) }] });
+  });
+
+  it('leaves a name outside every local zone alone', () => {
+    expect(registry().hosts.register('laptop.example.com', '192.168.1.50')).toBe(false);
+  });
+});

@@ -1,0 +1,81 @@
+// DHCP clients' names as A and PTR records in the default view's zones,
+// written through the same ZoneUpdater as RFC 2136 (so they are journaled,
+// bump the serial, and survive restarts). A name that already means
+// something else is never taken over: dnsmasq and Kea refuse the same way.
+import type { HostRegistry } from '../../dhcp/names.ts';
+import { ipv4Bytes } from '../../net/address.ts';
+import type { Logger } from '../../observe/log.ts';
+import { Rcode } from '../message.ts';
+import { nameToWire } from '../name.ts';
+import { RRClass, RRType, type Name, type ResourceRecord } from '../record.ts';
+import type { ZoneSet } from '../zones/zoneset.ts';
+import { sameRdata } from './contents.ts';
+import type { ZoneUpdater } from './updater.ts';
+
+/** Short, so a released address's old name leaves caches soon (dnsmasq's
+ *  local-ttl is 0; Kea uses a third of the lease). */
+const HOST_TTL = 60;
+
+/** RFC 1035 §3.5: 192.168.1.10 → 10.1.168.192.in-addr.arpa. */
+export function reverseName(address: string): Name | undefined {
+  const bytes = ipv4Bytes(address);
+  return bytes ? `${[...bytes].reverse().join('.')}.in-addr.arpa` : undefined;
+}
+
+export class ZoneHostRegistry implements HostRegistry {
+  private readonly updater: ZoneUpdater;
+  private readonly zones: () => ZoneSet;
+  private readonly log: Logger;
+
+  constructor(updater: ZoneUpdater, zones: () => ZoneSet, log: Logger) {
+    this.updater = updater;
+    this.zones = zones;
+    this.log = log;
+  }
+
+  register(fqdn: Name, address: string): boolean {
+    const set = this.zones();
+    const zone = set.find(fqdn);
+    const a = ipv4Bytes(address);
+    if (!zone || !a) {
+      this.log.warn({ name: fqdn, address }, 'no local zone for this host name: not registered');
+      return false;
+    }
+    const node = zone.node(fqdn);
+    const heldA = node?.get(RRType.A) ?? [];
+    const mine = heldA.length === 1 && sameRdata(heldA[0]!.rdata, a);
+    // Anything but our own single A record means the name belongs to someone else.
+    if (node && node.size > 0 && !mine) return false;
+    const forward = this.updater.apply(set, zone, { prerequisites: [], updates: [record(fqdn, RRType.A, a)] });
+    if (forward.rcode !== Rcode.NOERROR) return false;
+    this.setPointer(set, address, fqdn);
+    return true;
+  }
+
+  unregister(fqdn: Name, address: string): void {
+    const set = this.zones();
+    const zone = set.find(fqdn);
+    const a = ipv4Bytes(address);
+    if (zone && a) this.updater.apply(set, zone, { prerequisites: [], updates: [{ ...record(fqdn, RRType.A, a), class: RRClass.NONE, ttl: 0 }] });
+    const ptr = reverseName(address);
+    const reverse = ptr === undefined ? undefined : set.find(ptr);
+    if (ptr && reverse) {
+      this.updater.apply(set, reverse, { prerequisites: [], updates: [{ ...record(ptr, RRType.PTR, nameToWire(fqdn)), class: RRClass.NONE, ttl: 0 }] });
+    }
+  }
+
+  /** The address is leased to this client alone, so its PTR is replaced outright. */
+  private setPointer(set: ZoneSet, address: string, fqdn: Name): void {
+    const ptr = reverseName(address);
+    const reverse = ptr === undefined ? undefined : set.find(ptr);
+    if (!ptr || !reverse) return;
+    this.updater.apply(set, reverse, {
+      prerequisites: [],
+      updates: [{ ...record(ptr, RRType.PTR, new Uint8Array(0)), class: RRClass.ANY, ttl: 0 }, record(ptr, RRType.PTR, nameToWire(fqdn))],
+    });
+  }
+}
+
+function record(name: Name, type: number, rdata: Uint8Array): ResourceRecord {
+  return { name, type, class: RRClass.IN, ttl: HOST_TTL, rdata };
+}
