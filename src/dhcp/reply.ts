@@ -1,0 +1,171 @@
+// A server's reply to a decoded request: which header fields and options go
+// in is decided here, by RFC 2131 §4.3.1 and table 3, and by what the client
+// asked for (option 55) and can receive (option 57).
+import { parseCidr } from '../config/types.ts';
+import { DEFAULT_DESTINATION, encodeClasslessRoutes, type ClasslessRoute } from './classless-routes.ts';
+import { encodeClientFqdn, type FqdnUpdates } from './client-fqdn.ts';
+import { encodeDomainSearch } from './domain-search.ts';
+import { Option, addressesValue, messageTypeCode, textValue, uint32Value } from './options.ts';
+import { MIN_MESSAGE_SIZE } from './packet-options.ts';
+import { encodePacket, type DhcpPacket, type EncodedPacket, type OutgoingOption } from './packet.ts';
+
+/** Configuration a reply may carry; each is sent only when the client asks for it (option 55). */
+export interface ReplyParameters {
+  readonly subnetMask?: string;
+  readonly routers?: readonly string[];
+  readonly dnsServers?: readonly string[];
+  readonly hostname?: string;
+  readonly domainName?: string;
+  readonly broadcastAddress?: string;
+  readonly ntpServers?: readonly string[];
+  /** Option 119, canonical names. */
+  readonly domainSearch?: readonly string[];
+  /** Option 121. */
+  readonly classlessRoutes?: readonly ClasslessRoute[];
+}
+
+/** Seconds. T1 and T2 default to RFC 2131 §4.4.5's 0.5 and 0.875 of the lease. */
+export interface LeaseTimes {
+  readonly lease: number;
+  readonly renewal?: number;
+  readonly rebinding?: number;
+}
+
+/** Option 81 in the reply, when the request carried one (RFC 4702 §4). */
+export interface FqdnReply {
+  readonly updates: FqdnUpdates;
+  /** The fully qualified name the server will use, canonical text. */
+  readonly name: string;
+}
+
+interface ReplyCommon {
+  /** Option 54: the address clients send REQUESTs to (RFC 2131 §4.3.1). */
+  readonly serverId: string;
+  /** Option 56: a text for the client's log. */
+  readonly message?: string;
+}
+
+export type DhcpReply =
+  | (ReplyCommon & {
+    readonly type: 'OFFER' | 'ACK';
+    readonly yiaddr: string;
+    readonly times: LeaseTimes;
+    readonly parameters: ReplyParameters;
+    readonly fqdn?: FqdnReply;
+    /** Next server (siaddr); 0.0.0.0 when absent. */
+    readonly siaddr?: string;
+  })
+  /** RFC 2131 §4.3.5: the ACK to an INFORM carries no address and no lease times. */
+  | (ReplyCommon & { readonly type: 'INFORM-ACK'; readonly parameters: ReplyParameters; readonly fqdn?: FqdnReply })
+  /** RFC 2131 table 3: a NAK carries only 53, 54, 56 (and 61, 82 echoed). */
+  | (ReplyCommon & { readonly type: 'NAK' });
+
+/** Sent when the client has no option 55: what every client needs to reach the network, as dnsmasq does. */
+export const DEFAULT_REQUESTED: readonly number[] = [Option.SUBNET_MASK, Option.ROUTER, Option.DNS_SERVERS, Option.DOMAIN_NAME];
+
+/** Replies never exceed one Ethernet frame, whatever option 57 allows: no IP fragments. */
+const MAX_DATAGRAM = 1500;
+const IP_UDP_HEADERS = 28;
+const INFINITE = 0xffffffff;
+const ZERO = '0.0.0.0';
+
+/** Ranks for option-layout.ts: 0 is never dropped; higher goes sooner when a reply is full. */
+const RANK: ReadonlyMap<number, number> = new Map([
+  [Option.SUBNET_MASK, 1], [Option.ROUTER, 2], [Option.DNS_SERVERS, 3], [Option.DOMAIN_NAME, 4],
+  [Option.CLIENT_FQDN, 5], [Option.HOSTNAME, 6], [Option.BROADCAST_ADDRESS, 7], [Option.CLASSLESS_ROUTES, 8],
+  [Option.DOMAIN_SEARCH, 9], [Option.NTP_SERVERS, 10], [Option.MESSAGE, 11],
+]);
+
+/** Encodes `reply` to `request`: never larger than the client accepts (option 57, else 576), at least 300 bytes. */
+export function encodeReply(request: DhcpPacket, reply: DhcpReply): EncodedPacket {
+  const datagram = Math.min(MAX_DATAGRAM, request.options.maxMessageSize() ?? MIN_MESSAGE_SIZE);
+  const acking = reply.type === 'ACK' || reply.type === 'INFORM-ACK';
+  return encodePacket({
+    op: 'BOOTREPLY',
+    htype: request.htype,
+    hlen: request.hlen,
+    hops: 0,
+    xid: request.xid,
+    secs: 0,
+    flags: request.flags,
+    // RFC 2131 table 3: ciaddr is the client's in an ACK, else 0.
+    ciaddr: acking ? request.ciaddr : ZERO,
+    yiaddr: reply.type === 'OFFER' || reply.type === 'ACK' ? reply.yiaddr : ZERO,
+    siaddr: reply.type === 'OFFER' || reply.type === 'ACK' ? reply.siaddr ?? ZERO : ZERO,
+    giaddr: request.giaddr,
+    chaddr: request.chaddr,
+    options: replyOptions(request, reply),
+  }, datagram - IP_UDP_HEADERS);
+}
+
+function replyOptions(request: DhcpPacket, reply: DhcpReply): OutgoingOption[] {
+  const options: OutgoingOption[] = [
+    { code: Option.MESSAGE_TYPE, value: Uint8Array.of(messageTypeCode(reply.type === 'INFORM-ACK' ? 'ACK' : reply.type)), rank: 0 },
+    { code: Option.SERVER_ID, value: addressesValue([reply.serverId]), rank: 0 },
+  ];
+  if (reply.type === 'OFFER' || reply.type === 'ACK') options.push(...leaseOptions(reply.times));
+  if (reply.type !== 'NAK') {
+    const requested = request.options.parameterRequestList() ?? DEFAULT_REQUESTED;
+    const seen = new Set<number>();
+    for (const code of requested) {
+      if (seen.has(code)) continue;
+      seen.add(code);
+      const value = parameterValue(code, reply.parameters);
+      if (value !== undefined) options.push({ code, value, rank: RANK.get(code) ?? RANK.size + 1 });
+    }
+    const clientFqdn = request.options.clientFqdn();
+    if (clientFqdn && reply.fqdn) {
+      options.push({ code: Option.CLIENT_FQDN, value: encodeClientFqdn(clientFqdn, reply.fqdn.updates, reply.fqdn.name), rank: RANK.get(Option.CLIENT_FQDN)! });
+    }
+  }
+  if (reply.message !== undefined) options.push({ code: Option.MESSAGE, value: textValue(reply.message), rank: RANK.get(Option.MESSAGE)! });
+  // RFC 6842 §3 (updating RFC 2131 table 3): the client identifier is echoed in every reply.
+  const clientId = request.options.clientId();
+  if (clientId) options.push({ code: Option.CLIENT_ID, value: clientId, rank: 0 });
+  // RFC 3046 §2.2: the relay agent information is echoed unchanged, as the last option.
+  const relayInfo = request.options.relayAgentInfo();
+  if (relayInfo) options.push({ code: Option.RELAY_AGENT_INFO, value: relayInfo, rank: 0 });
+  return options;
+}
+
+function leaseOptions(times: LeaseTimes): OutgoingOption[] {
+  const share = (fraction: number) => (times.lease === INFINITE ? INFINITE : Math.floor(times.lease * fraction));
+  return [
+    { code: Option.LEASE_TIME, value: uint32Value(times.lease), rank: 0 },
+    { code: Option.RENEWAL_TIME, value: uint32Value(times.renewal ?? share(0.5)), rank: 0 },
+    { code: Option.REBINDING_TIME, value: uint32Value(times.rebinding ?? share(0.875)), rank: 0 },
+  ];
+}
+
+/** The value of a requested option, or undefined when there is nothing to send. */
+function parameterValue(code: number, parameters: ReplyParameters): Uint8Array | undefined {
+  const addresses = (list: readonly string[] | undefined) => (list && list.length > 0 ? addressesValue(list) : undefined);
+  const text = (value: string | undefined) => (value ? textValue(value) : undefined);
+  switch (code) {
+    case Option.SUBNET_MASK: return parameters.subnetMask === undefined ? undefined : addressesValue([parameters.subnetMask]);
+    case Option.ROUTER: return addresses(parameters.routers);
+    case Option.DNS_SERVERS: return addresses(parameters.dnsServers);
+    case Option.HOSTNAME: return text(parameters.hostname);
+    case Option.DOMAIN_NAME: return text(parameters.domainName);
+    case Option.BROADCAST_ADDRESS: return parameters.broadcastAddress === undefined ? undefined : addressesValue([parameters.broadcastAddress]);
+    case Option.NTP_SERVERS: return addresses(parameters.ntpServers);
+    case Option.DOMAIN_SEARCH: return parameters.domainSearch?.length ? encodeDomainSearch(parameters.domainSearch) : undefined;
+    case Option.CLASSLESS_ROUTES: return classlessRoutes(parameters);
+    default: return undefined;
+  }
+}
+
+/**
+ * RFC 3442: a client that gets option 121 ignores option 3, so the default
+ * route rides in 121 too (as 0.0.0.0/0 via the first router) unless the
+ * configured routes already have one; option 3 is still sent to clients that
+ * ask for it, as RFC 3442 asks administrators to do for older clients.
+ */
+function classlessRoutes(parameters: ReplyParameters): Uint8Array | undefined {
+  const routes = parameters.classlessRoutes ?? [];
+  if (routes.length === 0) return undefined;
+  const router = parameters.routers?.[0];
+  const hasDefault = routes.some((route) => parseCidr(route.destination)?.prefix === 0);
+  const value = encodeClasslessRoutes(router === undefined || hasDefault ? routes : [...routes, { destination: DEFAULT_DESTINATION, gateway: router }]);
+  return value.length > 0 ? value : undefined;
+}
