@@ -1,0 +1,218 @@
+// The DHCP leases, in memory for lookups and in node:sqlite (data_dir/dhcp.db,
+// WAL, synchronous FULL) for durability. One row per address and one per
+// client: a row whose expiry has passed is a binding that ended (expired or
+// released), kept so a returning client gets its old address back (RFC 2131
+// §4.3.1) until another client takes it.
+//
+// Writes are group-committed: everything written during one turn of the
+// event loop goes to disk in one transaction (one fsync), and only then are
+// the writers told, so a server sends its ACKs after their leases are
+// durable and still answers thousands of REQUESTs a second. dnsmasq instead
+// rewrites and fsyncs its whole lease file per change.
+//
+// This store is the one place leases change, so HA replication hooks in here
+// (`onChange`).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Logger } from '../observe/log.ts';
+
+export interface Lease {
+  readonly address: string;
+  /** Whose lease it is (RFC 2131 §4.2): option 61, else htype + chaddr, in hex. */
+  readonly client: string;
+  /** chaddr as aa:bb:cc:dd:ee:ff. */
+  readonly mac: string;
+  /** Option 61 in hex, when the client sent one. */
+  readonly clientId: string | undefined;
+  /** The label registered as NAME.<dhcp.domain>, undefined when none is. */
+  readonly hostname: string | undefined;
+  /** Milliseconds since the epoch; at or before now the binding has ended. */
+  readonly expires: number;
+}
+
+/** What changed, after it is durable. An upsert replaces any row of the same
+ *  address and any other row of the same client. */
+export type LeaseChange =
+  | { readonly kind: 'upsert'; readonly lease: Lease }
+  | { readonly kind: 'remove'; readonly address: string };
+
+export type LeaseListener = (change: LeaseChange) => void;
+/** Called once the write is on disk (true), or when its commit failed (false). */
+export type Committed = (ok: boolean) => void;
+
+interface LeaseRow {
+  readonly address: string;
+  readonly client: string;
+  readonly mac: string;
+  readonly client_id: string | null;
+  readonly hostname: string | null;
+  readonly expires: number;
+}
+
+export class LeaseStore {
+  private readonly db: DatabaseSync;
+  private readonly upsert: StatementSync;
+  private readonly delete: StatementSync;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly byAddress = new Map<string, Lease>();
+  private readonly byClient = new Map<string, Lease>();
+  private readonly listeners = new Set<LeaseListener>();
+  /** Each address written since the last commit, with its latest state (null: removed). */
+  private pending = new Map<string, Lease | null>();
+  private waiting: Committed[] = [];
+  private scheduled = false;
+
+  constructor(dataDir: string, log: Logger, now: () => number = Date.now) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new DatabaseSync(join(dataDir, 'dhcp.db'));
+    this.log = log;
+    this.now = now;
+    // FULL: a commit has reached the disk when it returns, so an ACKed lease
+    // survives a power cut.
+    this.db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = FULL;
+      CREATE TABLE IF NOT EXISTS leases (
+        address TEXT PRIMARY KEY,
+        client TEXT NOT NULL UNIQUE,
+        mac TEXT NOT NULL,
+        client_id TEXT,
+        hostname TEXT,
+        expires INTEGER NOT NULL) WITHOUT ROWID;`);
+    // REPLACE drops the rows it conflicts with: the address's former holder
+    // and the client's row at another address, as in memory.
+    this.upsert = this.db.prepare('INSERT OR REPLACE INTO leases (address, client, mac, client_id, hostname, expires) VALUES (?, ?, ?, ?, ?, ?)');
+    this.delete = this.db.prepare('DELETE FROM leases WHERE address = ?');
+    this.load();
+  }
+
+  get(address: string): Lease | undefined {
+    return this.byAddress.get(address);
+  }
+
+  ofClient(client: string): Lease | undefined {
+    return this.byClient.get(client);
+  }
+
+  /** Every row, ended bindings included. */
+  all(): IterableIterator<Lease> {
+    return this.byAddress.values();
+  }
+
+  /** The lease holding `address` now, undefined when none does. */
+  active(address: string): Lease | undefined {
+    const lease = this.byAddress.get(address);
+    return lease && lease.expires > this.now() ? lease : undefined;
+  }
+
+  /**
+   * Records `lease` now and on disk at the end of this event-loop turn. It
+   * replaces the client's row at another address and an ended binding of
+   * another client at this one. False, and nothing written, when another
+   * client's lease still holds the address: two clients never hold one.
+   */
+  put(lease: Lease, committed?: Committed): boolean {
+    const holder = this.active(lease.address);
+    if (holder && holder.client !== lease.client) return false;
+    const previous = this.byClient.get(lease.client);
+    if (previous && previous.address !== lease.address) this.forget(previous);
+    const replaced = this.byAddress.get(lease.address);
+    if (replaced) this.byClient.delete(replaced.client);
+    this.byAddress.set(lease.address, lease);
+    this.byClient.set(lease.client, lease);
+    this.stage(lease.address, lease, committed);
+    return true;
+  }
+
+  /** Deletes the row of `address`, ending any memory of its client there. */
+  remove(address: string, committed?: Committed): void {
+    const lease = this.byAddress.get(address);
+    if (lease) this.forget(lease);
+    this.stage(address, null, committed);
+  }
+
+  /** Listens to durable changes; returns the function that stops listening. */
+  onChange(listener: LeaseListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Writes everything pending in one transaction, then tells the writers
+   *  and the listeners. Runs by itself at the end of the turn of a write. */
+  commit(): void {
+    this.scheduled = false;
+    if (this.pending.size === 0) return;
+    const writes = this.pending;
+    const waiting = this.waiting;
+    this.pending = new Map();
+    this.waiting = [];
+    try {
+      if (!this.db.isOpen) throw new Error('the lease database is closed');
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const [address, lease] of writes) {
+        if (lease) this.upsert.run(lease.address, lease.client, lease.mac, lease.clientId ?? null, lease.hostname ?? null, lease.expires);
+        else this.delete.run(address);
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
+      this.log.error({ err: error, leases: writes.size }, 'DHCP leases could not be stored: their clients get no ACK');
+      // The disk is the truth: forget what did not reach it.
+      if (this.db.isOpen) this.load();
+      for (const done of waiting) this.tell(done, false);
+      return;
+    }
+    for (const [address, lease] of writes) {
+      const change: LeaseChange = lease ? { kind: 'upsert', lease } : { kind: 'remove', address };
+      for (const listener of this.listeners) this.tell(() => listener(change), true);
+    }
+    for (const done of waiting) this.tell(done, true);
+  }
+
+  /** Commits what is pending and closes the database. */
+  close(): void {
+    if (!this.db.isOpen) return;
+    this.commit();
+    this.db.close();
+  }
+
+  private forget(lease: Lease): void {
+    this.byAddress.delete(lease.address);
+    if (this.byClient.get(lease.client) === lease) this.byClient.delete(lease.client);
+    this.stage(lease.address, null);
+  }
+
+  private stage(address: string, lease: Lease | null, committed?: Committed): void {
+    this.pending.set(address, lease);
+    if (committed) this.waiting.push(committed);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.commit());
+    }
+  }
+
+  /** A writer's or listener's failure is theirs: it must not stop the others. */
+  private tell(done: Committed, ok: boolean): void {
+    try {
+      done(ok);
+    } catch (error) {
+      this.log.error({ err: error }, 'a DHCP lease callback failed');
+    }
+  }
+
+  private load(): void {
+    this.byAddress.clear();
+    this.byClient.clear();
+    const rows = this.db.prepare('SELECT address, client, mac, client_id, hostname, expires FROM leases').all() as unknown as LeaseRow[];
+    for (const row of rows) {
+      const lease: Lease = {
+        address: row.address, client: row.client, mac: row.mac,
+        clientId: row.client_id ?? undefined, hostname: row.hostname ?? undefined, expires: row.expires,
+      };
+      this.byAddress.set(lease.address, lease);
+      this.byClient.set(lease.client, lease);
+    }
+  }
+}
