@@ -183,13 +183,14 @@ const TYPE_NAMES = new Map<string, number>(
     .map((name) => [name, RRType[name]]),
 );
 
-function typeName(type: number): string {
+/** The mnemonic parseType reads back: a known one, else `TYPEnnn` (RFC 3597 §5). */
+export function typeName(type: number): string {
   for (const [name, code] of TYPE_NAMES) if (code === type) return name;
   return `TYPE${type}`;
 }
 
-/** A known mnemonic, or `TYPEnnn` for any type (RFC 3597 §5). */
-function parseType(text: string): number {
+/** A known mnemonic, or `TYPEnnn` for any type (RFC 3597 §5); throws with the reason otherwise. */
+export function parseType(text: string): number {
   const upper = text.toUpperCase();
   const known = TYPE_NAMES.get(upper);
   if (known !== undefined) return known;
