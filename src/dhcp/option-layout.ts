@@ -10,6 +10,10 @@ export interface OutgoingOption {
   readonly value: Uint8Array;
   /** 0: kept whatever it costs; higher numbers are dropped sooner when the packet is full. */
   readonly rank: number;
+  /** Never moved into file or sname (RFC 3046 §2.2 asks this of option 82). */
+  readonly mainOnly?: boolean;
+  /** May be cut anywhere to fill a field: the client must concatenate it (RFC 3396) anyway. */
+  readonly splittable?: boolean;
 }
 
 export interface OptionLayout {
@@ -28,82 +32,88 @@ const MAIN = 0;
 const FILE = 1;
 const SNAME = 2;
 
-/** How many instances a value needs: one per 255 bytes, and one for an empty value. */
-function pieceCount(length: number): number {
-  return Math.max(1, Math.ceil(length / MAX_PIECE));
-}
-
-function wireSize(option: OutgoingOption): number {
-  return option.value.length + 2 * pieceCount(option.value.length);
-}
+/** One instance of an option: bytes [start, end) of its value, in field `area`. */
+interface Piece { readonly area: number; readonly start: number; readonly end: number }
 
 /** Lays out `options` (in wire order) for an options field of `mainSize` bytes. */
 export function layOutOptions(options: readonly OutgoingOption[], mainSize: number): OptionLayout {
-  let total = 1; // END
-  for (const option of options) total += wireSize(option);
-  if (total <= mainSize) {
-    const main = new Uint8Array(total);
-    const end = writeArea(main, 0, options, options.map((option) => new Array<number>(pieceCount(option.value.length)).fill(MAIN)), MAIN);
-    main[end] = Option.END;
-    return { main, file: new Uint8Array(FILE_SIZE), sname: new Uint8Array(SNAME_SIZE), dropped: [] };
-  }
-  return overloaded(options, mainSize);
+  const plain = place(options, [mainSize - 1, 0, 0]); // END in main
+  if (plain.dropped.length === 0) return write(options, plain.pieces, mainSize);
+  return write(options, place(options, [mainSize - 3 - 1, FILE_SIZE - 1, SNAME_SIZE - 1]).pieces, mainSize); // 52 too
 }
 
 /**
- * Places options most important first (rank, then wire order). Each piece
- * takes the first field with room, never a field before its previous piece,
- * so concatenation in options-file-sname order rebuilds the value (RFC 3396 §6).
- * An option that can't be placed whole is dropped.
+ * Places options most important first (rank, then wire order). A piece takes
+ * the first field with room, never a field before its option's previous
+ * piece, so concatenating options, file, sname rebuilds the value (RFC 3396
+ * §6). A piece is cut to fill a field only for options that need RFC 3396
+ * anyway: longer than 255 bytes, or marked `splittable`. An option that
+ * can't be placed whole is dropped.
  */
-function overloaded(options: readonly OutgoingOption[], mainSize: number): OptionLayout {
-  const room = [mainSize - 3 - 1, FILE_SIZE - 1, SNAME_SIZE - 1]; // 52 and END in main, END in the others
-  const areas: (number[] | undefined)[] = new Array(options.length);
+function place(options: readonly OutgoingOption[], room: number[]): { pieces: (Piece[] | undefined)[]; dropped: number[] } {
+  const pieces: (Piece[] | undefined)[] = new Array(options.length);
   const dropped: number[] = [];
   const byImportance = options.map((_, i) => i).sort((a, b) => options[a]!.rank - options[b]!.rank || a - b);
   for (const index of byImportance) {
     const option = options[index]!;
-    const trial = room.slice();
-    const placed: number[] = [];
-    let area = MAIN;
-    for (let offset = 0, piece = 0; piece < pieceCount(option.value.length); piece++, offset += MAX_PIECE) {
-      const need = Math.min(MAX_PIECE, option.value.length - offset) + 2;
-      while (area <= SNAME && trial[area]! < need) area++;
-      if (area > SNAME) break;
-      trial[area]! -= need;
-      placed.push(area);
-    }
-    if (placed.length < pieceCount(option.value.length)) { dropped.push(option.code); continue; }
-    room.splice(0, 3, ...trial);
-    areas[index] = placed;
+    const placed = placeOne(option, room);
+    if (placed === undefined) dropped.push(option.code);
+    else pieces[index] = placed;
   }
-  const usesFile = areas.some((placed) => placed?.includes(FILE));
-  const usesSname = areas.some((placed) => placed?.includes(SNAME));
-  const main = new Uint8Array(mainSize - room[MAIN]! - (usesFile || usesSname ? 0 : 3));
+  return { pieces, dropped };
+}
+
+/** The pieces of one option, taking their room from `room`; undefined (and `room` untouched) when it doesn't fit. */
+function placeOne(option: OutgoingOption, room: number[]): Piece[] | undefined {
+  const length = option.value.length;
+  const cuttable = length > MAX_PIECE || option.splittable === true;
+  const lastArea = option.mainOnly ? MAIN : SNAME;
+  const trial = room.slice();
+  const pieces: Piece[] = [];
+  let area = MAIN;
+  let start = 0;
+  do {
+    const whole = Math.min(MAX_PIECE, length - start);
+    while (area <= lastArea && trial[area]! - 2 < whole && !(cuttable && trial[area]! - 2 >= 1)) area++;
+    if (area > lastArea) return undefined;
+    const size = Math.min(whole, trial[area]! - 2);
+    pieces.push({ area, start, end: start + size });
+    trial[area]! -= size + 2;
+    start += size;
+  } while (start < length);
+  room.splice(0, room.length, ...trial);
+  return pieces;
+}
+
+function write(options: readonly OutgoingOption[], pieces: readonly (readonly Piece[] | undefined)[], mainSize: number): OptionLayout {
+  const dropped = options.filter((_, i) => pieces[i] === undefined).map((option) => option.code);
+  const used = (area: number) => pieces.some((list) => list?.some((piece) => piece.area === area));
+  const overload = (used(FILE) ? 1 : 0) | (used(SNAME) ? 2 : 0);
+  const main = new Uint8Array(mainSize);
   let end = 0;
-  if (usesFile || usesSname) {
-    main.set([Option.OVERLOAD, 1, (usesFile ? 1 : 0) | (usesSname ? 2 : 0)]);
+  if (overload !== 0) {
+    main.set([Option.OVERLOAD, 1, overload]);
     end = 3;
   }
-  main[writeArea(main, end, options, areas, MAIN)] = Option.END;
+  end = writeArea(main, end, options, pieces, MAIN);
+  main[end] = Option.END;
   const file = new Uint8Array(FILE_SIZE);
-  if (usesFile) file[writeArea(file, 0, options, areas, FILE)] = Option.END;
+  if (overload & 1) file[writeArea(file, 0, options, pieces, FILE)] = Option.END;
   const sname = new Uint8Array(SNAME_SIZE);
-  if (usesSname) sname[writeArea(sname, 0, options, areas, SNAME)] = Option.END;
-  return { main, file, sname, dropped };
+  if (overload & 2) sname[writeArea(sname, 0, options, pieces, SNAME)] = Option.END;
+  return { main: main.subarray(0, end + 1), file, sname, dropped };
 }
 
 /** Writes the pieces placed in `area`, in wire order, from `at`; returns where they end. */
-function writeArea(out: Uint8Array, at: number, options: readonly OutgoingOption[], areas: readonly (readonly number[] | undefined)[], area: number): number {
+function writeArea(out: Uint8Array, at: number, options: readonly OutgoingOption[], pieces: readonly (readonly Piece[] | undefined)[], area: number): number {
   options.forEach((option, index) => {
-    areas[index]?.forEach((pieceArea, piece) => {
-      if (pieceArea !== area) return;
-      const value = option.value.subarray(piece * MAX_PIECE, (piece + 1) * MAX_PIECE);
+    for (const piece of pieces[index] ?? []) {
+      if (piece.area !== area) continue;
       out[at] = option.code;
-      out[at + 1] = value.length;
-      out.set(value, at + 2);
-      at += 2 + value.length;
-    });
+      out[at + 1] = piece.end - piece.start;
+      out.set(option.value.subarray(piece.start, piece.end), at + 2);
+      at += 2 + piece.end - piece.start;
+    }
   });
   return at;
 }

@@ -111,7 +111,8 @@ function replyOptions(request: DhcpPacket, reply: DhcpReply): OutgoingOption[] {
       if (seen.has(code)) continue;
       seen.add(code);
       const value = parameterValue(code, reply.parameters);
-      if (value !== undefined) options.push({ code, value, rank: RANK.get(code) ?? RANK.size + 1 });
+      // RFC 3397 §2: a client of option 119 concatenates its instances, so it may be cut to fill a field.
+      if (value !== undefined) options.push({ code, value, rank: RANK.get(code) ?? RANK.size + 1, splittable: code === Option.DOMAIN_SEARCH });
     }
     const clientFqdn = request.options.clientFqdn();
     if (clientFqdn && reply.fqdn) {
@@ -122,9 +123,10 @@ function replyOptions(request: DhcpPacket, reply: DhcpReply): OutgoingOption[] {
   // RFC 6842 §3 (updating RFC 2131 table 3): the client identifier is echoed in every reply.
   const clientId = request.options.clientId();
   if (clientId) options.push({ code: Option.CLIENT_ID, value: clientId, rank: 0 });
-  // RFC 3046 §2.2: the relay agent information is echoed unchanged, as the last option.
+  // RFC 3046 §2.2: the relay agent information is echoed unchanged, as the
+  // last option, never in file or sname; a reply it doesn't fit goes without it.
   const relayInfo = request.options.relayAgentInfo();
-  if (relayInfo) options.push({ code: Option.RELAY_AGENT_INFO, value: relayInfo, rank: 0 });
+  if (relayInfo) options.push({ code: Option.RELAY_AGENT_INFO, value: relayInfo, rank: 0, mainOnly: true });
   return options;
 }
 
