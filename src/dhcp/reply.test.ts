@@ -4,7 +4,7 @@ import { decodeDomainSearch } from './domain-search.ts';
 import { Option } from './options.ts';
 import { DHCLIENT_DISCOVER, clientPacket } from './packet-fixtures.ts';
 import { decodePacket, type DhcpPacket } from './packet.ts';
-import { encodeReply, type DhcpReply, type ReplyParameters } from './reply.ts';
+import { encodeReply, type DhcpReply, type LeaseReply, type ReplyParameters } from './reply.ts';
 
 function decoded(bytes: Uint8Array): DhcpPacket {
   const result = decodePacket(bytes);
@@ -24,7 +24,7 @@ const PARAMETERS: ReplyParameters = {
   classlessRoutes: [{ destination: '10.0.0.0/8', gateway: '192.168.1.254' }],
 };
 
-const offer = (parameters: ReplyParameters = PARAMETERS): DhcpReply => ({
+const offer = (parameters: ReplyParameters = PARAMETERS): LeaseReply => ({
   type: 'OFFER', serverId: '192.168.1.2', yiaddr: '192.168.1.100', times: { lease: 43200 }, parameters,
 });
 

@@ -45,20 +45,30 @@ interface ReplyCommon {
   readonly message?: string;
 }
 
-export type DhcpReply =
-  | (ReplyCommon & {
-    readonly type: 'OFFER' | 'ACK';
-    readonly yiaddr: string;
-    readonly times: LeaseTimes;
-    readonly parameters: ReplyParameters;
-    readonly fqdn?: FqdnReply;
-    /** Next server (siaddr); 0.0.0.0 when absent. */
-    readonly siaddr?: string;
-  })
-  /** RFC 2131 §4.3.5: the ACK to an INFORM carries no address and no lease times. */
-  | (ReplyCommon & { readonly type: 'INFORM-ACK'; readonly parameters: ReplyParameters; readonly fqdn?: FqdnReply })
-  /** RFC 2131 table 3: a NAK carries only 53, 54, 56 (and 61, 82 echoed). */
-  | (ReplyCommon & { readonly type: 'NAK' });
+/** An OFFER, or the ACK to a REQUEST: an address and its lease. */
+export interface LeaseReply extends ReplyCommon {
+  readonly type: 'OFFER' | 'ACK';
+  readonly yiaddr: string;
+  readonly times: LeaseTimes;
+  readonly parameters: ReplyParameters;
+  readonly fqdn?: FqdnReply;
+  /** Next server (siaddr); 0.0.0.0 when absent. */
+  readonly siaddr?: string;
+}
+
+/** RFC 2131 §4.3.5: the ACK to an INFORM carries no address and no lease times. */
+export interface InformReply extends ReplyCommon {
+  readonly type: 'INFORM-ACK';
+  readonly parameters: ReplyParameters;
+  readonly fqdn?: FqdnReply;
+}
+
+/** RFC 2131 table 3: a NAK carries only 53, 54, 56 (and 61, 82 echoed). */
+export interface NakReply extends ReplyCommon {
+  readonly type: 'NAK';
+}
+
+export type DhcpReply = LeaseReply | InformReply | NakReply;
 
 /** Sent when the client has no option 55: what every client needs to reach the network, as dnsmasq does. */
 export const DEFAULT_REQUESTED: readonly number[] = [Option.SUBNET_MASK, Option.ROUTER, Option.DNS_SERVERS, Option.DOMAIN_NAME];
