@@ -1,0 +1,47 @@
+// hearth as the lab's DHCP and DNS server: `node src/main.ts run` inside the
+// server's namespace, its DNS on the LAN address, its API on the namespace's
+// own loopback (each namespace has one, so the port is always free).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../integration/harness.ts';
+import { LAN_IF, type LabHost } from './lan.ts';
+import { LabProcess, type LabDhcpSetup, type StartLabDhcpServer } from './server.ts';
+
+export const API = 'http://127.0.0.1:8053';
+export const API_TOKEN = 'lab-token';
+
+/** hearth's config for `setup`, its data in `dir`. JSON is YAML. */
+export function hearthConfig(setup: LabDhcpSetup, dir: string): string {
+  return JSON.stringify({
+    data_dir: join(dir, 'data'),
+    dns: { listen: [`${setup.server}:53`], zones_dir: join(dir, 'zones'), blocking: { lists: [] } },
+    api: { listen: '127.0.0.1:8053', token_file: join(dir, 'api.token') },
+    querylog: { enabled: false },
+    dhcp: {
+      enabled: true,
+      interface: LAN_IF,
+      subnet: setup.subnet,
+      range: setup.range,
+      router: setup.router,
+      domain: setup.domain,
+      lease_time: setup.leaseSeconds,
+      static_leases: setup.reservations.map(({ mac, ip, hostname }) => ({ mac, ip, hostname })),
+    },
+  }, null, 2);
+}
+
+/** Writes hearth's config, token and directories for `setup` into `dir`; returns the config's path. */
+export function writeHearthFiles(setup: LabDhcpSetup, dir: string): string {
+  mkdirSync(join(dir, 'zones'), { recursive: true });
+  writeFileSync(join(dir, 'api.token'), `${API_TOKEN}\n`, { mode: 0o600 });
+  const config = join(dir, 'hearth.yaml');
+  writeFileSync(config, hearthConfig(setup, dir));
+  return config;
+}
+
+export const startHearth: StartLabDhcpServer = async (host: LabHost, setup: LabDhcpSetup, dir: string) => {
+  const config = writeHearthFiles(setup, dir);
+  const running = new LabProcess(host, process.execPath, [join(ROOT, 'src/main.ts'), 'run', '-c', config], /hearth started/, dir);
+  await running.start();
+  return running.server('hearth');
+};
