@@ -12,6 +12,9 @@ import type { ListReport, NameCheck } from './dns/blocklist/blocklists.ts';
 import { parseName } from './dns/name.ts';
 import { buildResolver, resolverDeps, type BuiltResolver, type ResolverDeps } from './dns/resolver.ts';
 import { DnsServer, type AnsweredQuery, type QueryObserver } from './dns/server.ts';
+import { loadTsigKeys } from './dns/tsig/keys.ts';
+import { TsigKeyring } from './dns/tsig/keyring.ts';
+import { UpdateHandler } from './dns/update/handler.ts';
 import { LocalZones } from './dns/update/local-zones.ts';
 import { ZoneJournal } from './dns/update/journal.ts';
 import { ZoneUpdater } from './dns/update/updater.ts';
@@ -28,6 +31,15 @@ function listenAddresses(config: Config): ListenAddress[] {
 
 /** Hearth always journals zone updates (`hearth check` reads zones without). */
 type AppDeps = ResolverDeps & { readonly journal: ZoneJournal };
+
+/** The keys UPDATEs may be signed with; a key the config gets wrong is
+ *  logged and left out, so the others keep working. */
+function keyringOf(config: Config, log: Logger): TsigKeyring {
+  const loaded = loadTsigKeys(config.dns_update);
+  if (loaded.kind === 'loaded') return loaded.keyring;
+  for (const error of loaded.errors) log.error(error);
+  return new TsigKeyring([]);
+}
 
 /** With DHCP on, its domain and reverse zones exist even without zone files. */
 function dhcpZones(config: Config) {
@@ -54,6 +66,7 @@ export class Hearth implements ApiContext {
   private reloading: Promise<unknown> = Promise.resolve();
 
   private readonly updater: ZoneUpdater;
+  private keyring: TsigKeyring;
 
   private constructor(store: ConfigStore, log: Logger, deps: AppDeps, built: BuiltResolver, querylog: QueryLog | undefined) {
     this.store = store;
@@ -65,6 +78,14 @@ export class Hearth implements ApiContext {
     this.dns = new DnsServer(built.resolver, log);
     this.updater = new ZoneUpdater(deps.journal, log);
     this.zones = new LocalZones(this.updater, () => this.built.resolver);
+    this.keyring = keyringOf(store.current, log);
+    this.dns.acceptSigned(new UpdateHandler({
+      updater: this.updater,
+      zonesFor: (client) => this.built.resolver.select(client.address).zones,
+      policy: () => this.keyring,
+      now: () => Date.now() / 1000,
+      log,
+    }));
     this.metrics = new Metrics({
       cacheEntries: () => [...deps.caches.values()].reduce((sum, { cache }) => sum + cache.size, 0),
       blocklists: () => deps.blocklists.sizes(),
@@ -167,6 +188,7 @@ export class Hearth implements ApiContext {
     }
     this.dns.setResolver(built.resolver);
     this.built = built;
+    this.keyring = keyringOf(config, this.log);
     if (config.dns.blocking.refresh !== this.inForce.dns.blocking.refresh) {
       void this.listRefresh.stop();
       this.listRefresh = this.scheduleListRefresh(config);

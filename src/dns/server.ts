@@ -12,9 +12,12 @@ import { FrameReader, frame } from './framing.ts';
 import { isUpdate } from './update/message.ts';
 import { encodeResponse, parseQuery, responseLimit } from './wire.ts';
 
-/** Answers RFC 2136 UPDATE messages, which the resolver does not see. */
-export interface UpdateResponder {
-  handle(message: Uint8Array, client: Client): Uint8Array;
+/** Answers what needs a key: RFC 2136 UPDATEs, which the resolver does not
+ *  see, and queries signed with TSIG, whose answers must be signed too. */
+export interface SignedResponder {
+  update(message: Uint8Array, client: Client): Uint8Array;
+  /** Verifies `message`, has `answer` answer it unsigned, and signs that. */
+  signedQuery(message: Uint8Array, client: Client, answer: (unsigned: Uint8Array) => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined>;
 }
 
 /** One answered query, as the query log, statistics and metrics see it. */
@@ -39,7 +42,7 @@ const TCP_MAX_IN_FLIGHT = 64;
 export class DnsServer {
   private resolver: Resolver;
   private observer: QueryObserver | undefined;
-  private updates: UpdateResponder | undefined;
+  private signed: SignedResponder | undefined;
   private readonly log: Logger;
   private readonly udp: UdpSocket[] = [];
   private readonly tcp: TcpServer[] = [];
@@ -82,16 +85,18 @@ export class DnsServer {
     this.tcp.length = 0;
   }
 
-  /** Takes UPDATE messages from now on; without one they get NOTIMP. */
-  acceptUpdates(responder: UpdateResponder): void {
-    this.updates = responder;
+  /** Takes UPDATEs and signed queries from now on; without a responder
+   *  UPDATEs get NOTIMP and signed queries an unsigned answer. */
+  acceptSigned(responder: SignedResponder): void {
+    this.signed = responder;
   }
 
   /** The bytes to send back for one message, or undefined to stay silent. */
   async answer(message: Uint8Array, client: Client): Promise<Uint8Array | undefined> {
-    if (this.updates && isUpdate(message)) return this.updates.handle(message, client);
+    if (this.signed && isUpdate(message)) return this.signed.update(message, client);
     const parsed = parseQuery(message);
     if (parsed.kind === 'drop') return undefined;
+    if (parsed.kind === 'signed' && this.signed) return this.signed.signedQuery(message, client, (unsigned) => this.answer(unsigned, client));
     const limit = responseLimit(parsed.query, client.transport);
     if (parsed.kind === 'error') return encodeResponse(parsed.query, emptyResponse(parsed.rcode, 'invalid'), limit);
     const started = this.observer ? performance.now() : 0;

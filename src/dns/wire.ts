@@ -15,6 +15,8 @@ const EMPTY = new Uint8Array(0);
 
 export type Parsed =
   | { readonly kind: 'query'; readonly query: Query }
+  /** Signed with TSIG (RFC 8945): to be verified, answered and signed. */
+  | { readonly kind: 'signed'; readonly query: Query }
   /** Answer with an error and no records; `query` carries what could be read. */
   | { readonly kind: 'error'; readonly rcode: number; readonly query: Query }
   /** Not worth an answer: too short to carry an ID, or a response (QR=1). */
@@ -81,8 +83,9 @@ export function parseQuery(buf: Uint8Array): Parsed {
     type: readU16(buf, qname.end),
     class: readU16(buf, qname.end + 2),
     question: buf.subarray(HEADER, qname.end + 4),
-    edns: edns === 'formerr' ? undefined : edns,
+    edns: edns === 'formerr' || edns === 'signed' ? undefined : edns,
   };
+  if (edns === 'signed') return { kind: 'signed', query };
   const error = (rcode: number): Parsed => ({ kind: 'error', rcode, query });
   if (edns === 'formerr') return error(Rcode.FORMERR);
   // RFC 6891 §7: even a refusal echoes the question and carries an OPT.
@@ -99,7 +102,7 @@ export function parseQuery(buf: Uint8Array): Parsed {
 
 /** Finds the OPT record among the additional records (RFC 6891 §6.1.1: at
  *  most one, owned by the root). Answer and authority records are skipped. */
-function readEdns(buf: Uint8Array, offset: number, skip: number, additional: number): Edns | undefined | 'formerr' {
+function readEdns(buf: Uint8Array, offset: number, skip: number, additional: number): Edns | undefined | 'formerr' | 'signed' {
   let at = offset;
   let edns: Edns | undefined;
   for (let i = 0; i < skip + additional; i++) {
@@ -110,6 +113,8 @@ function readEdns(buf: Uint8Array, offset: number, skip: number, additional: num
     const rdlength = readU16(buf, nameEnd + 8);
     const end = nameEnd + 10 + rdlength;
     if (end > buf.length) return 'formerr';
+    // The TSIG module checks the rest (that it is the last record, RFC 8945 §5.1).
+    if (type === RRType.TSIG && i >= skip) return 'signed';
     if (type === RRType.OPT) {
       if (i < skip || edns || buf[owner] !== 0) return 'formerr';
       edns = {

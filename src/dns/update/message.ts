@@ -56,3 +56,22 @@ export function encodeUpdateResponse(id: number, rcode: number, zone?: Name): Ui
   out.set(question, 12);
   return out;
 }
+
+/** An error answer to a query: its header and question (RFC 1035 §4.1.1),
+ *  nothing else; the header alone when the question cannot be read. */
+export function queryError(query: Uint8Array, rcode: number): Uint8Array {
+  let end = 12;
+  try {
+    const reader = new MessageReader(query, 12);
+    if (((query[4]! << 8) | query[5]!) === 1) reader.question();
+    end = reader.offset;
+  } catch (error) {
+    if (!(error instanceof MalformedMessage)) throw error;
+  }
+  const out = query.slice(0, end);
+  out[2] = (out[2]! | 0x80) & ~0x02; // QR, not TC
+  out[3] = (out[3]! & 0xf0) | (rcode & 0xf);
+  out.fill(0, 4, 12);
+  out[5] = end > 12 ? 1 : 0;
+  return out;
+}
