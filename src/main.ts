@@ -5,6 +5,7 @@ import { Hearth } from './app.ts';
 import { formatError, loadConfig, type SourceError } from './config/load.ts';
 import { ConfigStore } from './config/store.ts';
 import { buildResolver, resolverDeps } from './dns/resolver.ts';
+import { loadTsigKeys } from './dns/tsig/keys.ts';
 import { progressFor } from './cli/progress.ts';
 import { createLogger } from './observe/log.ts';
 
@@ -56,6 +57,8 @@ async function check(file: string | undefined): Promise<number> {
     await deps.blocklists.load();
     errors.push(...deps.blocklists.errors());
     deps.upstreams.closeAll();
+    const keys = loadTsigKeys(config.dns_update);
+    if (keys.kind === 'failed') errors.push(...keys.errors.map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
   }
   for (const error of errors) console.log(formatError(error));
   if (errors.length === 0) console.log(`${file ?? '(built-in default)'}: ok`);
