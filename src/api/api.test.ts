@@ -1,86 +1,11 @@
 // The admin API through a real HTTP client against a listening server, with
 // a fake hearth behind ApiContext and a real ConfigStore on a temp file.
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigStore } from '../config/store.ts';
-import type { NameCheck } from '../dns/blocklist/blocklists.ts';
-import { createLogger } from '../observe/log.ts';
-import { Metrics } from '../observe/metrics.ts';
-import { Stats } from '../observe/stats.ts';
-import { FAILURES_PER_MINUTE, TokenCheck } from './auth.ts';
-import type { ApiContext } from './context.ts';
-import { buildApi, type ApiApp } from './server.ts';
-
-const TOKEN = 'test-token';
-
-interface Reply { readonly status: number; readonly body: any; readonly headers: Headers }
-
-interface Harness {
-  readonly url: string;
-  readonly store: ConfigStore;
-  readonly file: string | undefined;
-  readonly dir: string;
-  readonly refreshed: () => number;
-  readonly call: (method: string, path: string, options?: { body?: unknown; raw?: string; token?: string | null; type?: string }) => Promise<Reply>;
-  readonly close: () => Promise<void>;
-}
-
-const CHECK: NameCheck = {
-  verdict: 'blocked',
-  decidedBy: { list: 'blocklists/default.txt', line: 3, rule: 'ads.example' },
-  matches: [{ kind: 'block', list: 'blocklists/default.txt', line: 3, rule: 'ads.example' }],
-};
-
-/** `text` is the config file (DIR is its directory), or null for the built-in config. */
-async function start(text: string | null = '', overrides: Partial<ApiContext> = {}): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'hearth-api-'));
-  mkdirSync(join(dir, 'lists'));
-  writeFileSync(join(dir, 'lists', 'extra.txt'), 'tracker.example\n');
-  let file: string | undefined;
-  if (text !== null) {
-    file = join(dir, 'hearth.yaml');
-    writeFileSync(file, `data_dir: ${join(dir, 'data')}\n${text.replaceAll('DIR', dir)}`);
-  }
-  const loaded = ConfigStore.load(file);
-  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
-  const store = loaded.store;
-  let refreshed = 0;
-  const ctx: ApiContext = {
-    config: () => store.current,
-    replaceConfig: async (config) => store.write(config),
-    configVersion: () => ({ version: store.version, hash: store.hash }),
-    flushCache: () => 42,
-    refreshLists: async () => { refreshed++; },
-    listReports: () => [{ source: 'blocklists/default.txt', stats: { blocked: 7, allowed: 1, regexes: 0, unsupported: 2, invalid: 0, firstErrors: [] } }],
-    checkName: (_name, view) => (view === 'nope' ? undefined : CHECK),
-    addQueryObserver: () => {},
-    metrics: new Metrics(),
-    stats: new Stats(),
-    ...overrides,
-  };
-  const app: ApiApp = await buildApi(ctx, { token: new TokenCheck(TOKEN), logger: createLogger('silent') });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    url, store, file, dir,
-    refreshed: () => refreshed,
-    call: async (method, path, options = {}) => {
-      const headers: Record<string, string> = {};
-      const token = options.token === undefined ? TOKEN : options.token;
-      if (token !== null) headers.authorization = `Bearer ${token}`;
-      const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-      if (body !== undefined) headers['content-type'] = options.type ?? 'application/json';
-      const response = await fetch(`${url}${path}`, { method, headers, body });
-      const textBody = await response.text();
-      let parsed: unknown = textBody;
-      try { parsed = JSON.parse(textBody); } catch { /* HTML or plain text */ }
-      return { status: response.status, body: parsed, headers: response.headers };
-    },
-    close: () => app.close(),
-  };
-}
+import { FAILURES_PER_MINUTE } from './auth.ts';
+import { CHECK, start, TOKEN, type Harness } from './test-harness.ts';
 
 const CONFIG = `dns:
   cloaking:
@@ -313,6 +238,7 @@ describe('the admin API', () => {
         'GET /blocklists', 'POST /blocklists', 'DELETE /blocklists', 'POST /blocklists/refresh', 'GET /blocklists/check',
         'POST /cache/flush', 'GET /ddns', 'POST /ddns/update', 'GET /ha', 'POST /ha/promote', 'POST /ha/demote',
         'GET /querylog', 'GET /stats', 'GET /metrics',
+        'GET /zones', 'GET /zones/{zone}/records', 'POST /zones/{zone}/records', 'DELETE /zones/{zone}/records',
       ]));
       expect(reply.body.paths['/health'].get.security).toEqual([]);
       expect(reply.body.security).toEqual([{ bearer: [] }]);

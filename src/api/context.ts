@@ -6,10 +6,11 @@ import type { QueryObserver } from '../dns/server.ts';
 import type { MetricsRoutesContext } from './routes/metrics.ts';
 import type { QuerylogRoutesContext } from './routes/querylog.ts';
 import type { StatsRoutesContext } from './routes/stats.ts';
+import type { ZonesRoutesContext } from './routes/zones.ts';
 
-/** The observe routes ask for their service by name (`metrics`, `stats`,
- *  `querylog`), each declared beside its route. */
-export interface ApiContext extends MetricsRoutesContext, QuerylogRoutesContext, StatsRoutesContext {
+/** The observe and zone routes ask for their service by name (`metrics`,
+ *  `stats`, `querylog`, `zones`), each declared beside its route. */
+export interface ApiContext extends MetricsRoutesContext, QuerylogRoutesContext, StatsRoutesContext, ZonesRoutesContext {
   /** The config in force, as loaded and validated. */
   config(): Config;
   /** Validates nothing: the caller passes a parsed Config; writes it durably

@@ -23,12 +23,13 @@ import { healthRoutes, HEARTH_VERSION } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { querylogRoutes } from './routes/querylog.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { zonesRoutes } from './routes/zones.ts';
 
 /** What every route file gets: `export function xxxRoutes(app: ApiApp, ctx: ApiContext): void`. */
 export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 const ROUTES: readonly ((app: ApiApp, ctx: ApiContext) => void)[] = [
-  healthRoutes, configRoutes, cloakingRoutes, blocklistRoutes, cacheRoutes, ddnsRoutes, haRoutes,
+  healthRoutes, configRoutes, zonesRoutes, cloakingRoutes, blocklistRoutes, cacheRoutes, ddnsRoutes, haRoutes,
   querylogRoutes, statsRoutes, metricsRoutes,
 ];
 

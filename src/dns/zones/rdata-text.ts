@@ -4,7 +4,7 @@
 // the generic form of RFC 3597 §5, which always reads back to the same bytes.
 import { SocketAddress } from 'node:net';
 import { nameFromWire, NameError } from '../name.ts';
-import { RRType } from '../record.ts';
+import { RRType, type Name } from '../record.ts';
 
 /** RDATA shorter or longer than its type's fields. */
 class Misfit extends Error {}
@@ -39,13 +39,18 @@ class FieldReader {
   name(): string {
     const { name, end } = nameFromWire(this.bytes, this.at);
     this.at = end;
-    return name === '' ? '.' : `${name}.`;
+    return nameText(name);
   }
 
   /** A <character-string> (RFC 1035 §3.3): a length byte, then the bytes. */
   string(): Uint8Array {
     return this.take(this.uint(1));
   }
+}
+
+/** A name as a zone file writes it absolute: with its trailing dot, the root as ".". */
+export function nameText(name: Name): string {
+  return name === '' ? '.' : `${name}.`;
 }
 
 /** Bytes between quotes: `"` and `\` escaped, anything unprintable as `\DDD`. */
