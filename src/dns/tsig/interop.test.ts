@@ -5,11 +5,15 @@
 import { execFile } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeWith } from '../../../test/integration/harness.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeWith, tempDir } from '../../../test/integration/harness.ts';
 import { Rcode } from '../message.ts';
 import { MessageReader } from '../reader.ts';
 import { TSIG_ALGORITHMS } from './algorithms.ts';
 import type { TsigKey } from './key.ts';
+import type { TsigKeyring } from './keyring.ts';
+import { loadTsigKeys } from './keys.ts';
 import { signMessage } from './sign.ts';
 import { appendTsig, splitTsig } from './signed-message.ts';
 import { signRejection, verifyRequest, type TsigVerdict } from './verify.ts';
@@ -22,6 +26,8 @@ interface Behaviour {
   clockOffset?: number;
   /** Flip a bit of the answer's MAC after signing. */
   tamper?: boolean;
+  /** Keys to use instead of the one per algorithm. */
+  keyring?: TsigKeyring;
 }
 
 /** A UDP DNS responder on 127.0.0.1 that knows one key per algorithm, all
@@ -45,7 +51,8 @@ class Responder {
 
   private answer(request: Uint8Array): Uint8Array {
     const now = Date.now() / 1000 + (this.behaviour.clockOffset ?? 0);
-    const verdict = verifyRequest(request, (name) => this.keys.get(name), now);
+    const { keyring } = this.behaviour;
+    const verdict = verifyRequest(request, (name) => (keyring ? keyring.findKey(name) : this.keys.get(name)), now);
     this.verdicts.push(verdict);
     switch (verdict.kind) {
       case 'valid': {
@@ -191,6 +198,14 @@ describeWith(['nsupdate'])('nsupdate -y', () => {
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/NOTAUTH\(BADSIG\)/);
   });
+
+  it('a client 10 minutes off gets a signed BADTIME, and nsupdate reports NOTAUTH(BADTIME)', async () => {
+    responder.behaviour = { clockOffset: -600 };
+    const result = await run('nsupdate', ['-t', '5', '-y', keyArg('hmac-sha256')], UPDATE(port));
+    expect(lastVerdict()).toMatchObject({ kind: 'rejected', error: 'BADTIME' });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/clocks are unsynchronized[\s\S]*NOTAUTH\(BADTIME\)/);
+  });
 });
 
 describeWith(['knsupdate'])('knsupdate -y', () => {
@@ -202,5 +217,18 @@ describeWith(['knsupdate'])('knsupdate -y', () => {
     const refused = await run('knsupdate', ['-t', '5', '-y', keyArg('hmac-sha1')], UPDATE(port));
     expect(refused.code).not.toBe(0);
     expect(refused.output).toMatch(/failed to verify TSIG/);
+  });
+});
+
+describeWith(['tsig-keygen', 'nsupdate'])('a key file made by tsig-keygen', () => {
+  it('nsupdate -k and dns_update.keys[].secret_file read the same file', async () => {
+    const file = join(tempDir(), 'ddns.key');
+    writeFileSync(file, (await run('tsig-keygen', ['-a', 'hmac-sha512', 'ddns-key'])).output);
+    const loaded = loadTsigKeys({ keys: [{ name: 'ddns-key', algorithm: 'hmac-sha512', secret_file: file, zones: ['home.lan'] }] });
+    if (loaded.kind !== 'loaded') throw new Error(loaded.errors.join('\n'));
+    responder.behaviour = { keyring: loaded.keyring };
+    const result = await run('nsupdate', ['-t', '5', '-k', file], UPDATE(port));
+    expect(lastVerdict()).toMatchObject({ kind: 'valid', key: { name: 'ddns-key', algorithm: 'hmac-sha512' } });
+    expect(result).toMatchObject({ code: 0 });
   });
 });

@@ -27,11 +27,13 @@ const readText: ReadFile = (path) => readFileSync(path, 'utf8');
 export function loadTsigKeys(section: Config['dns_update'], readFile: ReadFile = readText): KeysLoad {
   const errors: string[] = [];
   const grants: GrantedKey[] = [];
+  const names = new Set<Name>();
   section.keys.forEach((entry, index) => {
     const path = `dns_update.keys[${index}]`;
     try {
       const key = readTsigKey(entry, path, readFile);
-      if (grants.some((grant) => grant.key.name === key.name)) throw new TsigKeyError(`${path}.name: key "${entry.name}" is defined twice`);
+      if (names.has(key.name)) throw new TsigKeyError(`${path}.name: key "${entry.name}" is defined twice`);
+      names.add(key.name);
       grants.push({ key, zones: entry.zones.map((zone, z) => configName(zone, `${path}.zones[${z}]`)) });
     } catch (error) {
       if (!(error instanceof TsigKeyError)) throw error;

@@ -77,5 +77,6 @@ export function decodeTsigRdata(keyName: Name, rdata: Uint8Array): TsigRecord {
 function bytesOf(reader: MessageReader, bytes: Uint8Array, length: number): Uint8Array {
   const start = reader.offset;
   reader.skip(length);
-  return bytes.slice(start, start + length);
+  // A copy, and a plain Uint8Array: Buffer#slice would be a view into the message.
+  return new Uint8Array(bytes.subarray(start, start + length));
 }

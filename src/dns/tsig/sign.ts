@@ -5,7 +5,7 @@ import type { TsigKey } from './key.ts';
 import { TsigError, u16, tsigVariables, type TsigRecord } from './record.ts';
 import { appendTsig } from './signed-message.ts';
 
-/** RFC 8945 §10: 300 seconds is the recommended fudge. */
+/** RFC 8945 §5.2.3 recommends a fudge of 300 seconds. */
 export const DEFAULT_FUDGE = 300;
 
 export interface Signed {

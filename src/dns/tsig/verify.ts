@@ -93,8 +93,9 @@ export function signRejection(response: Uint8Array, verdict: TsigRejection, now:
       });
     }
     case 'BADTIME':
-      // RFC 8945 §5.2.3: signed with the request's own Time Signed, so the
-      // client's clock accepts the answer and learns ours from Other Data.
+      // RFC 8945 §5.2.3: signed, with our time in Other Data (§4.2). Its Time
+      // Signed is the request's, as BIND and Knot do, so the client's own
+      // clock accepts the answer and it learns how far off it is.
       return signMessage(response, verdict.key, {
         now: verdict.timeSigned, requestMac: verdict.mac, error: TsigError.BADTIME, otherData: u48(Math.floor(now)),
       }).message;
