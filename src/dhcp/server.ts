@@ -218,8 +218,9 @@ export class DhcpServer {
       serverId: this.setup.serverId,
       yiaddr: address,
       times: { lease: this.setup.config.lease_time },
+      parameters: this.setup.parameters,
       // Option 12 carries a static lease's name, so the device takes it (as dnsmasq's dhcp-host names do).
-      parameters: staticName === undefined ? this.setup.parameters : { ...this.setup.parameters, hostname: staticName },
+      ...(staticName === undefined ? {} : { hostname: staticName }),
       // RFC 4702 §4: S=1, the server updated the A record; when the name was held by another, no one will.
       ...(fqdn === undefined ? {} : { fqdn: { updates: named === fqdn ? 'server' : 'none', name: fqdn } }),
     };
