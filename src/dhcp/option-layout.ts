@@ -19,9 +19,9 @@ export interface OutgoingOption {
 export interface OptionLayout {
   /** The options field after the cookie, END included. */
   readonly main: Uint8Array;
-  /** The `file` and `sname` fields: zeros unless they carry options. */
-  readonly file: Uint8Array;
-  readonly sname: Uint8Array;
+  /** The `file` and `sname` fields when they carry options (overload). */
+  readonly file?: Uint8Array;
+  readonly sname?: Uint8Array;
   readonly dropped: readonly number[];
 }
 
@@ -31,40 +31,69 @@ const MAX_PIECE = 255;
 const MAIN = 0;
 const FILE = 1;
 const SNAME = 2;
+const NONE: readonly number[] = [];
 
 /** One instance of an option: bytes [start, end) of its value, in field `area`. */
 interface Piece { readonly area: number; readonly start: number; readonly end: number }
 
 /** Lays out `options` (in wire order) for an options field of `mainSize` bytes. */
 export function layOutOptions(options: readonly OutgoingOption[], mainSize: number): OptionLayout {
-  const plain = place(options, [mainSize - 1, 0, 0]); // END in main
-  if (plain.dropped.length === 0) return write(options, plain.pieces, mainSize);
-  return write(options, place(options, [mainSize - 3 - 1, FILE_SIZE - 1, SNAME_SIZE - 1]).pieces, mainSize); // 52 too
+  let total = 1; // END
+  for (const option of options) total += option.value.length + 2 * Math.max(1, Math.ceil(option.value.length / MAX_PIECE));
+  if (total > mainSize) return overloaded(options, mainSize);
+  // The common case, everything in the options field: no placement to work out.
+  const main = new Uint8Array(total);
+  let at = 0;
+  for (const option of options) {
+    let start = 0;
+    do {
+      const end = Math.min(option.value.length, start + MAX_PIECE);
+      at = writePiece(main, at, option, start, end);
+      start = end;
+    } while (start < option.value.length);
+  }
+  main[at] = Option.END;
+  return { main, dropped: NONE };
+}
+
+function overloaded(options: readonly OutgoingOption[], mainSize: number): OptionLayout {
+  const room = [mainSize - 3 - 1, FILE_SIZE - 1, SNAME_SIZE - 1]; // 52 and END in main, END in the others
+  const pieces: (Piece[] | undefined)[] = new Array(options.length);
+  const dropped: number[] = [];
+  // Most important first: rank, then wire order.
+  const byImportance = options.map((_, i) => i).sort((a, b) => options[a]!.rank - options[b]!.rank || a - b);
+  for (const index of byImportance) {
+    const placed = place(options[index]!, room);
+    if (placed === undefined) dropped.push(options[index]!.code);
+    else pieces[index] = placed;
+  }
+  const used = (area: number) => pieces.some((list) => list?.some((piece) => piece.area === area));
+  const overload = (used(FILE) ? 1 : 0) | (used(SNAME) ? 2 : 0);
+  const main = new Uint8Array(mainSize);
+  let end = 0;
+  if (overload !== 0) {
+    main.set([Option.OVERLOAD, 1, overload]);
+    end = 3;
+  }
+  end = writeArea(main, end, options, pieces, MAIN);
+  main[end] = Option.END;
+  return {
+    main: main.subarray(0, end + 1),
+    file: overload & 1 ? endedArea(FILE_SIZE, options, pieces, FILE) : undefined,
+    sname: overload & 2 ? endedArea(SNAME_SIZE, options, pieces, SNAME) : undefined,
+    dropped,
+  };
 }
 
 /**
- * Places options most important first (rank, then wire order). A piece takes
- * the first field with room, never a field before its option's previous
- * piece, so concatenating options, file, sname rebuilds the value (RFC 3396
- * §6). A piece is cut to fill a field only for options that need RFC 3396
- * anyway: longer than 255 bytes, or marked `splittable`. An option that
- * can't be placed whole is dropped.
+ * The pieces of one option, taking their room from `room`; undefined (and
+ * `room` untouched) when it doesn't fit. A piece takes the first field with
+ * room, never one before its option's previous piece, so concatenating
+ * options, file, sname rebuilds the value (RFC 3396 §6). A piece is cut to
+ * fill a field only for options that need RFC 3396 anyway: longer than 255
+ * bytes, or marked `splittable`.
  */
-function place(options: readonly OutgoingOption[], room: number[]): { pieces: (Piece[] | undefined)[]; dropped: number[] } {
-  const pieces: (Piece[] | undefined)[] = new Array(options.length);
-  const dropped: number[] = [];
-  const byImportance = options.map((_, i) => i).sort((a, b) => options[a]!.rank - options[b]!.rank || a - b);
-  for (const index of byImportance) {
-    const option = options[index]!;
-    const placed = placeOne(option, room);
-    if (placed === undefined) dropped.push(option.code);
-    else pieces[index] = placed;
-  }
-  return { pieces, dropped };
-}
-
-/** The pieces of one option, taking their room from `room`; undefined (and `room` untouched) when it doesn't fit. */
-function placeOne(option: OutgoingOption, room: number[]): Piece[] | undefined {
+function place(option: OutgoingOption, room: number[]): Piece[] | undefined {
   const length = option.value.length;
   const cuttable = length > MAX_PIECE || option.splittable === true;
   const lastArea = option.mainOnly ? MAIN : SNAME;
@@ -85,35 +114,28 @@ function placeOne(option: OutgoingOption, room: number[]): Piece[] | undefined {
   return pieces;
 }
 
-function write(options: readonly OutgoingOption[], pieces: readonly (readonly Piece[] | undefined)[], mainSize: number): OptionLayout {
-  const dropped = options.filter((_, i) => pieces[i] === undefined).map((option) => option.code);
-  const used = (area: number) => pieces.some((list) => list?.some((piece) => piece.area === area));
-  const overload = (used(FILE) ? 1 : 0) | (used(SNAME) ? 2 : 0);
-  const main = new Uint8Array(mainSize);
-  let end = 0;
-  if (overload !== 0) {
-    main.set([Option.OVERLOAD, 1, overload]);
-    end = 3;
-  }
-  end = writeArea(main, end, options, pieces, MAIN);
-  main[end] = Option.END;
-  const file = new Uint8Array(FILE_SIZE);
-  if (overload & 1) file[writeArea(file, 0, options, pieces, FILE)] = Option.END;
-  const sname = new Uint8Array(SNAME_SIZE);
-  if (overload & 2) sname[writeArea(sname, 0, options, pieces, SNAME)] = Option.END;
-  return { main: main.subarray(0, end + 1), file, sname, dropped };
+function endedArea(size: number, options: readonly OutgoingOption[], pieces: readonly (readonly Piece[] | undefined)[], area: number): Uint8Array {
+  const out = new Uint8Array(size);
+  out[writeArea(out, 0, options, pieces, area)] = Option.END;
+  return out;
 }
 
 /** Writes the pieces placed in `area`, in wire order, from `at`; returns where they end. */
 function writeArea(out: Uint8Array, at: number, options: readonly OutgoingOption[], pieces: readonly (readonly Piece[] | undefined)[], area: number): number {
-  options.forEach((option, index) => {
-    for (const piece of pieces[index] ?? []) {
-      if (piece.area !== area) continue;
-      out[at] = option.code;
-      out[at + 1] = piece.end - piece.start;
-      out.set(option.value.subarray(piece.start, piece.end), at + 2);
-      at += 2 + piece.end - piece.start;
+  for (let index = 0; index < options.length; index++) {
+    for (const piece of pieces[index] ?? NO_PIECES) {
+      if (piece.area === area) at = writePiece(out, at, options[index]!, piece.start, piece.end);
     }
-  });
+  }
   return at;
+}
+
+const NO_PIECES: readonly Piece[] = [];
+
+/** One instance: code, length, bytes [start, end) of the value. */
+function writePiece(out: Uint8Array, at: number, option: OutgoingOption, start: number, end: number): number {
+  out[at] = option.code;
+  out[at + 1] = end - start;
+  for (let i = start; i < end; i++) out[at + 2 + i - start] = option.value[i]!;
+  return at + 2 + end - start;
 }

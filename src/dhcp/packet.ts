@@ -3,7 +3,8 @@
 // overload, RFC 2131 §4.1 / RFC 2132 §9.3). Decoding never throws: bad input
 // yields a reason for the debug log. Encoding fits options to a size limit.
 import { layOutOptions, type OutgoingOption } from './option-layout.ts';
-import { Option, lengthProblem, messageTypeOf, readAddress, readUint16, readUint32, writeAddress, type MessageType } from './options.ts';
+import { MAX_DATAGRAM_PAYLOAD, OptionPieces } from './option-pieces.ts';
+import { Option, messageTypeOf, readAddress, readUint16, readUint32, writeAddress, type MessageType } from './options.ts';
 import { PacketOptions } from './packet-options.ts';
 
 export type { OutgoingOption } from './option-layout.ts';
@@ -53,8 +54,8 @@ export const OPTIONS_START = 240;
 const MIN_PACKET = 300;
 const MAGIC_COOKIE = 0x63825363; // 99.130.83.99, RFC 2131 §3
 
-/** Option values gathered in the order RFC 3396 concatenates them: options, file, sname. */
-type Gathered = Map<number, Uint8Array | Uint8Array[]>;
+/** Option instances in the order RFC 3396 concatenates them: options, file, sname. */
+const pieces = new OptionPieces();
 
 function malformed(reason: string): DecodeResult {
   return { ok: false, reason };
@@ -63,36 +64,32 @@ function malformed(reason: string): DecodeResult {
 /** Decodes one UDP payload. Never throws; `reason` says why a packet is refused. */
 export function decodePacket(bytes: Uint8Array): DecodeResult {
   if (bytes.length < OPTIONS_START) return malformed(`${bytes.length} bytes, shorter than a BOOTP header and magic cookie (240)`);
+  if (bytes.length > MAX_DATAGRAM_PAYLOAD) return malformed(`${bytes.length} bytes, longer than a UDP datagram`);
   const opCode = bytes[0];
   if (opCode !== 1 && opCode !== 2) return malformed(`op ${opCode} is neither BOOTREQUEST (1) nor BOOTREPLY (2)`);
   const hlen = bytes[2]!;
   if (hlen > 16) return malformed(`hlen ${hlen} is longer than chaddr (16)`);
   if (readUint32(bytes, COOKIE) !== MAGIC_COOKIE) return malformed('no DHCP magic cookie (a BOOTP-only packet, or not BOOTP at all)');
 
-  const gathered: Gathered = new Map();
-  const problem = scanArea(bytes, OPTIONS_START, bytes.length, gathered, 'options');
+  pieces.reset();
+  const problem = scanArea(bytes, OPTIONS_START, bytes.length, 'options');
   if (problem) return malformed(problem);
   // RFC 2131 §4.1: only the options field may carry option 52; the file field
   // is read before sname, so their values concatenate in that order (RFC 3396 §6).
-  const overloadValue = gathered.get(Option.OVERLOAD);
-  const overload = overloadValue instanceof Uint8Array && overloadValue.length === 1 ? overloadValue[0]! : 0;
+  const overloadValue = pieces.byteOf(bytes, Option.OVERLOAD);
+  const overload = overloadValue ?? 0;
   if (overloadValue !== undefined && (overload < 1 || overload > 3)) return malformed('option 52 (overload) is not 1, 2 or 3');
   if (overload & 1) {
-    const fileProblem = scanArea(bytes, FILE, COOKIE, gathered, 'file');
+    const fileProblem = scanArea(bytes, FILE, COOKIE, 'file');
     if (fileProblem) return malformed(fileProblem);
   }
   if (overload & 2) {
-    const snameProblem = scanArea(bytes, SNAME, FILE, gathered, 'sname');
+    const snameProblem = scanArea(bytes, SNAME, FILE, 'sname');
     if (snameProblem) return malformed(snameProblem);
   }
-
-  const values = new Map<number, Uint8Array>();
-  for (const [code, value] of gathered) {
-    const joined = value instanceof Uint8Array ? value : concatenate(value);
-    const lengthError = lengthProblem(code, joined.length);
-    if (lengthError) return malformed(lengthError);
-    values.set(code, joined);
-  }
+  const lengthError = pieces.lengthProblem();
+  if (lengthError) return malformed(lengthError);
+  const values = pieces.values(bytes);
   const typeValue = values.get(Option.MESSAGE_TYPE);
   if (typeValue === undefined) return malformed('no message type (option 53): a BOOTP request, which hearth does not serve');
   const messageType = messageTypeOf(typeValue[0]!);
@@ -124,13 +121,13 @@ export function decodePacket(bytes: Uint8Array): DecodeResult {
 }
 
 /**
- * Reads the options in bytes [start, end) into `gathered`. PAD is skipped and
+ * Reads the options in bytes [start, end) into `pieces`. PAD is skipped and
  * END stops (bytes after it are ignored). An area that runs out at an option
  * boundary without END is accepted: several clients omit END when the options
  * exactly fill a field, and every option read was whole. An option whose
  * length runs past the area is not: nothing after it can be trusted.
  */
-function scanArea(bytes: Uint8Array, start: number, end: number, gathered: Gathered, area: string): string | undefined {
+function scanArea(bytes: Uint8Array, start: number, end: number, area: string): string | undefined {
   let at = start;
   while (at < end) {
     const code = bytes[at]!;
@@ -141,27 +138,10 @@ function scanArea(bytes: Uint8Array, start: number, end: number, gathered: Gathe
     const valueEnd = at + 2 + length;
     if (valueEnd > end) return `option ${code} in ${area} claims ${length} bytes, ${valueEnd - end} more than there are`;
     // RFC 2131 §4.1: option 52 counts only in the options field.
-    if (code !== Option.OVERLOAD || area === 'options') gather(gathered, code, bytes.subarray(at + 2, valueEnd));
+    if (code !== Option.OVERLOAD || area === 'options') pieces.add(code, at + 2, valueEnd);
     at = valueEnd;
   }
   return undefined;
-}
-
-/** RFC 3396 §7: repeated instances of an option are one value, concatenated. */
-function gather(gathered: Gathered, code: number, value: Uint8Array): void {
-  const earlier = gathered.get(code);
-  if (earlier === undefined) gathered.set(code, value);
-  else if (earlier instanceof Uint8Array) gathered.set(code, [earlier, value]);
-  else earlier.push(value);
-}
-
-function concatenate(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) { out.set(part, at); at += part.length; }
-  return out;
 }
 
 /** A NUL-terminated field (sname, file) as text, one character per byte. */
@@ -204,8 +184,8 @@ export function encodePacket(packet: OutgoingPacket, maxLength: number): Encoded
   writeAddress(out, 20, packet.siaddr);
   writeAddress(out, 24, packet.giaddr);
   out.set(packet.chaddr.subarray(0, 16), 28);
-  out.set(layout.sname, SNAME);
-  out.set(layout.file, FILE);
+  if (layout.sname) out.set(layout.sname, SNAME);
+  if (layout.file) out.set(layout.file, FILE);
   writeUint32(out, COOKIE, MAGIC_COOKIE);
   out.set(layout.main, OPTIONS_START);
   return { bytes: out, dropped: layout.dropped };

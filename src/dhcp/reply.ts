@@ -9,11 +9,17 @@ import { Option, addressesValue, messageTypeCode, textValue, uint32Value } from 
 import { MIN_MESSAGE_SIZE } from './packet-options.ts';
 import { encodePacket, type DhcpPacket, type EncodedPacket, type OutgoingOption } from './packet.ts';
 
-/** Configuration a reply may carry; each is sent only when the client asks for it (option 55). */
+/**
+ * What a reply may carry; each is sent only when the client asks for it
+ * (option 55). Values are encoded once per object and remembered: pass the
+ * same object (built from the config) to every reply that shares them. A
+ * copy made for one reply works too, and is encoded afresh.
+ */
 export interface ReplyParameters {
   readonly subnetMask?: string;
   readonly routers?: readonly string[];
   readonly dnsServers?: readonly string[];
+  /** Option 12, the client's own name. */
   readonly hostname?: string;
   readonly domainName?: string;
   readonly broadcastAddress?: string;
@@ -110,7 +116,7 @@ export function encodeReply(request: DhcpPacket, reply: DhcpReply): EncodedPacke
 
 function replyOptions(request: DhcpPacket, reply: DhcpReply): OutgoingOption[] {
   const options: OutgoingOption[] = [
-    { code: Option.MESSAGE_TYPE, value: Uint8Array.of(messageTypeCode(reply.type === 'INFORM-ACK' ? 'ACK' : reply.type)), rank: 0 },
+    { code: Option.MESSAGE_TYPE, value: MESSAGE_TYPE_VALUES[reply.type], rank: 0 },
     { code: Option.SERVER_ID, value: addressesValue([reply.serverId]), rank: 0 },
   ];
   if (reply.type === 'OFFER' || reply.type === 'ACK') options.push(...leaseOptions(reply.times));
@@ -149,17 +155,38 @@ function leaseOptions(times: LeaseTimes): OutgoingOption[] {
   ];
 }
 
+const MESSAGE_TYPE_VALUES = {
+  'OFFER': Uint8Array.of(messageTypeCode('OFFER')),
+  'ACK': Uint8Array.of(messageTypeCode('ACK')),
+  'INFORM-ACK': Uint8Array.of(messageTypeCode('ACK')),
+  'NAK': Uint8Array.of(messageTypeCode('NAK')),
+} as const satisfies Record<DhcpReply['type'], Uint8Array>;
+
+/** Encoded parameter values by parameters object: layout only reads them, so replies share them. */
+const encodedParameters = new WeakMap<ReplyParameters, Map<number, Uint8Array | undefined>>();
+
 /** The value of a requested option, or undefined when there is nothing to send. */
 function parameterValue(code: number, parameters: ReplyParameters): Uint8Array | undefined {
-  const addresses = (list: readonly string[] | undefined) => (list && list.length > 0 ? addressesValue(list) : undefined);
-  const text = (value: string | undefined) => (value ? textValue(value) : undefined);
+  let encoded = encodedParameters.get(parameters);
+  if (encoded === undefined) encodedParameters.set(parameters, (encoded = new Map()));
+  if (encoded.has(code)) return encoded.get(code);
+  const value = encodeParameter(code, parameters);
+  encoded.set(code, value);
+  return value;
+}
+
+function encodeParameter(code: number, parameters: ReplyParameters): Uint8Array | undefined {
+  const addresses = (list: readonly (string | undefined)[] | undefined) => {
+    const present = list?.filter((address) => address !== undefined);
+    return present && present.length > 0 ? addressesValue(present) : undefined;
+  };
   switch (code) {
-    case Option.SUBNET_MASK: return parameters.subnetMask === undefined ? undefined : addressesValue([parameters.subnetMask]);
+    case Option.SUBNET_MASK: return addresses([parameters.subnetMask]);
     case Option.ROUTER: return addresses(parameters.routers);
     case Option.DNS_SERVERS: return addresses(parameters.dnsServers);
-    case Option.HOSTNAME: return text(parameters.hostname);
-    case Option.DOMAIN_NAME: return text(parameters.domainName);
-    case Option.BROADCAST_ADDRESS: return parameters.broadcastAddress === undefined ? undefined : addressesValue([parameters.broadcastAddress]);
+    case Option.HOSTNAME: return parameters.hostname ? textValue(parameters.hostname) : undefined;
+    case Option.DOMAIN_NAME: return parameters.domainName ? textValue(parameters.domainName) : undefined;
+    case Option.BROADCAST_ADDRESS: return addresses([parameters.broadcastAddress]);
     case Option.NTP_SERVERS: return addresses(parameters.ntpServers);
     case Option.DOMAIN_SEARCH: return parameters.domainSearch?.length ? encodeDomainSearch(parameters.domainSearch) : undefined;
     case Option.CLASSLESS_ROUTES: return classlessRoutes(parameters);
