@@ -15,11 +15,13 @@ import { DnsServer, type AnsweredQuery, type QueryObserver } from './dns/server.
 import { loadTsigKeys } from './dns/tsig/keys.ts';
 import { TsigKeyring } from './dns/tsig/keyring.ts';
 import { UpdateHandler } from './dns/update/handler.ts';
+import { ZoneHostRegistry } from './dns/update/hosts.ts';
 import { LocalZones } from './dns/update/local-zones.ts';
 import { ZoneJournal } from './dns/update/journal.ts';
 import { ZoneUpdater } from './dns/update/updater.ts';
 import { DEFAULT_VIEW } from './dns/views.ts';
 import { hostZones } from './dns/zones/generated.ts';
+import { DhcpService } from './dhcp/dhcp-service.ts';
 import type { Logger } from './observe/log.ts';
 import { Metrics } from './observe/metrics.ts';
 import { QueryLog } from './observe/querylog.ts';
@@ -67,6 +69,8 @@ export class Hearth implements ApiContext {
 
   private readonly updater: ZoneUpdater;
   private keyring: TsigKeyring;
+  /** Running while dhcp.enabled. */
+  private dhcpService: DhcpService | undefined;
 
   private constructor(store: ConfigStore, log: Logger, deps: AppDeps, built: BuiltResolver, querylog: QueryLog | undefined) {
     this.store = store;
@@ -91,6 +95,7 @@ export class Hearth implements ApiContext {
       blocklists: () => deps.blocklists.sizes(),
       upstreams: () => this.built.pools.flatMap((pool) => pool.status()),
       querylogDropped: () => querylog?.dropped ?? 0,
+      dhcpLeases: () => this.dhcpService?.activeLeaseCount() ?? 0,
     });
     this.addQueryObserver((answered) => this.stats.observe(answered));
     this.addQueryObserver((answered) => this.metrics.observe(answered));
@@ -109,6 +114,7 @@ export class Hearth implements ApiContext {
     const hearth = new Hearth(store, log, deps, built, querylog);
     try {
       await hearth.dns.listen(listenAddresses(config));
+      await hearth.applyDhcp(config);
       hearth.api = await startApi(hearth, config.api, log);
     } catch (error) {
       await hearth.stop();
@@ -131,6 +137,7 @@ export class Hearth implements ApiContext {
 
   async stop(): Promise<void> {
     await this.listRefresh.stop();
+    await this.dhcpService?.stop();
     await this.api?.close();
     await this.dns.close();
     await this.querylog?.close();
@@ -189,12 +196,27 @@ export class Hearth implements ApiContext {
     this.dns.setResolver(built.resolver);
     this.built = built;
     this.keyring = keyringOf(config, this.log);
+    await this.applyDhcp(config).catch((error: unknown) => this.log.error({ err: error }, 'DHCP config not applied'));
     if (config.dns.blocking.refresh !== this.inForce.dns.blocking.refresh) {
       void this.listRefresh.stop();
       this.listRefresh = this.scheduleListRefresh(config);
     }
     this.inForce = config;
     this.log.info({ version: this.store.version }, 'config reloaded');
+  }
+
+  /** Starts, reconfigures or stops the DHCP server to match `config`. */
+  private async applyDhcp(config: Config): Promise<void> {
+    if (!config.dhcp.enabled) {
+      await this.dhcpService?.stop();
+      this.dhcpService = undefined;
+      return;
+    }
+    if (this.dhcpService) return this.dhcpService.reconfigure(config.dhcp);
+    const registry = new ZoneHostRegistry(this.updater, () => this.built.resolver.fallbackView.zones, this.log);
+    const service = new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log: this.log });
+    await service.start();
+    this.dhcpService = service;
   }
 
   private scheduleListRefresh(config: Config): ScheduledTask {

@@ -110,7 +110,9 @@ export class MessageReader {
     const layout = NAMES_IN_RDATA.get(type);
     // Empty RDATA is legal for any type in RFC 2136 §2.4 and §2.5's class
     // ANY and NONE records ("delete this RRset"), so it is never parsed.
-    if (!layout || length === 0) return this.bytes.slice(start, start + length);
+    // A copy, never a view: a Buffer's slice() shares the socket's memory,
+    // and the record may be kept (cache, zone, journal) long after it.
+    if (!layout || length === 0) return Uint8Array.prototype.slice.call(this.bytes, start, start + length);
     const resume = this.at;
     this.at = start + layout.before;
     const names: Uint8Array[] = [];

@@ -43,6 +43,11 @@ export class Views implements Resolver {
     this.views = views.map((view) => ({ ...view, clients: blockListOf(view.clients) }));
   }
 
+  /** The top-level view, for clients no other view claims. */
+  get fallbackView(): View {
+    return this.fallback;
+  }
+
   /** The view called `name` (`default` for the top-level one). */
   named(name: string): View | undefined {
     return name === this.fallback.name ? this.fallback : this.views.find((view) => view.name === name);
