@@ -4,7 +4,7 @@
 import { tempDir } from '../../test/integration/harness.ts';
 import type { Name } from '../dns/record.ts';
 import { ipv4Bytes } from '../net/address.ts';
-import { createLogger } from '../observe/log.ts';
+import { createLogger, type Logger } from '../observe/log.ts';
 import { Bindings } from './bindings.ts';
 import { dhcpSchema, type DhcpConfig } from './config.ts';
 import { LeaseStore } from './leases.ts';
@@ -37,12 +37,19 @@ export interface Sent {
   readonly port: number;
 }
 
+export interface FixtureOptions {
+  readonly dir?: string;
+  readonly registry?: MemoryRegistry;
+  readonly log?: Logger;
+}
+
 export const BROADCAST = '192.0.2.255';
 export const START = Date.UTC(2026, 0, 1);
 
 export class TestServer {
   readonly dir: string;
   readonly registry: MemoryRegistry;
+  readonly log: Logger;
   readonly store: LeaseStore;
   readonly bindings: Bindings;
   readonly server: DhcpServer;
@@ -52,11 +59,11 @@ export class TestServer {
   /** Called as each reply is sent, before it is recorded. */
   onSend: ((sent: Sent) => void) | undefined;
 
-  constructor(config: Record<string, unknown> = {}, dir = tempDir(), registry = new MemoryRegistry()) {
+  constructor(config: Record<string, unknown> = {}, { dir = tempDir(), registry = new MemoryRegistry(), log = createLogger('silent') }: FixtureOptions = {}) {
     this.dir = dir;
     this.registry = registry;
+    this.log = log;
     this.config = dhcpSchema.parse({ interface: 'lo', port: 6700, range: ['192.168.1.100', '192.168.1.109'], router: '192.168.1.1', ...config });
-    const log = createLogger('silent');
     const now = () => this.clock;
     const setup = dhcpSetup(this.config, log);
     this.store = new LeaseStore(dir, log, now);
@@ -83,7 +90,7 @@ export class TestServer {
 
   reconfigure(config: Record<string, unknown>): void {
     this.config = dhcpSchema.parse({ ...this.config, ...config });
-    const setup = dhcpSetup(this.config, createLogger('silent'));
+    const setup = dhcpSetup(this.config, this.log);
     this.server.reconfigure(setup);
     this.bindings.usePool(setup.pool);
   }
@@ -91,7 +98,7 @@ export class TestServer {
   /** The server as after a restart: same directory and registry, fresh memory. */
   restart(): TestServer {
     this.store.close();
-    const again = new TestServer(this.config, this.dir, this.registry);
+    const again = new TestServer(this.config, { dir: this.dir, registry: this.registry, log: this.log });
     again.clock = this.clock;
     return again;
   }
