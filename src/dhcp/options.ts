@@ -47,14 +47,15 @@ export function messageTypeCode(type: MessageType): number {
 /**
  * The length rules of the options whose values this codec reads (RFC 2132):
  * `exact` bytes, or at least `min` and a multiple of `unit`. A packet that
- * breaks one is malformed, so a typed reader never sees a value of the wrong size.
+ * breaks one is malformed, so a typed reader never sees a value of the wrong
+ * size. Text options (12, 15, 60) and the request list (55) have no rule:
+ * some clients send them empty, which reads as absent rather than costing
+ * the client its address.
  */
 const LENGTH_RULES = new Map<number, { min: number; unit: number; exact?: boolean }>([
   [Option.SUBNET_MASK, { min: 4, unit: 4, exact: true }],
   [Option.ROUTER, { min: 4, unit: 4 }],
   [Option.DNS_SERVERS, { min: 4, unit: 4 }],
-  [Option.HOSTNAME, { min: 1, unit: 1 }],
-  [Option.DOMAIN_NAME, { min: 1, unit: 1 }],
   [Option.BROADCAST_ADDRESS, { min: 4, unit: 4, exact: true }],
   [Option.NTP_SERVERS, { min: 4, unit: 4 }],
   [Option.REQUESTED_ADDRESS, { min: 4, unit: 4, exact: true }],
@@ -62,11 +63,9 @@ const LENGTH_RULES = new Map<number, { min: number; unit: number; exact?: boolea
   [Option.OVERLOAD, { min: 1, unit: 1, exact: true }],
   [Option.MESSAGE_TYPE, { min: 1, unit: 1, exact: true }],
   [Option.SERVER_ID, { min: 4, unit: 4, exact: true }],
-  [Option.PARAMETER_REQUEST_LIST, { min: 1, unit: 1 }],
   [Option.MAX_MESSAGE_SIZE, { min: 2, unit: 2, exact: true }],
   [Option.RENEWAL_TIME, { min: 4, unit: 4, exact: true }],
   [Option.REBINDING_TIME, { min: 4, unit: 4, exact: true }],
-  [Option.VENDOR_CLASS, { min: 1, unit: 1 }],
   [Option.CLIENT_ID, { min: 2, unit: 1 }],
   [Option.CLIENT_FQDN, { min: 3, unit: 1 }],
 ]);

@@ -44,9 +44,11 @@ export class PacketOptions {
     return value && value.length >= 4 ? readUint32(value) : undefined;
   }
 
+  /** Text up to the first NUL; undefined when absent or empty. */
   text(code: number): string | undefined {
     const value = this.#values.get(code);
-    return value && readText(value);
+    const text = value && readText(value);
+    return text === '' ? undefined : text;
   }
 
   /** 50: the address a client in SELECTING or INIT-REBOOT asks for. */
@@ -80,7 +82,7 @@ export class PacketOptions {
     return this.#values.get(Option.CLIENT_ID);
   }
 
-  /** 55: the option codes the client asks for, in its order of preference. */
+  /** 55: the option codes the client asks for, in its order of preference (possibly none). */
   parameterRequestList(): Uint8Array | undefined {
     return this.#values.get(Option.PARAMETER_REQUEST_LIST);
   }

@@ -68,6 +68,12 @@ describe('decoding what real clients send', () => {
     expect(decoded(clientPacket('DISCOVER', [[Option.MAX_MESSAGE_SIZE, [5, 0xdc]]])).options.maxMessageSize()).toBe(1500);
   });
 
+  it('reads an empty hostname or vendor class as absent instead of refusing the packet', () => {
+    const packet = decoded(clientPacket('DISCOVER', [[Option.HOSTNAME, []], [Option.VENDOR_CLASS, [0]]]));
+    expect(packet.options.hostname()).toBeUndefined();
+    expect(packet.options.vendorClass()).toBeUndefined();
+  });
+
   it('reads sname and file as text when they are not overloaded', () => {
     const bytes = patched(patched(clientPacket('DISCOVER'), SNAME, text('boot-server')), FILE, text('pxelinux.0'));
     expect(decoded(bytes)).toMatchObject({ sname: 'boot-server', file: 'pxelinux.0' });

@@ -49,7 +49,7 @@ export const BROADCAST_FLAG = 0x8000;
 const SNAME = 44;
 const FILE = 108;
 const COOKIE = 236;
-export const OPTIONS_START = 240;
+const OPTIONS_START = 240;
 /** RFC 1542 §2.1: relay agents may drop BOOTP messages shorter than 300 bytes. */
 const MIN_PACKET = 300;
 const MAGIC_COOKIE = 0x63825363; // 99.130.83.99, RFC 2131 §3

@@ -16,7 +16,6 @@ const PARAMETERS: ReplyParameters = {
   subnetMask: '255.255.255.0',
   routers: ['192.168.1.1'],
   dnsServers: ['192.168.1.2', '192.168.1.3'],
-  hostname: 'laptop',
   domainName: 'home.lan',
   broadcastAddress: '192.168.1.255',
   ntpServers: ['192.168.1.4'],
@@ -25,7 +24,7 @@ const PARAMETERS: ReplyParameters = {
 };
 
 const offer = (parameters: ReplyParameters = PARAMETERS): LeaseReply => ({
-  type: 'OFFER', serverId: '192.168.1.2', yiaddr: '192.168.1.100', times: { lease: 43200 }, parameters,
+  type: 'OFFER', serverId: '192.168.1.2', yiaddr: '192.168.1.100', times: { lease: 43200 }, parameters, hostname: 'laptop',
 });
 
 /** The reply to `request` as the client would decode it. */
@@ -51,6 +50,11 @@ describe('which options a reply carries', () => {
   it('gives a client without option 55 the mask, router, DNS servers and domain', () => {
     const packet = reply(clientPacket('DISCOVER'), offer());
     expect(packet.options.codes()).toEqual([53, 54, 51, 58, 59, 1, 3, 6, 15]);
+  });
+
+  it('gives a client with an empty option 55 only what every reply carries', () => {
+    const packet = reply(clientPacket('DISCOVER', [[Option.PARAMETER_REQUEST_LIST, []]]), offer());
+    expect(packet.options.codes()).toEqual([53, 54, 51, 58, 59]);
   });
 
   it('leaves out what the client asks for but hearth has no value for', () => {

@@ -10,17 +10,14 @@ import { MIN_MESSAGE_SIZE } from './packet-options.ts';
 import { encodePacket, type DhcpPacket, type EncodedPacket, type OutgoingOption } from './packet.ts';
 
 /**
- * What a reply may carry; each is sent only when the client asks for it
- * (option 55). Values are encoded once per object and remembered: pass the
- * same object (built from the config) to every reply that shares them. A
- * copy made for one reply works too, and is encoded afresh.
+ * The network's configuration, for replies to carry; each is sent only when
+ * the client asks for it (option 55). Values are encoded once per object and
+ * remembered, so pass the same object (built from the config) to every reply.
  */
 export interface ReplyParameters {
   readonly subnetMask?: string;
   readonly routers?: readonly string[];
   readonly dnsServers?: readonly string[];
-  /** Option 12, the client's own name. */
-  readonly hostname?: string;
   readonly domainName?: string;
   readonly broadcastAddress?: string;
   readonly ntpServers?: readonly string[];
@@ -57,6 +54,8 @@ export interface LeaseReply extends ReplyCommon {
   readonly yiaddr: string;
   readonly times: LeaseTimes;
   readonly parameters: ReplyParameters;
+  /** Option 12: the client's own name, sent when it asks for option 12. */
+  readonly hostname?: string;
   readonly fqdn?: FqdnReply;
   /** Next server (siaddr); 0.0.0.0 when absent. */
   readonly siaddr?: string;
@@ -66,6 +65,7 @@ export interface LeaseReply extends ReplyCommon {
 export interface InformReply extends ReplyCommon {
   readonly type: 'INFORM-ACK';
   readonly parameters: ReplyParameters;
+  readonly hostname?: string;
   readonly fqdn?: FqdnReply;
 }
 
@@ -126,7 +126,7 @@ function replyOptions(request: DhcpPacket, reply: DhcpReply): OutgoingOption[] {
     for (const code of requested) {
       if (seen.has(code)) continue;
       seen.add(code);
-      const value = parameterValue(code, reply.parameters);
+      const value = code === Option.HOSTNAME ? hostnameValue(reply.hostname) : parameterValue(code, reply.parameters);
       // RFC 3397 §2: a client of option 119 concatenates its instances, so it may be cut to fill a field.
       if (value !== undefined) options.push({ code, value, rank: RANK.get(code) ?? RANK.size + 1, splittable: code === Option.DOMAIN_SEARCH });
     }
@@ -165,6 +165,10 @@ const MESSAGE_TYPE_VALUES = {
 /** Encoded parameter values by parameters object: layout only reads them, so replies share them. */
 const encodedParameters = new WeakMap<ReplyParameters, Map<number, Uint8Array | undefined>>();
 
+function hostnameValue(hostname: string | undefined): Uint8Array | undefined {
+  return hostname ? textValue(hostname) : undefined;
+}
+
 /** The value of a requested option, or undefined when there is nothing to send. */
 function parameterValue(code: number, parameters: ReplyParameters): Uint8Array | undefined {
   let encoded = encodedParameters.get(parameters);
@@ -184,7 +188,6 @@ function encodeParameter(code: number, parameters: ReplyParameters): Uint8Array 
     case Option.SUBNET_MASK: return addresses([parameters.subnetMask]);
     case Option.ROUTER: return addresses(parameters.routers);
     case Option.DNS_SERVERS: return addresses(parameters.dnsServers);
-    case Option.HOSTNAME: return parameters.hostname ? textValue(parameters.hostname) : undefined;
     case Option.DOMAIN_NAME: return parameters.domainName ? textValue(parameters.domainName) : undefined;
     case Option.BROADCAST_ADDRESS: return addresses([parameters.broadcastAddress]);
     case Option.NTP_SERVERS: return addresses(parameters.ntpServers);

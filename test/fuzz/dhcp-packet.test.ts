@@ -97,7 +97,8 @@ function serve(packet: DhcpPacket): void {
   if (routes) decodeClasslessRoutes(routes);
   const reply = encodeReply(packet, {
     type: 'ACK', serverId: '192.168.1.2', yiaddr: '192.168.1.100', times: { lease: 3600 },
-    parameters: { subnetMask: '255.255.255.0', routers: ['192.168.1.1'], dnsServers: ['192.168.1.2'], domainName: 'home.lan', domainSearch: ['home.lan'], hostname: 'tv' },
+    parameters: { subnetMask: '255.255.255.0', routers: ['192.168.1.1'], dnsServers: ['192.168.1.2'], domainName: 'home.lan', domainSearch: ['home.lan'] },
+    hostname: 'tv',
     fqdn: { updates: 'server', name: 'tv.home.lan' },
   });
   const limit = Math.min(1500, options.maxMessageSize() ?? 576) - 28;
