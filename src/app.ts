@@ -148,6 +148,10 @@ export class Hearth implements ApiContext {
 
   // ApiContext: what the admin API reads and changes.
 
+  get dhcp(): DhcpService | undefined {
+    return this.dhcpService;
+  }
+
   config(): Config {
     // The stored config, not the one in force: a change made while a reload
     // runs must build on the change before it.

@@ -18,6 +18,7 @@ import { cacheRoutes } from './routes/cache.ts';
 import { cloakingRoutes } from './routes/cloaking.ts';
 import { configRoutes } from './routes/config.ts';
 import { ddnsRoutes } from './routes/ddns.ts';
+import { dhcpRoutes } from './routes/dhcp.ts';
 import { haRoutes } from './routes/ha.ts';
 import { healthRoutes, HEARTH_VERSION } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -29,7 +30,7 @@ import { zonesRoutes } from './routes/zones.ts';
 export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 const ROUTES: readonly ((app: ApiApp, ctx: ApiContext) => void)[] = [
-  healthRoutes, configRoutes, zonesRoutes, cloakingRoutes, blocklistRoutes, cacheRoutes, ddnsRoutes, haRoutes,
+  healthRoutes, configRoutes, zonesRoutes, cloakingRoutes, blocklistRoutes, cacheRoutes, dhcpRoutes, ddnsRoutes, haRoutes,
   querylogRoutes, statsRoutes, metricsRoutes,
 ];
 

@@ -60,6 +60,8 @@ export async function start(text: string | null = '', overrides: Partial<ApiCont
     stats: new Stats(),
     // A hearth without views: the zone routes answer 404 (zones.test.ts brings real zones).
     zones: { list: () => undefined, records: () => undefined, update: () => undefined },
+    // DHCP off, unless a test brings a server.
+    dhcp: undefined,
     ...overrides,
   };
   const app: ApiApp = await buildApi(ctx, { token: new TokenCheck(TOKEN), logger: createLogger('silent') });

@@ -10,7 +10,7 @@ const clientId = z.string().refine((value) => /^([0-9a-f]{2}[:-]?)+$/i.test(valu
   error: 'not a client identifier: write its bytes in hex, e.g. "01:aa:bb:cc:dd:ee:ff"',
 });
 
-const staticLease = z.strictObject({
+export const staticLeaseSchema = z.strictObject({
   mac: macAddress.optional(),
   client_id: clientId.optional(),
   ip: ipv4Address,
@@ -44,7 +44,7 @@ export const dhcpSchema = z.strictObject({
   search: z.array(z.string()).prefault([]),
   /** Option 121 (RFC 3442). */
   routes: z.array(z.strictObject({ destination: cidr, gateway: ipv4Address })).prefault([]),
-  static_leases: z.array(staticLease).prefault([]),
+  static_leases: z.array(staticLeaseSchema).prefault([]),
 });
 
 export type DhcpConfig = z.output<typeof dhcpSchema>;
