@@ -30,7 +30,6 @@ export const Option = {
   CLASSLESS_ROUTES: 121,
   END: 255,
 } as const;
-export type OptionCode = (typeof Option)[keyof typeof Option];
 
 /** RFC 2132 §9.6: the values of option 53, in code order from 1. */
 const MESSAGE_TYPES = ['DISCOVER', 'OFFER', 'REQUEST', 'DECLINE', 'ACK', 'NAK', 'RELEASE', 'INFORM'] as const;
