@@ -3,7 +3,7 @@
 // to set: exclusions, authoritative NAKs, NTP, search domains and classless
 // routes (RFC 3442), and the port (67; tests on loopback use another).
 import { z } from 'zod';
-import { cidr, duration, ipv4Address, macAddress } from '../config/types.ts';
+import { cidr, duration, ipv4Address, macAddress, parseCidr } from '../config/types.ts';
 
 /** A client identifier (option 61) as hex bytes, separated by ':' or '-' or not at all. */
 const clientId = z.string().refine((value) => /^([0-9a-f]{2}[:-]?)+$/i.test(value) && value.replace(/[:-]/g, '').length >= 4, {
@@ -43,7 +43,10 @@ export const dhcpSchema = z.strictObject({
   /** Option 119 (RFC 3397); empty: just `domain`. */
   search: z.array(z.string()).prefault([]),
   /** Option 121 (RFC 3442). */
-  routes: z.array(z.strictObject({ destination: cidr, gateway: ipv4Address })).prefault([]),
+  routes: z.array(z.strictObject({
+    destination: cidr.refine((value) => parseCidr(value)?.family === 4, { error: 'option 121 carries IPv4 routes only' }),
+    gateway: ipv4Address,
+  })).prefault([]),
   static_leases: z.array(staticLeaseSchema).prefault([]),
 });
 
