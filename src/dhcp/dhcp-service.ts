@@ -23,6 +23,9 @@ import { dhcpSetup, type DhcpSetup, type Interfaces } from './setup.ts';
 const SWEEP_MS = 10_000;
 /** Room for a burst of requests while a group commit runs. */
 const RECEIVE_BUFFER = 4 * 1024 * 1024;
+/** libuv reads at most this many datagrams from a socket per turn of the
+ *  event loop (uv__udp_io): a turn that got this many left more queued. */
+const READS_PER_TURN = 32;
 
 export interface DhcpServiceOptions {
   readonly config: DhcpConfig;
@@ -61,6 +64,8 @@ export class DhcpService {
   private readonly now: () => number;
   private socket: Socket | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  /** Datagrams read since the lease store last asked. */
+  private arrived = 0;
 
   /** Opens the lease store; throws an Error naming the key when the config can't be served. */
   constructor(options: DhcpServiceOptions) {
@@ -68,7 +73,7 @@ export class DhcpService {
     this.interfaces = options.interfaces;
     this.now = options.now ?? Date.now;
     this.setup = dhcpSetup(options.config, this.log, this.interfaces);
-    this.store = new LeaseStore(options.dataDir, this.log, this.now);
+    this.store = new LeaseStore(options.dataDir, this.log, { now: this.now, moreComing: () => this.moreComing() });
     this.bindings = new Bindings(this.store, this.setup.pool, options.registry, this.log, this.now);
     this.server = new DhcpServer({
       setup: this.setup,
@@ -170,9 +175,19 @@ export class DhcpService {
     } catch {
       // Capped by net.core.rmem_max: the default buffer still works.
     }
-    socket.on('message', (bytes, from) => this.server.handle(bytes, from));
+    socket.on('message', (bytes, from) => {
+      this.arrived++;
+      this.server.handle(bytes, from);
+    });
     socket.on('error', (error) => this.log.error({ err: error }, 'DHCP socket error'));
     return socket;
+  }
+
+  /** Whether the last turn read a full batch, so more requests are queued. */
+  private moreComing(): boolean {
+    const full = this.arrived >= READS_PER_TURN;
+    this.arrived = 0;
+    return full;
   }
 
   private send(bytes: Uint8Array, address: string, port: number): void {

@@ -10,7 +10,7 @@ const NOW = 1_000_000;
 const open: LeaseStore[] = [];
 
 function store(dir = tempDir()): { store: LeaseStore; dir: string } {
-  const opened = new LeaseStore(dir, log, () => NOW);
+  const opened = new LeaseStore(dir, log, { now: () => NOW });
   open.push(opened);
   return { store: opened, dir };
 }

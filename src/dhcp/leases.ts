@@ -5,10 +5,11 @@
 // §4.3.1) until another client takes it.
 //
 // Writes are group-committed: everything written during one turn of the
-// event loop goes to disk in one transaction (one fsync), and only then are
-// the writers told, so a server sends its ACKs after their leases are
-// durable and still answers thousands of REQUESTs a second. dnsmasq instead
-// rewrites and fsyncs its whole lease file per change.
+// event loop (or a few turns, while requests keep queueing) goes to disk in
+// one transaction (one fsync), and only then are the writers told, so a
+// server sends its ACKs after their leases are durable and still answers
+// thousands of REQUESTs a second. dnsmasq instead rewrites and fsyncs its
+// whole lease file per change.
 //
 // This store is the one place leases change, so HA replication hooks in here
 // (`onChange`).
@@ -38,6 +39,20 @@ export type LeaseChange =
   | { readonly kind: 'remove'; readonly address: string };
 
 export type LeaseListener = (change: LeaseChange) => void;
+
+export interface LeaseStoreOptions {
+  /** Milliseconds since the epoch. */
+  readonly now?: () => number;
+  /** Asked at the end of a turn with writes pending: true when more requests
+   *  are already waiting to be read, so their writes can join this commit. */
+  readonly moreComing?: () => boolean;
+}
+
+/** A commit waits for more writes at most as long as the last commit took
+ *  (waiting longer than a commit costs saves nothing), at most this long,
+ *  and for at most this many writes. */
+const MAX_WAIT_MS = 10;
+const MAX_BATCH = 4096;
 /** Called once the write is on disk (true), or when its commit failed (false). */
 export type Committed = (ok: boolean) => void;
 
@@ -56,6 +71,7 @@ export class LeaseStore {
   private readonly delete: StatementSync;
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly moreComing: () => boolean;
   private readonly byAddress = new Map<string, Lease>();
   private readonly byClient = new Map<string, Lease>();
   private readonly listeners = new Set<LeaseListener>();
@@ -63,12 +79,17 @@ export class LeaseStore {
   private pending = new Map<string, Lease | null>();
   private waiting: Committed[] = [];
   private scheduled = false;
+  /** When the oldest pending write was made (performance.now()). */
+  private pendingSince = 0;
+  /** How long the last commit took, ms. */
+  private commitCost = 0;
 
-  constructor(dataDir: string, log: Logger, now: () => number = Date.now) {
+  constructor(dataDir: string, log: Logger, options: LeaseStoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new DatabaseSync(join(dataDir, 'dhcp.db'));
     this.log = log;
-    this.now = now;
+    this.now = options.now ?? Date.now;
+    this.moreComing = options.moreComing ?? (() => false);
     // FULL: a commit has reached the disk when it returns, so an ACKed lease
     // survives a power cut.
     this.db.exec(`
@@ -148,6 +169,7 @@ export class LeaseStore {
     const waiting = this.waiting;
     this.pending = new Map();
     this.waiting = [];
+    const started = performance.now();
     try {
       if (!this.db.isOpen) throw new Error('the lease database is closed');
       this.db.exec('BEGIN IMMEDIATE');
@@ -156,6 +178,7 @@ export class LeaseStore {
         else this.delete.run(address);
       }
       this.db.exec('COMMIT');
+      this.commitCost = performance.now() - started;
     } catch (error) {
       if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
       this.log.error({ err: error, leases: writes.size }, 'DHCP leases could not be stored: their clients get no ACK');
@@ -189,8 +212,18 @@ export class LeaseStore {
     if (committed) this.waiting.push(committed);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.commit());
+      this.pendingSince = performance.now();
+      setImmediate(() => this.commitSoon());
     }
+  }
+
+  /** Commits at the end of this turn, or of a later one while requests keep
+   *  coming: one fsync then serves a whole burst. */
+  private commitSoon(): void {
+    const waited = performance.now() - this.pendingSince;
+    if (this.moreComing() && this.pending.size < MAX_BATCH && waited < Math.min(MAX_WAIT_MS, this.commitCost)) {
+      setImmediate(() => this.commitSoon());
+    } else this.commit();
   }
 
   /** A writer's or listener's failure is theirs: it must not stop the others. */

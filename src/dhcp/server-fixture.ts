@@ -66,7 +66,7 @@ export class TestServer {
     this.config = dhcpSchema.parse({ interface: 'lo', port: 6700, range: ['192.168.1.100', '192.168.1.109'], router: '192.168.1.1', ...config });
     const now = () => this.clock;
     const setup = dhcpSetup(this.config, log);
-    this.store = new LeaseStore(dir, log, now);
+    this.store = new LeaseStore(dir, log, { now });
     this.bindings = new Bindings(this.store, setup.pool, registry, log, now);
     this.server = new DhcpServer({
       setup, bindings: this.bindings, log, now, broadcastAddress: BROADCAST,
