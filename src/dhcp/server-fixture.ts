@@ -1,6 +1,8 @@
 // A DHCP server for tests: the real state machine, lease store and pool on a
 // temporary directory, a clock the test moves, an in-memory host registry,
 // and the replies it sends collected instead of put on a socket.
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { tempDir } from '../../test/integration/harness.ts';
 import type { Name } from '../dns/record.ts';
 import { ipv4Bytes } from '../net/address.ts';
@@ -106,6 +108,13 @@ export class TestServer {
   close(): void {
     this.store.close();
   }
+}
+
+/** A logger that keeps its lines from `level` up, for tests to read. */
+export function capturingLogger(level: 'warn' | 'error'): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const log = pino({ level }, new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } }));
+  return { log, lines };
 }
 
 /** Client message options, as [code, value] pairs. */

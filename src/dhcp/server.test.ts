@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DECLINE_HOLD_MS } from './bindings.ts';
 import { Option } from './options.ts';
 import { BROADCAST_FLAG } from './packet.ts';
-import { BROADCAST, TestClient, TestServer, ip, lease, type Sent } from './server-fixture.ts';
+import { BROADCAST, TestClient, capturingLogger, TestServer, ip, lease, type Sent } from './server-fixture.ts';
 
 const servers: TestServer[] = [];
 function server(config: Record<string, unknown> = {}): TestServer {
@@ -271,6 +271,17 @@ describe('DHCP server: pool exhaustion', () => {
     expect(await dhcp.exchange(laptop.discover())).toEqual([]);
     expect((await dhcp.exchange(phone.renew('192.168.1.100')))[0]!.packet.messageType).toBe('ACK');
   });
+
+  it('says so in the log once a minute, not at every DISCOVER', async () => {
+    const { log, lines } = capturingLogger('warn');
+    const dhcp = new TestServer({ range: ['192.168.1.100', '192.168.1.100'] }, { log });
+    servers.push(dhcp);
+    await lease(dhcp, phone);
+    for (let i = 0; i < 5; i++) await dhcp.exchange(tv.discover());
+    dhcp.clock += 60_000;
+    await dhcp.exchange(tv.discover());
+    expect(lines.filter((line) => line.includes('pool exhausted'))).toHaveLength(2);
+  });
 });
 
 describe('DHCP server: names', () => {
@@ -285,10 +296,12 @@ describe('DHCP server: names', () => {
 
   it("does not take a name another host holds: the lease goes ahead without one", async () => {
     const dhcp = server();
-    dhcp.registry.names.set('annas-laptop.home.lan', '192.168.1.5');
-    const ack = await lease(dhcp, laptop);
+    dhcp.registry.names.set('laptop.home.lan', '192.168.1.5');
+    const ack = await lease(dhcp, new TestClient('02:00:00:00:00:01', [[Option.CLIENT_FQDN, [0x01, 0, 0, ...Buffer.from('laptop')]]]));
     expect(ack.packet.yiaddr).toBe('192.168.1.100');
-    expect(dhcp.registry.names.get('annas-laptop.home.lan')).toBe('192.168.1.5');
+    // RFC 4702 §4: the server will not update the name (N=1), and says it overrode the client's S.
+    expect(ack.packet.options.clientFqdn()).toMatchObject({ updates: 'none', name: 'laptop.home.lan' });
+    expect(dhcp.registry.names.get('laptop.home.lan')).toBe('192.168.1.5');
     expect(dhcp.store.active('192.168.1.100')?.hostname).toBeUndefined();
   });
 

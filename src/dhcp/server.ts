@@ -25,7 +25,7 @@ export interface DhcpServerOptions {
 }
 
 const ZERO = '0.0.0.0';
-const EXHAUSTION_LOG_MS = 60_000;
+const WARN_EVERY_MS = 60_000;
 
 export class DhcpServer {
   private setup: DhcpSetup;
@@ -35,7 +35,8 @@ export class DhcpServer {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly broadcastAddress: string;
-  private exhaustionLogged = -Infinity;
+  /** When each repeated warning was last logged. */
+  private readonly warned = new Map<string, number>();
 
   constructor(options: DhcpServerOptions) {
     this.setup = options.setup;
@@ -96,18 +97,23 @@ export class DhcpServer {
     const reserved = this.setup.reservations.of(client)?.address;
     if (reserved !== undefined) {
       if (this.mayHave(client, reserved)) return reserved;
-      this.log.warn({ address: reserved, mac: client.mac }, 'a static lease\'s address is held by another client: nothing offered until it is free');
+      this.warnOnce(`reserved ${reserved}`, { address: reserved, mac: client.mac }, 'a static lease\'s address is held by another client: nothing offered until it is free');
       return undefined;
     }
     for (const address of [this.bindings.offerOf(client.key), this.store.ofClient(client.key)?.address, packet.options.requestedAddress()]) {
       if (address !== undefined && this.mayHave(client, address)) return address;
     }
     const fresh = this.bindings.nextFree();
-    if (fresh === undefined && this.now() - this.exhaustionLogged >= EXHAUSTION_LOG_MS) {
-      this.exhaustionLogged = this.now();
-      this.log.warn({ range: this.setup.config.range }, 'DHCP pool exhausted: new clients get no address (logged once a minute)');
-    }
+    if (fresh === undefined) this.warnOnce('exhausted', { range: this.setup.config.range }, 'DHCP pool exhausted: new clients get no address');
     return fresh;
+  }
+
+  /** Clients retry every few seconds: a warning their retries would repeat is logged once a minute. */
+  private warnOnce(key: string, fields: object, message: string): void {
+    const now = this.now();
+    if (now - (this.warned.get(key) ?? -Infinity) < WARN_EVERY_MS) return;
+    this.warned.set(key, now);
+    this.log.warn(fields, `${message} (logged once a minute)`);
   }
 
   /** Whether `client` may be bound to `address` now: its static address, or

@@ -4,13 +4,11 @@
 // handler or be logged as an error, every reply must decode, and no lease may
 // exist that was not first OFFERed to its client for its address: garbage
 // never creates a lease, only a DISCOVER/REQUEST exchange does.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientOf } from '../../src/dhcp/client.ts';
 import { Option, type MessageType } from '../../src/dhcp/options.ts';
 import { clientPacket } from '../../src/dhcp/packet-fixtures.ts';
-import { TestClient, TestServer, lease } from '../../src/dhcp/server-fixture.ts';
+import { TestClient, TestServer, capturingLogger, lease } from '../../src/dhcp/server-fixture.ts';
 import { seededRandom } from '../support/random.ts';
 
 const PACKETS = 100_000;
@@ -18,8 +16,7 @@ const BATCH = 500;
 const TYPES: MessageType[] = ['DISCOVER', 'OFFER', 'REQUEST', 'DECLINE', 'ACK', 'NAK', 'RELEASE', 'INFORM'];
 const KNOWN_MACS = ['02:00:00:00:00:01', '02:00:00:00:00:02', '02:00:00:00:00:03'];
 
-const errors: string[] = [];
-const log = pino({ level: 'error' }, new Writable({ write(chunk, _encoding, done) { errors.push(String(chunk)); done(); } }));
+const { log, lines: errors } = capturingLogger('error');
 
 const rand = seededRandom(5);
 const below = (n: number) => Math.floor(rand() * n);
