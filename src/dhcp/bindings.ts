@@ -125,7 +125,7 @@ export class Bindings implements AddressUse {
 
   /** Ends a binding now: its name leaves DNS, the row stays as the client's last address. */
   end(lease: Lease, why: Ending): void {
-    if (lease.hostname !== undefined) this.registry.unregister(lease.hostname, lease.address);
+    if (lease.hostname !== undefined) this.unregister(lease.hostname, lease.address);
     this.store.put({ ...lease, hostname: undefined, expires: Math.min(lease.expires, this.now()) });
     this.pool.released(lease.address);
     this.log.info({ address: lease.address, mac: lease.mac, name: lease.hostname }, `DHCP lease ${why}`);
@@ -157,8 +157,8 @@ export class Bindings implements AddressUse {
   private name(lease: Lease, replaced: readonly (Lease | undefined)[]): Lease {
     const [previous] = replaced;
     if (previous?.address === lease.address && previous.hostname === lease.hostname) return lease;
-    for (const old of replaced) if (old?.hostname !== undefined) this.registry.unregister(old.hostname, old.address);
-    if (lease.hostname === undefined || this.registry.register(lease.hostname, lease.address)) return lease;
+    for (const old of replaced) if (old?.hostname !== undefined) this.unregister(old.hostname, old.address);
+    if (lease.hostname === undefined || this.register(lease.hostname, lease.address)) return lease;
     this.log.info({ name: lease.hostname, address: lease.address, mac: lease.mac }, 'DHCP client name already held by another host or record: lease given without a name');
     const unnamed = { ...lease, hostname: undefined };
     if (this.store.get(lease.address) === lease) this.store.put(unnamed);
@@ -167,8 +167,26 @@ export class Bindings implements AddressUse {
 
   /** The name of an ended binding leaves DNS; the row forgets it. */
   private unname(lease: Lease): void {
-    this.registry.unregister(lease.hostname!, lease.address);
+    this.unregister(lease.hostname!, lease.address);
     this.store.put({ ...lease, hostname: undefined });
+  }
+
+  /** A failure in DNS costs the client its name, never its lease or its ACK. */
+  private register(fqdn: Name, address: string): boolean {
+    try {
+      return this.registry.register(fqdn, address);
+    } catch (error) {
+      this.log.error({ err: error, name: fqdn, address }, 'DHCP client name could not be registered');
+      return false;
+    }
+  }
+
+  private unregister(fqdn: Name, address: string): void {
+    try {
+      this.registry.unregister(fqdn, address);
+    } catch (error) {
+      this.log.error({ err: error, name: fqdn, address }, 'DHCP client name could not be removed');
+    }
   }
 
   /** Bindings that ended after `after` and by now, oldest first. */

@@ -305,6 +305,14 @@ describe('DHCP server: names', () => {
     expect(dhcp.store.active('192.168.1.100')?.hostname).toBeUndefined();
   });
 
+  it('still ACKs when DNS fails, without a name', async () => {
+    const dhcp = server();
+    dhcp.registry.register = () => { throw new Error('zone journal unavailable'); };
+    const ack = await lease(dhcp, laptop);
+    expect(ack.packet.yiaddr).toBe('192.168.1.100');
+    expect(dhcp.store.active('192.168.1.100')?.hostname).toBeUndefined();
+  });
+
   it('moves the name when the client changes it', async () => {
     const dhcp = server();
     await lease(dhcp, laptop);
