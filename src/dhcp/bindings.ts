@@ -11,7 +11,7 @@ import { AddressPool, type AddressUse, type PoolConfig } from './pool.ts';
 
 /** An OFFER keeps its address for the client this long, so two DISCOVERs
  *  in a row don't both get it (RFC 2131 §4.3.1 leaves the time to us). */
-export const OFFER_HOLD_MS = 30_000;
+const OFFER_HOLD_MS = 30_000;
 /** A declined address (RFC 2131 §4.3.3: in use by someone without a lease)
  *  is not offered again for this long; dnsmasq waits the same 10 minutes. */
 export const DECLINE_HOLD_MS = 600_000;

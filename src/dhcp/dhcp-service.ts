@@ -120,11 +120,6 @@ export class DhcpService {
     this.bindings.usePool(setup.pool);
   }
 
-  /** One datagram, as if it came in on the socket (replies still go out on it). */
-  handle(bytes: Uint8Array, from?: { address: string; port: number }): void {
-    this.server.handle(bytes, from);
-  }
-
   /** The leases held now. */
   leases(): LeaseInfo[] {
     const now = this.now();

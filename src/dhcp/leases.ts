@@ -147,7 +147,8 @@ export class LeaseStore {
     return true;
   }
 
-  /** Deletes the row of `address`, ending any memory of its client there. */
+  /** Deletes the row of `address`, ending any memory of its client there
+   *  (how a replica applies a 'remove' change). */
   remove(address: string, committed?: Committed): void {
     const lease = this.byAddress.get(address);
     if (lease) this.forget(lease);
