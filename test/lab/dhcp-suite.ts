@@ -44,7 +44,7 @@ export function dhcpServerTests(name: string, start: StartLabDhcpServer, tools: 
     }, LONG);
 
     it('gives a reserved MAC its static address and name, whatever name the client sends', async () => {
-      const host = await lab.client('nas', RESERVED.mac);
+      const host = await lab.client('nas', { mac: RESERVED.mac });
       const lease = await new Udhcpc(host, lab.dir, 'somename').obtainOnce();
       expect(lease.ip).toBe(RESERVED.ip);
       expect(await lookup(host, SERVER, `${RESERVED.hostname}.${DOMAIN}`, 'A')).toEqual([RESERVED.ip]);

@@ -39,6 +39,17 @@ export function writeHearthFiles(setup: LabDhcpSetup, dir: string): string {
   return config;
 }
 
+export interface HeldLease {
+  readonly address: string;
+  readonly mac: string;
+}
+
+/** The leases hearth holds, from its API (`GET /dhcp/leases`), asked from inside its host. */
+export async function heldLeases(host: LabHost): Promise<HeldLease[]> {
+  const { stdout } = await host.exec('curl', ['-sSf', '-H', `authorization: Bearer ${API_TOKEN}`, `${API}/dhcp/leases`]);
+  return (JSON.parse(stdout) as { leases: HeldLease[] }).leases;
+}
+
 export const startHearth: StartLabDhcpServer = async (host: LabHost, setup: LabDhcpSetup, dir: string) => {
   const config = writeHearthFiles(setup, dir);
   const running = new LabProcess(host, process.execPath, [join(ROOT, 'src/main.ts'), 'run', '-c', config], /hearth started/, dir);

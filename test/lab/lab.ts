@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { parseDigOutput } from '../integration/harness.ts';
-import { Lan, type LabHost } from './lan.ts';
+import { Lan, type HostOptions, type LabHost } from './lan.ts';
 import type { LabDhcpServer, LabDhcpSetup, StartLabDhcpServer } from './server.ts';
 
 /** The LAN every lab test serves: 10.77.0.0/24, the DHCP server at .1, the router at .254. */
@@ -24,8 +24,8 @@ export interface Lab {
   readonly serverHost: LabHost;
   /** A work directory for the clients' files. */
   readonly dir: string;
-  /** A new client host on the LAN; `mac` defaults to one no other host has. */
-  readonly client: (name: string, mac?: string) => Promise<LabHost>;
+  /** A new client host on the LAN; the MAC defaults to one no other host has, the address to none. */
+  readonly client: (name: string, options?: Partial<HostOptions>) => Promise<LabHost>;
 }
 
 let macs = 0;
@@ -55,9 +55,10 @@ export function useLab(start: StartLabDhcpServer, setup: LabDhcpSetup = LAB_SETU
     get server() { return defined(server); },
     get serverHost() { return defined(serverHost); },
     dir,
-    client: (name, mac) => {
+    client: (name, options = {}) => {
       const n = ++macs;
-      return defined(lan).host(name, { mac: mac ?? `02:77:00:01:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}` });
+      const mac = `02:77:00:01:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`;
+      return defined(lan).host(name, { mac, ...options });
     },
   };
 }
