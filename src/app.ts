@@ -219,7 +219,12 @@ export class Hearth implements ApiContext {
     if (this.dhcpService) return this.dhcpService.reconfigure(config.dhcp);
     const registry = new ZoneHostRegistry(this.updater, () => this.built.resolver.fallbackView.zones, this.log);
     const service = new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log: this.log });
-    await service.start();
+    try {
+      await service.start();
+    } catch (error) {
+      await service.stop();
+      throw error;
+    }
     this.dhcpService = service;
   }
 
