@@ -96,11 +96,22 @@ const duckdns = z.strictObject({
   server: httpUrl.optional(),
 }).refine(...oneSecret('token'));
 
-const serverAddress = z.string().refine((value) => {
-  const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(value) ?? /^([^:[\]]+)(?::(\d+))?$/.exec(value);
-  const port = match?.[2] === undefined ? 53 : Number(match[2]);
-  return match !== null && (isIP(match[1]!) !== 0 || hostName.safeParse(match[1]).success) && port >= 1 && port <= 65535;
-}, { error: 'not a server address (examples: 192.0.2.53, ns1.example.com:53, [2001:db8::53]:5353)' });
+export interface ServerAddress { readonly host: string; readonly port: number }
+
+/** `192.0.2.53`, `ns1.example.com:5353`, `[2001:db8::53]:5353`, `2001:db8::53` (port 53 unless given). */
+export function parseServerAddress(text: string): ServerAddress | undefined {
+  if (isIP(text) === 6) return { host: text, port: 53 };
+  const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(text) ?? /^([^:[\]]+)(?::(\d+))?$/.exec(text);
+  if (!match) return undefined;
+  const host = match[1]!;
+  const port = match[2] === undefined ? 53 : Number(match[2]);
+  const hostOk = isIP(host) !== 0 || (!/^[\d.]+$/.test(host) && hostName.safeParse(host).success);
+  return hostOk && port >= 1 && port <= 65535 ? { host, port } : undefined;
+}
+
+const serverAddress = z.string().refine((value) => parseServerAddress(value) !== undefined, {
+  error: 'not a server address (examples: 192.0.2.53, ns1.example.com:53, [2001:db8::53]:5353)',
+});
 
 const rfc2136 = z.strictObject({
   provider: z.literal('rfc2136'),
