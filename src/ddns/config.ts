@@ -101,11 +101,12 @@ export interface ServerAddress { readonly host: string; readonly port: number }
 /** `192.0.2.53`, `ns1.example.com:5353`, `[2001:db8::53]:5353`, `2001:db8::53` (port 53 unless given). */
 export function parseServerAddress(text: string): ServerAddress | undefined {
   if (isIP(text) === 6) return { host: text, port: 53 };
-  const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(text) ?? /^([^:[\]]+)(?::(\d+))?$/.exec(text);
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  const match = bracketed ?? /^([^:[\]]+)(?::(\d+))?$/.exec(text);
   if (!match) return undefined;
   const host = match[1]!;
   const port = match[2] === undefined ? 53 : Number(match[2]);
-  const hostOk = isIP(host) !== 0 || (!/^[\d.]+$/.test(host) && hostName.safeParse(host).success);
+  const hostOk = bracketed ? isIP(host) === 6 : isIP(host) === 4 || (!/^[\d.]+$/.test(host) && hostName.safeParse(host).success);
   return hostOk && port >= 1 && port <= 65535 ? { host, port } : undefined;
 }
 

@@ -114,7 +114,7 @@ export class RecordUpdater {
     if (!options.force && provider.current) {
       const current = await provider.current(family);
       if (current.kind !== 'current') return this.failed(runtime, family, current);
-      if (current.address === address) {
+      if (current.addresses.length === 1 && current.addresses[0] === address) {
         await this.deps.state.confirm(this.id, key, address, this.deps.now());
         return void this.result(runtime, 'unchanged', 'the provider has it already');
       }

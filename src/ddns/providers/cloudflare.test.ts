@@ -25,7 +25,7 @@ beforeEach(() => { api.requests.length = 0; });
 describe('the Cloudflare provider', () => {
   it('reads the record\'s address with one lookup', async () => {
     serve([RECORD]);
-    expect(await provider.current(4)).toEqual({ kind: 'current', address: '93.184.216.34' });
+    expect(await provider.current(4)).toEqual({ kind: 'current', addresses: ['93.184.216.34'] });
     expect(api.requests).toEqual([{
       method: 'GET', path: '/client/v4/zones/zone-9/dns_records', query: { type: 'A', name: 'home.example.com' },
       headers: expect.objectContaining(auth), body: '',
@@ -44,7 +44,7 @@ describe('the Cloudflare provider', () => {
 
   it('creates the AAAA record when there is none', async () => {
     serve([]);
-    expect(await provider.current(6)).toEqual({ kind: 'current', address: undefined });
+    expect(await provider.current(6)).toEqual({ kind: 'current', addresses: [] });
     expect(await provider.update(6, '2a01:4f8::1')).toEqual({ kind: 'updated' });
     expect(api.requests.map((r) => [r.method, r.path, r.query])).toEqual([
       ['GET', '/client/v4/zones/zone-9/dns_records', { type: 'AAAA', name: 'home.example.com' }],

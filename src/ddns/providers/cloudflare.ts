@@ -1,7 +1,8 @@
 // Cloudflare's API v4 with a token scoped to the zone's DNS: look the record
 // up (GET /zones/{zone}/dns_records?type=A&name=…), then PATCH only its
 // content, so its TTL and proxied flag stay as the owner set them; create it
-// (POST) when there is none.
+// (POST) when there is none. Of several records of one type and name, the
+// first is the one kept up to date; the others are the owner's.
 import { globalAddress, type Family } from '../address.ts';
 import { httpCall, isFailure, statusFailure, type HttpReply, type HttpRequest } from './http.ts';
 import type { CurrentResult, DnsProvider, ProviderFailure, UpdateResult } from './provider.ts';
@@ -39,7 +40,7 @@ export class CloudflareProvider implements DnsProvider {
     const lookup = await this.lookup(family);
     if (lookup.kind !== 'looked-up') return lookup;
     const { record } = lookup;
-    return { kind: 'current', address: record ? globalAddress(record.content, family) ?? record.content : undefined };
+    return { kind: 'current', addresses: record ? [globalAddress(record.content, family) ?? record.content] : [] };
   }
 
   async update(family: Family, address: string): Promise<UpdateResult> {

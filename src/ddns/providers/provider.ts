@@ -23,8 +23,9 @@ export type UpdateResult =
   | ProviderFailure;
 
 export type CurrentResult =
-  /** `address` is undefined when the record has no address of that family. */
-  | { readonly kind: 'current'; readonly address: string | undefined }
+  /** The addresses of that family the record holds (none, one, or a
+   *  round-robin set, which the update replaces). */
+  | { readonly kind: 'current'; readonly addresses: readonly string[] }
   | ProviderFailure;
 
 export interface DnsProvider {

@@ -57,9 +57,11 @@ export class Rfc2136Provider implements DnsProvider {
       if (response.rcode !== Rcode.NOERROR && response.rcode !== Rcode.NXDOMAIN) {
         return { kind: 'transient', reason: `${this.upstream.url} answered the query with ${rcodeName(response.rcode)}` };
       }
-      const record = response.answer.find((r) => r.type === type && r.name === this.options.name);
-      const text = record ? rdataToText(type, record.rdata) : undefined;
-      return { kind: 'current', address: text === undefined ? undefined : globalAddress(text, family) ?? text };
+      const addresses = response.answer.filter((r) => r.type === type && r.name === this.options.name).map((record) => {
+        const text = rdataToText(type, record.rdata);
+        return globalAddress(text, family) ?? text;
+      });
+      return { kind: 'current', addresses };
     } catch (error) {
       if (error instanceof MalformedMessage) return { kind: 'transient', reason: `${this.upstream.url} sent a malformed answer: ${error.message}` };
       throw error;
