@@ -2,10 +2,14 @@
 // <data_dir>/state.db: the address each record last got confirmed by its
 // provider, and the records stopped by an error only the owner can fix.
 //
-// Everything is also kept in memory, read first and written first: should
-// the disk fail, the updater still knows within this run what it confirmed
-// and does not send the same update every cycle (ddclient#544, where a broken
-// cache got accounts banned).
+// Everything is also kept in memory, written first: should the disk fail,
+// the updater still knows what it confirmed and does not send the same
+// update every cycle (ddclient#544, where a broken cache got accounts
+// banned); entries that did not reach the disk keep their memory value when
+// the file is read again. Each run starts by reading the file, so a one-shot
+// `hearth ddns update` in another process and the service see each other's
+// work.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Keyv } from 'keyv';
 import { KeyvSqlite } from '../store/keyv-sqlite.ts';
@@ -30,68 +34,86 @@ export interface Stop {
 const CONFIRMED = 'confirmed:';
 const STOP = 'stop:';
 
+/** The record an entry belongs to: `confirmed:<record>:v4`, `stop:<record>`. */
+function recordOf(key: string): string {
+  return key.startsWith(CONFIRMED) ? key.slice(CONFIRMED.length, key.lastIndexOf(':')) : key.slice(STOP.length);
+}
+
 export class DdnsState {
   private readonly keyv: Keyv;
-  private readonly confirmedMap = new Map<string, Confirmed>();
-  private readonly stops = new Map<string, Stop>();
+  /** Every entry, by its key in state.db. */
+  private entries = new Map<string, unknown>();
+  /** Keys whose last change did not reach the disk: for them memory wins over the file. */
+  private readonly unsaved = new Set<string>();
+  /** Keyv reports store failures as events, not exceptions. */
+  private lastError: unknown;
 
-  private constructor(keyv: Keyv) {
+  /** `keyv` is state.db (see open()); tests give others. */
+  constructor(keyv: Keyv) {
     this.keyv = keyv;
+    keyv.on('error', (error: unknown) => { this.lastError = error; });
   }
 
-  /** Opens <data_dir>/state.db and reads what it holds. */
+  /** Opens <data_dir>/state.db (creating the directory) and reads what it holds. */
   static async open(dataDir: string): Promise<DdnsState> {
+    mkdirSync(dataDir, { recursive: true });
     const state = new DdnsState(new Keyv({ store: new KeyvSqlite(join(dataDir, 'state.db')), namespace: 'ddns' }));
-    for await (const [key, value] of state.keyv.iterator!()) {
-      if (typeof key !== 'string') continue;
-      if (key.startsWith(CONFIRMED)) state.confirmedMap.set(key.slice(CONFIRMED.length), value as Confirmed);
-      else if (key.startsWith(STOP)) state.stops.set(key.slice(STOP.length), value as Stop);
-    }
+    await state.reload();
     return state;
   }
 
-  confirmed(record: string, family: FamilyKey): Confirmed | undefined {
-    return this.confirmedMap.get(`${record}:${family}`);
+  /** Reads the file again; throws (and memory stays) when it cannot be read. */
+  async reload(): Promise<void> {
+    const read = new Map<string, unknown>();
+    for await (const [key, value] of this.keyv.iterator!()) if (typeof key === 'string') read.set(key, value);
+    for (const key of this.unsaved) {
+      const kept = this.entries.get(key);
+      if (kept === undefined) read.delete(key);
+      else read.set(key, kept);
+    }
+    this.entries = read;
   }
 
-  /** Resolves once the address is on disk. */
+  confirmed(record: string, family: FamilyKey): Confirmed | undefined {
+    return this.entries.get(`${CONFIRMED}${record}:${family}`) as Confirmed | undefined;
+  }
+
+  /** Resolves once the address is on disk; rejects when it could not be written (memory has it anyway). */
   async confirm(record: string, family: FamilyKey, address: string, now: number): Promise<void> {
-    const key = `${record}:${family}`;
-    const before = this.confirmedMap.get(key);
+    const before = this.confirmed(record, family);
     const confirmed: Confirmed = { address, at: now, changedAt: before?.address === address ? before.changedAt : now };
-    this.confirmedMap.set(key, confirmed);
-    await this.keyv.set(CONFIRMED + key, confirmed);
+    await this.write(`${CONFIRMED}${record}:${family}`, confirmed);
   }
 
   stopOf(record: string): Stop | undefined {
-    return this.stops.get(record);
+    return this.entries.get(STOP + record) as Stop | undefined;
   }
 
   async stop(record: string, stop: Stop): Promise<void> {
-    this.stops.set(record, stop);
-    await this.keyv.set(STOP + record, stop);
+    await this.write(STOP + record, stop);
   }
 
   async resume(record: string): Promise<void> {
-    this.stops.delete(record);
-    await this.keyv.delete(STOP + record);
+    await this.write(STOP + record, undefined);
   }
 
   /** Forgets records no longer in the config. */
   async keepOnly(records: ReadonlySet<string>): Promise<void> {
-    const stale = (key: string): boolean => !records.has(key.slice(0, key.lastIndexOf(':')));
-    const keys = [
-      ...[...this.confirmedMap.keys()].filter(stale).map((key) => CONFIRMED + key),
-      ...[...this.stops.keys()].filter((record) => !records.has(record)).map((record) => STOP + record),
-    ];
-    for (const key of keys) {
-      if (key.startsWith(CONFIRMED)) this.confirmedMap.delete(key.slice(CONFIRMED.length));
-      else this.stops.delete(key.slice(STOP.length));
-    }
-    if (keys.length > 0) await this.keyv.deleteMany(keys);
+    for (const key of [...this.entries.keys()]) if (!records.has(recordOf(key))) await this.write(key, undefined);
   }
 
   async close(): Promise<void> {
     await this.keyv.disconnect();
+  }
+
+  /** Sets (or with undefined, deletes) an entry in memory, then on disk. */
+  private async write(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.entries.delete(key);
+    else this.entries.set(key, value);
+    this.unsaved.add(key);
+    this.lastError = undefined;
+    const done = value === undefined ? (await this.keyv.delete(key), true) : await this.keyv.set(key, value);
+    if (!done || this.lastError !== undefined) throw new Error(`cannot write state.db: ${(this.lastError as Error | undefined)?.message ?? 'the store refused'}`);
+    this.unsaved.delete(key);
   }
 }

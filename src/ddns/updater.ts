@@ -159,6 +159,7 @@ export class DdnsUpdater {
   private async cycle(options: UpdateNowOptions): Promise<void> {
     this.running += 1;
     try {
+      await this.state.reload().catch((error: unknown) => this.log.error({ err: error }, 'ddns: cannot read state.db; going by what this process knows'));
       if (options.resume) {
         for (const record of this.records) if (this.state.stopOf(record.id)) await this.state.resume(record.id);
       }
@@ -168,7 +169,11 @@ export class DdnsUpdater {
         this.noteDetection(family, detection);
         detections.set(family, detection);
       }));
-      await Promise.all(this.records.map((record) => record.sync(detections, options)));
+      const records = this.records;
+      const results = await Promise.allSettled(records.map((record) => record.sync(detections, options)));
+      results.forEach((result, i) => {
+        if (result.status === 'rejected') this.log.error({ err: result.reason, ddns: records[i]!.id }, 'ddns record run failed');
+      });
       this.lastRun = this.now();
     } finally {
       this.running -= 1;

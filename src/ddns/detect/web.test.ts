@@ -33,7 +33,7 @@ describe('finding the public address through "what is my IP" services', () => {
     expect(await detector([a!, b!, c!]).detect(4)).toEqual({ kind: 'found', address: PUBLIC_V4, from: `${a!.url}/ip, ${b!.url}/ip` });
     expect(c!.requests).toEqual([]);
     expect(a!.requests[0]).toMatchObject({ method: 'GET', path: '/ip' });
-    expect(a!.requests[0]!.headers['user-agent']).toMatch(/^hearth-ddns/);
+    expect(a!.requests[0]!.headers['user-agent']).toBe('hearth - ddns - 0.1');
   });
 
   it('asks a third service when the first two disagree, and takes the majority', async () => {

@@ -9,12 +9,12 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { globalAddress, type Family } from '../address.ts';
+import { USER_AGENT } from '../providers/http.ts';
 import type { AddressDetector, Detection } from './detection.ts';
 
 /** An address and a line break fit easily; anything longer is not a bare address. */
 const MAX_BODY = 100;
 const AGREEING = 2;
-const USER_AGENT = 'hearth-ddns (+https://github.com/hearth)';
 
 export interface WebDetectorOptions {
   readonly urls: Readonly<Record<Family, readonly string[]>>;
