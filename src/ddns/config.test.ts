@@ -44,6 +44,7 @@ describe('the ddns config section', () => {
   it('wants the settings the address source needs, and two URLs a family', () => {
     expect(issues({ ip: { source: 'interface' } })).toEqual(['ip.interface: source interface needs ip.interface']);
     expect(issues({ ip: { source: 'command' } })).toEqual(['ip.command: source command needs ip.command']);
+    expect(issues({ ip: { v4: false, v6: false } })).toEqual(['ip.v4: at least one of v4 and v6 must be true']);
     expect(issues({ ip: { urls: { v4: ['http://127.0.0.1:1/'] } } })).toEqual(['ip.urls.v4: at least two URLs: two answers must agree']);
     expect(issues({ ip: { urls: { v4: ['ftp://a', 'http://b'] } } })).toEqual(['ip.urls.v4.0: not an http(s) URL']);
   });

@@ -42,6 +42,8 @@ const ip = z.strictObject({
   /** source command: run by /bin/sh; the first global address of each family in its output is used. */
   command: z.string().min(1).optional(),
   timeout: duration.pipe(z.number().min(1)).prefault('10s'),
+}).refine((value) => value.v4 || value.v6, {
+  error: 'at least one of v4 and v6 must be true', path: ['v4'],
 }).refine((value) => value.source !== 'interface' || value.interface !== undefined, {
   error: 'source interface needs ip.interface', path: ['interface'],
 }).refine((value) => value.source !== 'command' || value.command !== undefined, {

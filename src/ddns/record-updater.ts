@@ -65,7 +65,7 @@ export class RecordUpdater {
   async sync(detections: ReadonlyMap<Family, Detection>, options: RunOptions): Promise<void> {
     const { state } = this.deps;
     const secret = readRecordSecret(this.record);
-    const identity = createHash('sha256').update(JSON.stringify(this.record)).update('\0').update(secret.ok ? secret.secret : secret.reason).digest('hex');
+    const identity = createHash('sha256').update(JSON.stringify(this.record)).update('\0').update(secret.ok ? secret.version : secret.reason).digest('hex');
     const stop = state.stopOf(this.id);
     if (stop?.identity === identity) return;
     if (stop) {
@@ -109,7 +109,7 @@ export class RecordUpdater {
     const key = familyKey(family);
     const confirmed = this.deps.state.confirmed(this.id, key);
     if (!options.force && confirmed?.address === address && (!provider.current || now - confirmed.at < VERIFY_AFTER_MS)) {
-      return void this.result(runtime, 'unchanged');
+      return void this.result(runtime, 'unchanged', 'the address the provider last confirmed');
     }
     if (!options.force && provider.current) {
       const current = await provider.current(family);

@@ -50,7 +50,7 @@ export class DdnsUpdater {
   private readonly makeDetector: (ip: IpConfig) => AddressDetector;
   private readonly deps: RecordDeps;
   private detector: AddressDetector;
-  private records: RecordUpdater[] = [];
+  private records: RecordUpdater[];
   private readonly detected = new Map<Family, { readonly detection: Detection; readonly at: number }>();
   private task: ScheduledTask | undefined;
   private started = false;
@@ -99,7 +99,8 @@ export class DdnsUpdater {
     this.config = config;
     const kept = new Map(this.records.map((record) => [JSON.stringify(record.record), record]));
     this.records = config.records.map((record) => kept.get(JSON.stringify(record)) ?? new RecordUpdater(record, this.deps));
-    await this.state.keepOnly(new Set(this.records.map((record) => record.id)));
+    await this.state.keepOnly(new Set(this.records.map((record) => record.id)))
+      .catch((error: unknown) => this.log.error({ err: error }, 'ddns: cannot forget removed records in state.db'));
     const ipChanged = JSON.stringify(before.ip) !== JSON.stringify(config.ip);
     if (ipChanged) this.detector = this.makeDetector(config.ip);
     if (before.schedule !== config.schedule || config.records.length === 0) {

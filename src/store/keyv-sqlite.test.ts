@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Keyv } from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,6 +24,12 @@ describe('Keyv over node:sqlite', () => {
     await first.set('ddns:home.example.com:v4', { address: '203.0.113.7' });
     await first.disconnect();
     expect(await open(path).get('ddns:home.example.com:v4')).toEqual({ address: '203.0.113.7' });
+  });
+
+  it('is readable by its owner only', async () => {
+    const path = join(tempDir(), 'state.db');
+    await open(path).set('a', 1);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
   it('is used by Keyv directly, without a bridge around it', () => {

@@ -6,6 +6,7 @@
 // Keyv 6 hands this adapter absolute expiry times (`capabilities.expires`)
 // and leaves namespaces to it: every row is keyed by (namespace, key).
 import { EventEmitter } from 'node:events';
+import { chmodSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { keyvStorageCapability, type KeyvStorageCapability, type KeyvStorageEntry } from 'keyv';
 
@@ -31,6 +32,9 @@ export class KeyvSqlite extends EventEmitter {
     super();
     this.now = now;
     this.db = new DatabaseSync(path);
+    // Owner only: the state may say things about credentials. SQLite gives
+    // the -wal and -shm files the database file's mode.
+    chmodSync(path, 0o600);
     this.db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;
