@@ -21,6 +21,7 @@ import { ZoneJournal } from './dns/update/journal.ts';
 import { ZoneUpdater } from './dns/update/updater.ts';
 import { DEFAULT_VIEW } from './dns/views.ts';
 import { hostZones } from './dns/zones/generated.ts';
+import { DdnsUpdater } from './ddns/updater.ts';
 import { DhcpService } from './dhcp/dhcp-service.ts';
 import type { Logger } from './observe/log.ts';
 import { Metrics } from './observe/metrics.ts';
@@ -55,6 +56,8 @@ export class Hearth implements ApiContext {
   readonly querylog: QueryLog | undefined;
   /** The local zones, for the API's record routes. */
   readonly zones: LocalZones;
+  /** Keeps the public DNS records pointing at the house (idle without records). */
+  readonly ddns: DdnsUpdater;
   private readonly store: ConfigStore;
   private readonly log: Logger;
   private readonly dns: DnsServer;
@@ -72,8 +75,9 @@ export class Hearth implements ApiContext {
   /** Running while dhcp.enabled. */
   private dhcpService: DhcpService | undefined;
 
-  private constructor(store: ConfigStore, log: Logger, deps: AppDeps, built: BuiltResolver, querylog: QueryLog | undefined) {
+  private constructor(store: ConfigStore, log: Logger, deps: AppDeps, built: BuiltResolver, querylog: QueryLog | undefined, ddns: DdnsUpdater) {
     this.store = store;
+    this.ddns = ddns;
     this.log = log;
     this.deps = deps;
     this.built = built;
@@ -111,10 +115,12 @@ export class Hearth implements ApiContext {
     const querylog = config.querylog.enabled
       ? await QueryLog.open({ dataDir: config.data_dir, retentionSeconds: config.querylog.retention, maxRows: config.querylog.max_rows, log })
       : undefined;
-    const hearth = new Hearth(store, log, deps, built, querylog);
+    const ddns = await DdnsUpdater.open({ config: config.ddns, dataDir: config.data_dir, log });
+    const hearth = new Hearth(store, log, deps, built, querylog, ddns);
     try {
       await hearth.dns.listen(listenAddresses(config));
       await hearth.applyDhcp(config);
+      ddns.start();
       hearth.api = await startApi(hearth, config.api, log);
     } catch (error) {
       await hearth.stop();
@@ -138,6 +144,7 @@ export class Hearth implements ApiContext {
   async stop(): Promise<void> {
     await this.listRefresh.stop();
     await this.dhcpService?.stop();
+    await this.ddns.close();
     await this.api?.close();
     await this.dns.close();
     await this.querylog?.close();
@@ -201,6 +208,7 @@ export class Hearth implements ApiContext {
     this.built = built;
     this.keyring = keyringOf(config, this.log);
     await this.applyDhcp(config).catch((error: unknown) => this.log.error({ err: error }, 'DHCP config not applied'));
+    await this.ddns.reconfigure(config.ddns);
     if (config.dns.blocking.refresh !== this.inForce.dns.blocking.refresh) {
       void this.listRefresh.stop();
       this.listRefresh = this.scheduleListRefresh(config);

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The hearth command line: `hearth run [-c FILE]`, `hearth check [-c FILE]`.
+// The hearth command line: run, check, lists update, ddns update.
 import { parseArgs } from 'node:util';
 import { Hearth } from './app.ts';
 import { formatError, loadConfig, type SourceError } from './config/load.ts';
 import { ConfigStore } from './config/store.ts';
 import { buildResolver, resolverDeps } from './dns/resolver.ts';
 import { loadTsigKeys } from './dns/tsig/keys.ts';
+import { ddnsUpdate } from './cli/ddns-update.ts';
 import { progressFor } from './cli/progress.ts';
 import { createLogger } from './observe/log.ts';
 
@@ -15,6 +16,7 @@ commands:
   run           serve DNS with the config FILE (default: the built-in config)
   check         validate the config FILE, its zone files, rule files and lists; exit 1 on any error
   lists update  download the blocklists now (kept in data_dir for the running server's next refresh)
+  ddns update   update the public DNS records now [--force: even if unchanged] [--resume: lift auth stops]
 `;
 
 async function run(file: string | undefined): Promise<number> {
@@ -93,7 +95,10 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' },
+        force: { type: 'boolean' }, resume: { type: 'boolean' },
+      },
     });
   } catch (error) {
     process.stderr.write(`hearth: ${(error as Error).message}\n${USAGE}`);
@@ -112,6 +117,18 @@ async function main(argv: string[]): Promise<number> {
       if (positionals[1] === 'update') return updateLists(values.config);
       process.stderr.write(`hearth: unknown lists command "${positionals[1] ?? ''}"\n${USAGE}`);
       return 2;
+    case 'ddns': {
+      if (positionals[1] !== 'update') {
+        process.stderr.write(`hearth: unknown ddns command "${positionals[1] ?? ''}"\n${USAGE}`);
+        return 2;
+      }
+      const loaded = loadConfig(values.config);
+      if (!loaded.ok) {
+        for (const error of loaded.errors) console.log(formatError(error));
+        return 1;
+      }
+      return ddnsUpdate(loaded.config, { force: values.force ?? false, resume: values.resume ?? false });
+    }
     default:
       process.stderr.write(`hearth: unknown command "${command}"\n${USAGE}`);
       return 2;

@@ -16,6 +16,7 @@ const CONFIG = `dns:
 ddns:
   records:
     - { provider: cloudflare, name: home.example.com, zone_id: abc, token: cf-secret-token }
+    - { provider: rfc2136, name: home.example.org, server: "127.0.0.1:53", zone: example.org, key_name: k, key_secret: dHNpZy1zZWNyZXQ= }
 dns_update:
   keys:
     - { name: ddns-key, secret: c2VjcmV0LWtleQ==, zones: [home.lan] }
@@ -68,7 +69,8 @@ describe('the admin API', () => {
       expect(reply.status).toBe(200);
       expect(reply.body.dns_update.keys[0].secret).toBe('********');
       expect(reply.body.ddns.records[0]).toEqual({ provider: 'cloudflare', name: 'home.example.com', zone_id: 'abc', token: '********' });
-      expect(JSON.stringify(reply.body)).not.toMatch(/cf-secret-token|c2VjcmV0LWtleQ/);
+      expect(reply.body.ddns.records[1].key_secret).toBe('********');
+      expect(JSON.stringify(reply.body)).not.toMatch(/cf-secret-token|c2VjcmV0LWtleQ|dHNpZy1zZWNyZXQ/);
       expect(reply.body.dns.cloaking).toEqual({ files: [], rules: ['=nas.lan 192.168.1.10'], ttl: 600 });
     });
 
@@ -81,7 +83,7 @@ describe('the admin API', () => {
       expect(reply.body).toEqual({ version: before + 1, hash: h.store.hash });
       expect(h.store.current.dns.cache.max_entries).toBe(1234);
       expect(h.store.current.dns_update.keys[0]?.secret).toBe('c2VjcmV0LWtleQ==');
-      expect(h.store.current.ddns.records[0]?.token).toBe('cf-secret-token');
+      expect(h.store.current.ddns.records[0]).toMatchObject({ token: 'cf-secret-token' });
       const text = readFileSync(h.file!, 'utf8');
       expect(text).toContain('cf-secret-token');
       expect(text).not.toContain('********');
@@ -216,10 +218,12 @@ describe('the admin API', () => {
     expect((await h.call('GET', '/metrics', { token: null })).status).toBe(401);
   });
 
-  it('states DDNS and failover as not enabled', async () => {
-    expect((await h.call('GET', '/ddns')).body).toEqual({ enabled: false });
+  it('shows the dynamic DNS status, runs an update on request, and states failover as not enabled', async () => {
+    expect((await h.call('GET', '/ddns')).body).toMatchObject({ enabled: false, records: [] });
+    expect((await h.call('POST', '/ddns/update', { body: { force: true } })).body).toMatchObject({ enabled: false });
+    expect((await h.call('POST', '/ddns/update', { body: { force: 'yes' } })).status).toBe(400);
     expect((await h.call('GET', '/ha')).body).toEqual({ enabled: false });
-    for (const path of ['/ddns/update', '/ha/promote', '/ha/demote']) {
+    for (const path of ['/ha/promote', '/ha/demote']) {
       const reply = await h.call('POST', path);
       expect(reply.status, path).toBe(409);
       expect(reply.body.error).toBe('not_enabled');

@@ -10,6 +10,7 @@ import { createLogger } from '../observe/log.ts';
 import { Metrics } from '../observe/metrics.ts';
 import { Stats } from '../observe/stats.ts';
 import { TokenCheck } from './auth.ts';
+import type { DdnsStatus } from '../ddns/status.ts';
 import type { ApiContext } from './context.ts';
 import { buildApi, type ApiApp } from './server.ts';
 
@@ -31,6 +32,11 @@ export const CHECK: NameCheck = {
   verdict: 'blocked',
   decidedBy: { list: 'blocklists/default.txt', line: 3, rule: 'ads.example' },
   matches: [{ kind: 'block', list: 'blocklists/default.txt', line: 3, rule: 'ads.example' }],
+};
+
+const IDLE_DDNS: DdnsStatus = {
+  enabled: false, schedule: '*/5 * * * *', running: false, lastRun: null, nextRun: null,
+  addresses: { v4: null, v6: null }, records: [],
 };
 
 /** `text` is the config file (DIR is its directory), or null for the built-in config. */
@@ -60,8 +66,9 @@ export async function start(text: string | null = '', overrides: Partial<ApiCont
     stats: new Stats(),
     // A hearth without views: the zone routes answer 404 (zones.test.ts brings real zones).
     zones: { list: () => undefined, records: () => undefined, update: () => undefined },
-    // DHCP off, unless a test brings a server.
+    // DHCP off, unless a test brings a server; an updater with no records.
     dhcp: undefined,
+    ddns: { status: () => IDLE_DDNS, updateNow: async () => IDLE_DDNS },
     ...overrides,
   };
   const app: ApiApp = await buildApi(ctx, { token: new TokenCheck(TOKEN), logger: createLogger('silent') });

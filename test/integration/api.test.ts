@@ -84,8 +84,8 @@ describeWith(['dig'])('the admin API of a running hearth', () => {
     expect(rows[0]).toMatchObject({ name: 'ads.example', status: 'blocked' });
   });
 
-  it('says DDNS and HA are not enabled rather than failing', async () => {
-    expect((await call('GET', '/ddns')).body).toEqual({ enabled: false });
+  it('says DDNS has no records and HA is not enabled rather than failing', async () => {
+    expect((await call('GET', '/ddns')).body).toMatchObject({ enabled: false, records: [] });
     expect((await call('GET', '/ha')).body).toEqual({ enabled: false });
   });
 });

@@ -10,7 +10,7 @@ import type { ApiApp } from '../server.ts';
 
 export const REDACTED = '********';
 /** Keys of dns_update keys and ddns records that hold secrets. */
-const SECRET_KEYS = ['secret', 'token', 'password'];
+const SECRET_KEYS = ['secret', 'token', 'password', 'key_secret'];
 
 type Entry = Readonly<Record<string, unknown>>;
 

@@ -1,17 +1,30 @@
-// Dynamic DNS status and "update now". The updater does not exist yet; the
-// contract fixes the routes, so they answer what is true: not enabled.
+// Dynamic DNS: what the updater found and did (per record and family), and
+// "update now" (force: even when nothing changed; resume: lift the stops
+// set by auth errors once the owner fixed them at the provider).
 import { z } from 'zod';
-import type { ApiContext } from '../context.ts';
-import { conflict, errorResponses, errorSchema } from '../errors.ts';
+import { ddnsStatusSchema, type DdnsStatus } from '../../ddns/status.ts';
+import type { UpdateNowOptions } from '../../ddns/updater.ts';
+import { errorResponses } from '../errors.ts';
 import type { ApiApp } from '../server.ts';
 
-export function ddnsRoutes(app: ApiApp, _ctx: ApiContext): void {
+export interface DdnsRoutesContext {
+  readonly ddns: { status(): DdnsStatus; updateNow(options: UpdateNowOptions): Promise<DdnsStatus> };
+}
+
+const updateBody = z.strictObject({
+  force: z.boolean().optional().describe('update even when the provider already has the address, and skip a backoff wait'),
+  resume: z.boolean().optional().describe('lift the stop of records stopped by an auth or account error'),
+}).prefault({});
+
+export function ddnsRoutes(app: ApiApp, ctx: DdnsRoutesContext): void {
   app.get('/ddns', {
-    schema: { summary: 'Dynamic DNS status', tags: ['ddns'], response: { 200: z.object({ enabled: z.boolean() }), ...errorResponses } },
-  }, () => ({ enabled: false }));
+    schema: { summary: 'Dynamic DNS status', tags: ['ddns'], response: { 200: ddnsStatusSchema, ...errorResponses } },
+  }, () => ctx.ddns.status());
+
   app.post('/ddns/update', {
-    schema: { summary: 'Update the dynamic DNS records now', tags: ['ddns'], response: { 409: errorSchema, ...errorResponses } },
-  }, () => {
-    throw conflict('the dynamic DNS updater is not part of this hearth yet', 'not_enabled');
-  });
+    schema: {
+      summary: 'Run the dynamic DNS update now', tags: ['ddns'], body: updateBody,
+      response: { 200: ddnsStatusSchema, ...errorResponses },
+    },
+  }, (request) => ctx.ddns.updateNow(request.body));
 }
