@@ -10,7 +10,8 @@
 # of either exchange dropped: doubles the rate from START_RATE until one
 # fails, then bisects STEPS times. Each server keeps its lease file / store on
 # (dnsmasq with --no-ping, as issue #5 asks) and keeps its leases across the
-# steps. Prints both rates and the ratio hearth/dnsmasq. See bench/README.md.
+# steps. Prints both rates and the ratio hearth/dnsmasq. See README.md
+# (Performance, DHCP).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
