@@ -35,8 +35,9 @@ export function useLab(start: StartLabDhcpServer, setup: LabDhcpSetup = LAB_SETU
   let lan: Lan | undefined;
   let server: LabDhcpServer | undefined;
   let serverHost: LabHost | undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'hearth-lab-'));
+  let dir: string | undefined;
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hearth-lab-'));
     lan = await Lan.create();
     const prefix = setup.subnet.split('/')[1];
     serverHost = await lan.host('server', { mac: '02:77:00:00:00:01', address: `${setup.server}/${prefix}` });
@@ -45,7 +46,7 @@ export function useLab(start: StartLabDhcpServer, setup: LabDhcpSetup = LAB_SETU
   afterAll(async () => {
     await server?.stop();
     await lan?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
   const defined = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('the lab is not up');
@@ -54,7 +55,7 @@ export function useLab(start: StartLabDhcpServer, setup: LabDhcpSetup = LAB_SETU
   return {
     get server() { return defined(server); },
     get serverHost() { return defined(serverHost); },
-    dir,
+    get dir() { return defined(dir); },
     client: (name, options = {}) => {
       const n = ++macs;
       const mac = `02:77:00:01:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`;
