@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cached-answer throughput and latency: dnsperf against three caching
 # forwarders (hearth, dnsmasq, unbound) that forward to the same local origin
-# (an unbound serving 1000 names), in the same run, on 127.0.0.1; then hearth's
+# (an unbound serving 1000 names), in the same run, on 127.0.0.1; then what
+# hearth's query log costs (a second hearth with it on); then hearth's
 # overhead as a DoH client (every query a cache miss) against the same queries
 # sent straight to the origin's DoH listener; then the cache's heap cost.
 #
@@ -10,7 +11,8 @@
 #
 # Prints each forwarder's queries per second, average and p99 latency, lost
 # queries and CPU use, hearth's ratio against the faster of the other two, the
-# DoH figures and bench/cache-memory.ts's. See bench/README.md.
+# query log's cost, the DoH figures and bench/cache-memory.ts's. See
+# bench/README.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,6 +21,7 @@ CLIENTS=${CLIENTS:-4}
 # Up to ~190 outstanding queries fit in a server's default UDP receive buffer
 # (net.core.rmem_default); more are partly dropped in the opening burst.
 OUTSTANDING=${OUTSTANDING:-100}
+RATE=${RATE:-20000} # the logged queries a second issue #7 sets the log's cost target at
 # Queries in flight in the DoH comparison: 1 measures the cost of one query
 # on an otherwise idle path.
 DOH_OUTSTANDING=${DOH_OUTSTANDING:-1}
@@ -36,7 +39,8 @@ if ! unbound -V | grep -q nghttp2; then
 fi
 check_node
 make_tmp
-free_ports origin_port doh_port hearth_port dnsmasq_port unbound_port hearth_doh_port api_port api_doh_port
+free_ports origin_port doh_port hearth_port hearth_log_port dnsmasq_port unbound_port hearth_doh_port \
+  api_port api_log_port api_doh_port
 
 # The origin's names: hostN.bench.test -> 10.53.x.y, TTL 1 h, so nothing
 # expires during the run. The query file asks for each once.
@@ -105,22 +109,26 @@ EOF
 } >"$tmp/unbound.conf"
 
 mkdir "$tmp/zones" # no local zones: every name goes upstream
-cat >"$tmp/hearth.yaml" <<EOF
-data_dir: $tmp/data
+hearth_config() { # dns-port api-port data-dir querylog-enabled
+  cat <<EOF
+data_dir: $3
 dns:
-  listen: ["127.0.0.1:$hearth_port"]
+  listen: ["127.0.0.1:$1"]
   zones_dir: $tmp/zones
   upstreams:
     servers: ["udp://127.0.0.1:$origin_port"]
   blocking:
     lists: []
 api:
-  listen: "127.0.0.1:$api_port"
-# Like dnsmasq and unbound here, no query log: bench/dns-local.sh measures
-# what the log costs on its own.
+  listen: "127.0.0.1:$2"
 querylog:
-  enabled: false
+  enabled: $4
 EOF
+}
+# hearth logs nothing, as dnsmasq and unbound here; hearth_log is the same
+# with its query log on, to measure what the log costs.
+hearth_config "$hearth_port" "$api_port" "$tmp/data" false >"$tmp/hearth.yaml"
+hearth_config "$hearth_log_port" "$api_log_port" "$tmp/data-log" true >"$tmp/hearth-log.yaml"
 
 # hearth as a DoH client with its cache off, so every query goes upstream.
 cat >"$tmp/hearth-doh.yaml" <<EOF
@@ -155,11 +163,14 @@ start unbound unbound -d -c "$tmp/unbound.conf"
 unbound_pid=$pid
 start hearth env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth.yaml"
 hearth_pid=$pid
+start hearth-log env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth-log.yaml"
+hearth_log_pid=$pid
 start hearth-doh env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth-doh.yaml"
 hearth_doh_pid=$pid
 wait_ready dnsmasq "$dnsmasq_pid" "$dnsmasq_port"
 wait_ready unbound "$unbound_pid" "$unbound_port"
 wait_ready hearth "$hearth_pid" "$hearth_port"
+wait_ready hearth-log "$hearth_log_pid" "$hearth_log_port"
 wait_ready hearth-doh "$hearth_doh_pid" "$hearth_doh_port"
 
 # Runs dnsperf -v (a line per answer: "> RCODE NAME TYPE SECONDS") on
@@ -194,11 +205,11 @@ echo "dnsperf -l $DURATION -c $CLIENTS -q $OUTSTANDING on $NAMES cached names; o
 machine_load
 
 declare -A qps_of avg_of p99_of lost_of cpu_of
-for name in hearth dnsmasq unbound; do
+for name in hearth dnsmasq unbound hearth_log; do
   pid_var=${name}_pid port_var=${name}_port
   # Fill the cache with every name once (each a miss, forwarded to the
   # origin), then run 2 s unmeasured, so V8 has compiled hearth's hot paths
-  # (the same for all three, to keep their treatment equal).
+  # (the same for all, to keep their treatment equal).
   echo "warming $name up..."
   measure "$name" "${!pid_var}" "${!port_var}" -n 1 -c 1 -q 20
   if ! grep -q "Queries completed: *$NAMES " "$tmp/$name.dnsperf"; then
@@ -211,6 +222,16 @@ for name in hearth dnsmasq unbound; do
   measure "$name" "${!pid_var}" "${!port_var}" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING"
   qps_of[$name]=$qps avg_of[$name]=$avg p99_of[$name]=$p99 lost_of[$name]=$lost cpu_of[$name]=$cpu
 done
+
+# The issue's measure of the query log: at a steady RATE logged queries a
+# second (below saturation), the CPU the log adds is capacity the resolver
+# loses, as its throughput at saturation goes with 1 / CPU per query. The
+# process's CPU counts every thread, the log's SQLite writer too.
+echo "measuring hearth with and without its query log at a steady $RATE qps (${DURATION} s each)..."
+measure hearth_log "$hearth_log_pid" "$hearth_log_port" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" -Q "$RATE"
+rate_on_cpu=$cpu rate_on_qps=$qps
+measure hearth "$hearth_pid" "$hearth_port" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" -Q "$RATE"
+rate_off_cpu=$cpu rate_off_qps=$qps
 
 # DoH: the same queries, straight to the origin's DoH listener and through
 # hearth-doh (UDP in, DoH out, nothing cached), sent by $tmp/dns-client.mjs,
@@ -304,15 +325,23 @@ fi
 
 echo
 echo "cached answers (${DURATION} s each):"
-for name in hearth dnsmasq unbound; do
-  printf '%-8s %7s qps  avg %s ms  p99 %s ms  (lost %s)  cpu %s%% of a core\n' "$name" \
+for name in hearth dnsmasq unbound hearth_log; do
+  printf '%-10s %7s qps  avg %s ms  p99 %s ms  (lost %s)  cpu %s%% of a core\n' "$name" \
     "${qps_of[$name]}" "${avg_of[$name]}" "${p99_of[$name]}" "${lost_of[$name]}" "${cpu_of[$name]}"
 done
 faster=dnsmasq
 ((qps_of[unbound] > qps_of[dnsmasq])) && faster=unbound
-printf 'ratio    %s of %s  (target >= 0.5); hearth p99 %s ms  (target < 2 ms)\n' \
+printf 'ratio      %s of %s  (target >= 0.5); hearth p99 %s ms  (target < 2 ms)\n' \
   "$(awk -v h="${qps_of[hearth]}" -v f="${qps_of[$faster]}" 'BEGIN { printf "%.2f", h / f }')" \
   "$faster" "${p99_of[hearth]}"
+
+echo
+echo "query log (hearth_log above is hearth with it on):"
+printf 'saturated: on %s qps, off %s qps: it costs %s%% of throughput\n' "${qps_of[hearth_log]}" "${qps_of[hearth]}" \
+  "$(awk -v on="${qps_of[hearth_log]}" -v off="${qps_of[hearth]}" 'BEGIN { printf "%.1f", 100 * (off - on) / off }')"
+printf 'at %s qps: on %s%% of a core (%s qps), off %s%% (%s qps): it costs %s%% of capacity (target < 10%%)\n' \
+  "$RATE" "$rate_on_cpu" "$rate_on_qps" "$rate_off_cpu" "$rate_off_qps" \
+  "$(awk -v on="$rate_on_cpu" -v off="$rate_off_cpu" 'BEGIN { printf "%.1f", 100 * (1 - off / on) }')"
 
 echo
 echo "DoH upstream, cache misses ($((DOH_PASSES * NAMES)) queries, $DOH_OUTSTANDING in flight):"

@@ -6,8 +6,7 @@
 #   DURATION=30 CLIENTS=8 OUTSTANDING=150 bench/dns-local.sh
 #
 # Prints each server's queries per second, lost queries and CPU use, and the
-# ratio hearth/dnsmasq; and what the query log costs (hearth with it off).
-# See bench/README.md.
+# ratio hearth/dnsmasq. See bench/README.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,14 +17,13 @@ CLIENTS=${CLIENTS:-4}
 # show up as lost queries without raising the rate.
 OUTSTANDING=${OUTSTANDING:-100}
 HOSTS=100
-RATE=${RATE:-20000} # the query-log rate issue #7 sets its cost target at
 PATH=$PATH:/usr/sbin # dnsmasq lives in /usr/sbin, often not on a user's PATH
 source bench/lib.sh
 
 check_tools dnsperf=dnsperf dnsmasq=dnsmasq-base
 check_node
 make_tmp
-free_ports hearth_port nolog_port dnsmasq_port api_port nolog_api_port
+free_ports hearth_port dnsmasq_port api_port
 
 # The same names for both servers: hostN.bench.lan -> 10.53.0.N.
 mkdir "$tmp/zones"
@@ -43,22 +41,16 @@ dnsmasq_records=()
 } >"$tmp/zones/bench.lan.zone"
 echo 'host1.bench.lan A' >"$tmp/probe"
 
-hearth_config() { # dns-port api-port data-dir querylog-enabled
-  cat <<EOF
-data_dir: $3
+cat >"$tmp/hearth.yaml" <<EOF
+data_dir: $tmp/data
 dns:
-  listen: ["127.0.0.1:$1"]
+  listen: ["127.0.0.1:$hearth_port"]
   zones_dir: $tmp/zones
   blocking:
     lists: []
 api:
-  listen: "127.0.0.1:$2"
-querylog:
-  enabled: $4
+  listen: "127.0.0.1:$api_port"
 EOF
-}
-hearth_config "$hearth_port" "$api_port" "$tmp/data" true >"$tmp/hearth.yaml"
-hearth_config "$nolog_port" "$nolog_api_port" "$tmp/data-nolog" false >"$tmp/hearth-nolog.yaml"
 
 # --user/--group: stay the invoking user (dnsmasq started as root would
 # otherwise switch to nobody:dip). --conf-file=/dev/null: ignore
@@ -71,20 +63,17 @@ dnsmasq_pid=$pid
 
 start hearth env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth.yaml"
 hearth_pid=$pid
-start hearth-nolog env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth-nolog.yaml"
-nolog_pid=$pid
 
 wait_ready dnsmasq "$dnsmasq_pid" "$dnsmasq_port"
 wait_ready hearth "$hearth_pid" "$hearth_port"
-wait_ready hearth-nolog "$nolog_pid" "$nolog_port"
 
 # Runs dnsperf against a server and sets qps, lost and cpu (percent of one
 # core the server used meanwhile); the full output goes to $tmp/NAME.dnsperf.
-measure() { # name pid port seconds [dnsperf options...]
+measure() { # name pid port seconds
   local before start
   before=$(cpu_ticks "$2")
   start=$EPOCHREALTIME
-  if ! dnsperf -s 127.0.0.1 -p "$3" -d "$tmp/queries" -l "$4" -c "$CLIENTS" -q "$OUTSTANDING" "${@:5}" \
+  if ! dnsperf -s 127.0.0.1 -p "$3" -d "$tmp/queries" -l "$4" -c "$CLIENTS" -q "$OUTSTANDING" \
     >"$tmp/$1.dnsperf" 2>&1; then
     echo "$me: dnsperf against $1 failed:" >&2
     cat "$tmp/$1.dnsperf" >&2
@@ -104,18 +93,6 @@ measure hearth "$hearth_pid" "$hearth_port" 2
 echo "measuring hearth (${DURATION} s)..."
 measure hearth "$hearth_pid" "$hearth_port" "$DURATION"
 hearth_qps=$qps hearth_lost=$lost hearth_cpu=$cpu
-echo "measuring hearth without its query log (${DURATION} s, after 2 s warm-up)..."
-measure hearth-nolog "$nolog_pid" "$nolog_port" 2
-measure hearth-nolog "$nolog_pid" "$nolog_port" "$DURATION"
-nolog_qps=$qps
-# The issue's own measure: at 20,000 logged queries a second (below
-# saturation), the CPU the log adds is capacity the resolver loses:
-# throughput at saturation scales with 1 / CPU per query.
-echo "measuring both hearths at a steady $RATE qps (${DURATION} s each)..."
-measure hearth "$hearth_pid" "$hearth_port" "$DURATION" -Q "$RATE"
-rate_on_cpu=$cpu
-measure hearth-nolog "$nolog_pid" "$nolog_port" "$DURATION" -Q "$RATE"
-rate_off_cpu=$cpu
 echo "measuring dnsmasq (${DURATION} s)..."
 measure dnsmasq "$dnsmasq_pid" "$dnsmasq_port" "$DURATION"
 
@@ -124,8 +101,3 @@ printf '%-8s %7s qps (lost %s)  cpu %s%% of a core\n' \
   hearth "$hearth_qps" "$hearth_lost" "$hearth_cpu" \
   dnsmasq "$qps" "$lost" "$cpu"
 printf '%-8s %s  (target >= 0.5)\n' ratio "$(awk -v h="$hearth_qps" -v d="$qps" 'BEGIN { printf "%.2f", h / d }')"
-printf 'saturated: query log on %s qps, off %s qps: it costs %s%%\n' "$hearth_qps" "$nolog_qps" \
-  "$(awk -v on="$hearth_qps" -v off="$nolog_qps" 'BEGIN { printf "%.1f", 100 * (off - on) / off }')"
-printf 'at %s qps: query log on %s%% of a core, off %s%%: it costs %s%% of capacity (target < 10%%)\n' \
-  "$RATE" "$rate_on_cpu" "$rate_off_cpu" \
-  "$(awk -v on="$rate_on_cpu" -v off="$rate_off_cpu" 'BEGIN { printf "%.1f", 100 * (1 - off / on) }')"
