@@ -78,10 +78,10 @@ start() { # name command...
   pids+=("$pid")
 }
 
-# Waits until the server answers the query in $tmp/probe (hearth logs nothing
-# at warn level when it is up, so ask it); fails with its log if it exits or
-# takes > 20 s.
-wait_ready() { # name pid port
+# Waits until CHECK (a command) succeeds, asking every 0.5 s, as a server
+# that logs nothing when it is up can only be asked; fails with the server's
+# log if it exits or takes > 20 s, saying it did not DO.
+wait_until() { # name pid do check...
   local try
   for ((try = 0; try < 40; try++)); do
     if ! kill -0 "$2" 2>/dev/null; then
@@ -89,15 +89,24 @@ wait_ready() { # name pid port
       cat "$tmp/$1.log" >&2
       exit 1
     fi
-    if dnsperf -s 127.0.0.1 -p "$3" -d "$tmp/probe" -n 1 -t 1 2>/dev/null |
-      grep -q 'Queries completed: *1 '; then
+    if "${@:4}"; then
       return
     fi
     sleep 0.5
   done
-  echo "$me: $1 did not answer on 127.0.0.1:$3 within 20 s:" >&2
+  echo "$me: $1 did not $3 within 20 s:" >&2
   cat "$tmp/$1.log" >&2
   exit 1
+}
+
+# Succeeds when 127.0.0.1:PORT answers the query in $tmp/probe.
+answers_probe() { # port
+  dnsperf -s 127.0.0.1 -p "$1" -d "$tmp/probe" -n 1 -t 1 2>/dev/null | grep -q 'Queries completed: *1 '
+}
+
+# Waits until the server answers the query in $tmp/probe.
+wait_ready() { # name pid port
+  wait_until "$1" "$2" "answer on 127.0.0.1:$3" answers_probe "$3"
 }
 
 # user + system CPU ticks of a process, all threads (fields 14, 15 of
