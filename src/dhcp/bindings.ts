@@ -44,8 +44,14 @@ export class Bindings implements AddressUse {
     this.now = now;
     this.pool = this.newPool(pool);
     this.swept = now();
-    // Names of bindings that ended while hearth was down.
-    for (const lease of this.ended(-Infinity)) if (lease.hostname !== undefined) this.unname(lease);
+    // Names of bindings that ended while hearth was down leave DNS; those of
+    // live ones go in again, in case hearth stopped between a lease's commit
+    // and its name's (registering a name that is there changes nothing).
+    for (const lease of this.store.all()) {
+      if (lease.hostname === undefined) continue;
+      if (lease.expires <= now()) this.unname(lease);
+      else this.name(lease, []);
+    }
   }
 
   /** A new pool for a new config; occupancy carries over. */

@@ -89,6 +89,17 @@ describe('DhcpService on a UDP socket', () => {
     expect(again.leases().map((held) => held.address)).toEqual([ack.yiaddr]);
   });
 
+  it("puts a live lease's name back into DNS on start, as after a crash between the lease and its name", async () => {
+    const port = await freePort();
+    const dataDir = tempDir();
+    const first = await service(port, dataDir);
+    const ack = await dora(await clientSocket(port));
+    await first.stop();
+    const emptyZone = new MemoryRegistry();
+    await service(port, dataDir, emptyZone);
+    expect(emptyZone.names.get('phone.home.lan')).toBe(ack.yiaddr);
+  });
+
   it('refuses a config it cannot serve, naming the key', () => {
     const config = dhcpSchema.parse({ interface: 'no-such-interface' });
     expect(() => new DhcpService({ config, dataDir: tempDir(), registry: new MemoryRegistry(), log: createLogger('silent') })).toThrow(/dhcp.interface/);

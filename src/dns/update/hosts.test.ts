@@ -18,7 +18,7 @@ function registry() {
   zones.load(hostZones('home.lan', parseCidr('192.168.1.0/24')!));
   const hosts = new ZoneHostRegistry(new ZoneUpdater(new ZoneJournal(mkdtempSync(join(tmpdir(), 'hearth-hosts-'))), log), () => zones, log);
   const lookup = (name: string, type: number) => zones.find(name)!.lookup(name, type);
-  return { hosts, lookup };
+  return { hosts, lookup, zones };
 }
 
 describe('DHCP host names in the local zones', () => {
@@ -39,6 +39,16 @@ describe('DHCP host names in the local zones', () => {
     expect(hosts.register('laptop.home.lan', '192.168.1.51')).toBe(false);
     expect(hosts.register('laptop.home.lan', '192.168.1.50')).toBe(true);
     expect(lookup('laptop.home.lan', RRType.A)).toMatchObject({ records: [{ rdata: Uint8Array.of(192, 168, 1, 50) }] });
+  });
+
+  it('changes nothing, not even the serial, when a name is registered again as it stands', () => {
+    const { hosts, zones } = registry();
+    hosts.register('laptop.home.lan', '192.168.1.50');
+    const forward = zones.find('home.lan');
+    const reverse = zones.find('1.168.192.in-addr.arpa');
+    expect(hosts.register('laptop.home.lan', '192.168.1.50')).toBe(true);
+    expect(zones.find('home.lan')).toBe(forward);
+    expect(zones.find('1.168.192.in-addr.arpa')).toBe(reverse);
   });
 
   it('leaves a name outside every local zone alone', () => {

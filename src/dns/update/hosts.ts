@@ -8,6 +8,7 @@ import type { Logger } from '../../observe/log.ts';
 import { Rcode } from '../message.ts';
 import { nameToWire } from '../name.ts';
 import { RRClass, RRType, type Name, type ResourceRecord } from '../record.ts';
+import type { Zone } from '../zones/zone.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
 import { sameRdata } from './contents.ts';
 import type { ZoneUpdater } from './updater.ts';
@@ -46,9 +47,17 @@ export class ZoneHostRegistry implements HostRegistry {
     const mine = heldA.length === 1 && sameRdata(heldA[0]!.rdata, a);
     // Anything but our own single A record means the name belongs to someone else.
     if (node && node.size > 0 && !mine) return false;
+    const reverse = reverseOf(set, address);
+    if (mine && (!reverse || pointsOnlyAt(reverse, fqdn))) return true;
     const forward = this.updater.apply(set, zone, { prerequisites: [], updates: [record(fqdn, RRType.A, a)] });
     if (forward.rcode !== Rcode.NOERROR) return false;
-    this.setPointer(set, address, fqdn);
+    // The address is leased to this client alone, so its PTR is replaced outright.
+    if (reverse) {
+      this.updater.apply(set, reverse.zone, {
+        prerequisites: [],
+        updates: [{ ...record(reverse.ptr, RRType.PTR, new Uint8Array(0)), class: RRClass.ANY, ttl: 0 }, record(reverse.ptr, RRType.PTR, nameToWire(fqdn))],
+      });
+    }
     return true;
   }
 
@@ -57,23 +66,28 @@ export class ZoneHostRegistry implements HostRegistry {
     const zone = set.find(fqdn);
     const a = ipv4Bytes(address);
     if (zone && a) this.updater.apply(set, zone, { prerequisites: [], updates: [{ ...record(fqdn, RRType.A, a), class: RRClass.NONE, ttl: 0 }] });
-    const ptr = reverseName(address);
-    const reverse = ptr === undefined ? undefined : set.find(ptr);
-    if (ptr && reverse) {
-      this.updater.apply(set, reverse, { prerequisites: [], updates: [{ ...record(ptr, RRType.PTR, nameToWire(fqdn)), class: RRClass.NONE, ttl: 0 }] });
+    const reverse = reverseOf(set, address);
+    if (reverse) {
+      this.updater.apply(set, reverse.zone, { prerequisites: [], updates: [{ ...record(reverse.ptr, RRType.PTR, nameToWire(fqdn)), class: RRClass.NONE, ttl: 0 }] });
     }
   }
+}
 
-  /** The address is leased to this client alone, so its PTR is replaced outright. */
-  private setPointer(set: ZoneSet, address: string, fqdn: Name): void {
-    const ptr = reverseName(address);
-    const reverse = ptr === undefined ? undefined : set.find(ptr);
-    if (!ptr || !reverse) return;
-    this.updater.apply(set, reverse, {
-      prerequisites: [],
-      updates: [{ ...record(ptr, RRType.PTR, new Uint8Array(0)), class: RRClass.ANY, ttl: 0 }, record(ptr, RRType.PTR, nameToWire(fqdn))],
-    });
-  }
+interface Reverse {
+  readonly ptr: Name;
+  readonly zone: Zone;
+}
+
+/** The PTR name of `address` and the local zone holding it, if hearth has one. */
+function reverseOf(set: ZoneSet, address: string): Reverse | undefined {
+  const ptr = reverseName(address);
+  const zone = ptr === undefined ? undefined : set.find(ptr);
+  return ptr !== undefined && zone ? { ptr, zone } : undefined;
+}
+
+function pointsOnlyAt({ ptr, zone }: Reverse, fqdn: Name): boolean {
+  const held = zone.node(ptr)?.get(RRType.PTR) ?? [];
+  return held.length === 1 && sameRdata(held[0]!.rdata, nameToWire(fqdn));
 }
 
 function record(name: Name, type: number, rdata: Uint8Array): ResourceRecord {
