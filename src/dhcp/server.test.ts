@@ -22,6 +22,7 @@ const phone = new TestClient('02:00:00:00:00:02');
 const tv = new TestClient('02:00:00:00:00:03');
 
 const uint32 = (sent: Sent, code: number) => sent.packet.options.uint32(code);
+const uint32Bytes = (value: number) => [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
 
 describe('DHCP server: getting an address (DISCOVER, OFFER, REQUEST, ACK)', () => {
   it('offers the first free address with the network settings, and ACKs it once requested', async () => {
@@ -57,6 +58,16 @@ describe('DHCP server: getting an address (DISCOVER, OFFER, REQUEST, ACK)', () =
     const dhcp = server();
     const [offer] = await dhcp.exchange(phone.discover([[Option.REQUESTED_ADDRESS, ip('192.168.1.105')]]));
     expect(offer!.packet.yiaddr).toBe('192.168.1.105');
+  });
+
+  it('grants a shorter lease time a client asks for, down to two minutes, and never a longer one', async () => {
+    const asking = (seconds: number) => new TestClient('02:00:00:00:00:09', [[Option.LEASE_TIME, uint32Bytes(seconds)]]);
+    const dhcp = server();
+    const ack = await lease(dhcp, asking(3600));
+    expect([uint32(ack, Option.LEASE_TIME), uint32(ack, Option.RENEWAL_TIME)]).toEqual([3600, 1800]);
+    expect(dhcp.store.active(ack.packet.yiaddr)?.expires).toBe(dhcp.clock + HOUR);
+    expect(uint32(await lease(dhcp, asking(5)), Option.LEASE_TIME)).toBe(120);
+    expect(uint32(await lease(dhcp, asking(7 * 24 * 3600)), Option.LEASE_TIME)).toBe(12 * 3600);
   });
 
   it('sends the ACK only once the lease can be read from the database by another connection', async () => {

@@ -26,6 +26,9 @@ export interface DhcpServerOptions {
 
 const ZERO = '0.0.0.0';
 const WARN_EVERY_MS = 60_000;
+/** The shortest lease a client may ask for: dnsmasq's floor too, so a
+ *  client asking for seconds does not renew in a storm. */
+const MIN_REQUESTED_LEASE = 120;
 
 export class DhcpServer {
   private setup: DhcpSetup;
@@ -87,7 +90,7 @@ export class DhcpServer {
     if (address === undefined) return 'no address to offer';
     this.bindings.offer(client.key, address);
     const fqdn = this.hostFqdn(packet, client);
-    this.reply(packet, this.leaseReply('OFFER', client, address, fqdn, fqdn));
+    this.reply(packet, this.leaseReply('OFFER', client, address, this.leaseSeconds(packet), fqdn, fqdn));
     return undefined;
   }
 
@@ -162,8 +165,9 @@ export class DhcpServer {
   /** Binds and, once the lease is on disk and named, ACKs; NAKs when another client holds the address. */
   private ack(packet: DhcpPacket, client: Client, address: string): string | undefined {
     const fqdn = this.hostFqdn(packet, client);
-    const bound = this.bindings.bind(client, address, this.setup.config.lease_time, fqdn, (lease: Lease | undefined) => {
-      if (lease) this.reply(packet, this.leaseReply('ACK', client, address, fqdn, lease.hostname));
+    const seconds = this.leaseSeconds(packet);
+    const bound = this.bindings.bind(client, address, seconds, fqdn, (lease: Lease | undefined) => {
+      if (lease) this.reply(packet, this.leaseReply('ACK', client, address, seconds, fqdn, lease.hostname));
     });
     return bound ? undefined : this.nak(packet, client, `${address} is held by another client`);
   }
@@ -216,14 +220,22 @@ export class DhcpServer {
     return label && `${label}.${this.setup.domain}`;
   }
 
-  /** An OFFER or ACK; `named` is the name in DNS (for an OFFER, the one planned). */
-  private leaseReply(type: 'OFFER' | 'ACK', client: Client, address: string, fqdn: Name | undefined, named: Name | undefined): LeaseReply {
+  /** RFC 2131 §4.3.1: a client may ask for a lease time (option 51); a
+   *  shorter one than configured is granted, down to MIN_REQUESTED_LEASE. */
+  private leaseSeconds(packet: DhcpPacket): number {
+    const requested = packet.options.leaseTime();
+    const configured = this.setup.config.lease_time;
+    return requested === undefined ? configured : Math.min(configured, Math.max(requested, MIN_REQUESTED_LEASE));
+  }
+
+  /** An OFFER or ACK of `seconds`; `named` is the name in DNS (for an OFFER, the one planned). */
+  private leaseReply(type: 'OFFER' | 'ACK', client: Client, address: string, seconds: number, fqdn: Name | undefined, named: Name | undefined): LeaseReply {
     const staticName = this.setup.reservations.of(client)?.hostname;
     return {
       type,
       serverId: this.setup.serverId,
       yiaddr: address,
-      times: { lease: this.setup.config.lease_time },
+      times: { lease: seconds },
       parameters: this.setup.parameters,
       // Option 12 carries a static lease's name, so the device takes it (as dnsmasq's dhcp-host names do).
       ...(staticName === undefined ? {} : { hostname: staticName }),
