@@ -16,8 +16,9 @@ import { encodeResponse, parseQuery, responseLimit } from './wire.ts';
  *  see, and queries signed with TSIG, whose answers must be signed too. */
 export interface SignedResponder {
   update(message: Uint8Array, client: Client): Uint8Array;
-  /** Verifies `message`, has `answer` answer it unsigned, and signs that. */
-  signedQuery(message: Uint8Array, client: Client, answer: (unsigned: Uint8Array) => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined>;
+  /** Verifies `message`, has `answer` answer it unsigned, leaving `reserve`
+   *  bytes of the size limit for the TSIG to come, and signs that. */
+  signedQuery(message: Uint8Array, client: Client, answer: (unsigned: Uint8Array, reserve: number) => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined>;
 }
 
 /** One answered query, as the query log, statistics and metrics see it. */
@@ -91,13 +92,14 @@ export class DnsServer {
     this.signed = responder;
   }
 
-  /** The bytes to send back for one message, or undefined to stay silent. */
-  async answer(message: Uint8Array, client: Client): Promise<Uint8Array | undefined> {
+  /** The bytes to send back for one message, or undefined to stay silent;
+   *  `reserve` bytes under the transport's size limit are left free. */
+  async answer(message: Uint8Array, client: Client, reserve = 0): Promise<Uint8Array | undefined> {
     if (this.signed && isUpdate(message)) return this.signed.update(message, client);
     const parsed = parseQuery(message);
     if (parsed.kind === 'drop') return undefined;
-    if (parsed.kind === 'signed' && this.signed) return this.signed.signedQuery(message, client, (unsigned) => this.answer(unsigned, client));
-    const limit = responseLimit(parsed.query, client.transport);
+    if (parsed.kind === 'signed' && this.signed) return this.signed.signedQuery(message, client, (unsigned, room) => this.answer(unsigned, client, room));
+    const limit = responseLimit(parsed.query, client.transport) - reserve;
     if (parsed.kind === 'error') return encodeResponse(parsed.query, emptyResponse(parsed.rcode, 'invalid'), limit);
     const started = this.observer ? performance.now() : 0;
     let resolved: Resolved;

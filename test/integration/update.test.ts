@@ -26,6 +26,7 @@ ns A 192.168.1.53
 nas A 192.168.1.10
 printer A 192.168.1.20
 printer TXT "office"
+notes TXT "${'a'.repeat(200)}" "${'b'.repeat(200)}"
 `,
   'zones/guest.lan.zone': `$TTL 300
 @ IN SOA ns.home.lan. hostmaster.home.lan. ( 1 1h 15m 7d 60 )
@@ -118,6 +119,18 @@ describeWith(['nsupdate', 'dig'])('RFC 2136 updates with nsupdate', () => {
     expect((await nsupdate(hearth.port, guestKey, ['update add tv.guest.lan 60 A 192.168.50.5'])).code).toBe(0);
     const foreign = await nsupdate(hearth.port, KEY, ['zone example.com', 'update add a.example.com 60 A 192.0.2.1']);
     expect(foreign.output).toContain('NOTAUTH');
+  });
+
+  it('signs its answer to a signed query, and truncates it so that it fits 512 bytes with the signature', async () => {
+    const reply = await dig(hearth.port, ['+norec', '+noedns', '+ignore', '-y', KEY, 'notes.home.lan', 'TXT']);
+    // Unsigned the answer is 444 bytes; its TSIG would take it past 512.
+    expect(reply.flags).toContain('tc');
+    expect(Number(/MSG SIZE\s+rcvd: (\d+)/.exec(reply.raw)?.[1])).toBeLessThanOrEqual(512);
+    expect(reply.raw).toMatch(/TSIG PSEUDOSECTION:\n\S+\s+0\s+ANY\s+TSIG\s+hmac-sha256\. \d+ 300 32 \S+ \d+ NOERROR 0/);
+    expect(reply.raw).not.toMatch(/verify|failure/i);
+    const whole = await dig(hearth.port, ['+norec', '+noedns', '-y', KEY, 'notes.home.lan', 'TXT']);
+    expect(whole.answer).toHaveLength(1);
+    expect(whole.raw).not.toMatch(/verify|failure/i);
   });
 
   it('keeps every accepted change after a restart', async () => {

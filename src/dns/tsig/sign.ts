@@ -1,8 +1,8 @@
 // Signing a message with TSIG (RFC 8945 §5.1 for requests, §5.3 for
 // responses, which also cover the MAC of the request they answer).
-import { algorithmName, hmac } from './algorithms.ts';
+import { algorithmName, fullMacSize, hmac } from './algorithms.ts';
 import type { TsigKey } from './key.ts';
-import { TsigError, u16, tsigVariables, type TsigRecord } from './record.ts';
+import { encodeTsigRecord, TsigError, u16, tsigVariables, type TsigRecord } from './record.ts';
 import { appendTsig } from './signed-message.ts';
 
 /** RFC 8945 §5.2.3 recommends a fudge of 300 seconds. */
@@ -31,6 +31,14 @@ export function signMessage(
   };
   const mac = tsigMac(key, message, unsignedTsig, options.requestMac);
   return { message: appendTsig(message, { ...unsignedTsig, mac }), mac };
+}
+
+/** The bytes a TSIG RR signed with `key` (a full MAC, no other data) adds to a message. */
+export function tsigSize(key: TsigKey): number {
+  return encodeTsigRecord({
+    keyName: key.name, algorithm: algorithmName(key.algorithm), timeSigned: 0, fudge: 0,
+    mac: new Uint8Array(fullMacSize(key.algorithm)), originalId: 0, error: 0, otherData: new Uint8Array(0),
+  }).length;
 }
 
 /** The full MAC over what RFC 8945 §4.3 lists, in its order: the request

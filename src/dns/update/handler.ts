@@ -9,7 +9,7 @@ import { Rcode } from '../message.ts';
 import type { Client } from '../pipeline.ts';
 import type { Name } from '../record.ts';
 import type { TsigKey } from '../tsig/key.ts';
-import { signMessage } from '../tsig/sign.ts';
+import { signMessage, tsigSize } from '../tsig/sign.ts';
 import { signRejection, verifyRequest } from '../tsig/verify.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
 import type { SignedResponder } from '../server.ts';
@@ -39,7 +39,7 @@ export class UpdateHandler implements SignedResponder {
     this.deps = deps;
   }
 
-  async signedQuery(bytes: Uint8Array, client: Client, answer: (unsigned: Uint8Array) => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined> {
+  async signedQuery(bytes: Uint8Array, client: Client, answer: (unsigned: Uint8Array, reserve: number) => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined> {
     const { now } = this.deps;
     const verdict = verifyRequest(bytes, (name) => this.deps.policy().findKey(name), now());
     switch (verdict.kind) {
@@ -49,9 +49,10 @@ export class UpdateHandler implements SignedResponder {
         this.deps.log.warn({ client: client.address, key: verdict.keyName, error: verdict.error }, 'signed query refused: TSIG check failed');
         return signRejection(queryError(verdict.message, Rcode.NOTAUTH), verdict, now());
       case 'unsigned':
-        return answer(verdict.message);
+        return answer(verdict.message, 0);
       case 'valid': {
-        const reply = await answer(verdict.message);
+        // RFC 8945 §5.3: the signed answer must fit, so room is kept for its TSIG.
+        const reply = await answer(verdict.message, tsigSize(verdict.key));
         return reply && signMessage(reply, verdict.key, { now: now(), requestMac: verdict.mac }).message;
       }
     }
