@@ -65,12 +65,13 @@ describeWith(['named', 'dig'])('the rfc2136 provider against BIND named', () => 
     writeFileSync(join(dir, 'example.com.zone'), ZONE);
     writeFileSync(join(dir, 'named.conf'), namedConf(dir, port));
     named = spawn('named', ['-g', '-c', join(dir, 'named.conf'), '-p', String(port), '-n', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    // named -g logs to stderr, and says "running" once it serves the zone.
+    // named -g logs to stderr, and ends its start-up with a line "running"
+    // once its zones are loaded (its first line, "running on Linux", is not that).
     await new Promise<void>((done, fail) => {
       const timer = setTimeout(() => fail(new Error(`named did not start:\n${output}`)), 15_000);
       named.stderr!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        if (/\brunning\b/.test(output)) { clearTimeout(timer); done(); }
+        if (/all zones loaded[\s\S]* running$/m.test(output)) { clearTimeout(timer); done(); }
       });
       named.once('exit', (code) => { clearTimeout(timer); fail(new Error(`named exited ${code}:\n${output}`)); });
     });
