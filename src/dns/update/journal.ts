@@ -10,7 +10,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Name, ResourceRecord } from '../record.ts';
 import { RRClass, RRType } from '../record.ts';
 import { Zone } from '../zones/zone.ts';
-import { recordKey, ZoneContents, type ZoneDiff } from './contents.ts';
+import { sameRdata, ZoneContents, type ZoneDiff } from './contents.ts';
 import { serialOf, withSerial, serialIsNewer } from './serial.ts';
 
 interface OverlayRow {
@@ -59,14 +59,13 @@ export class ZoneJournal {
     const rows = this.select.all(key, base.origin) as unknown as OverlayRow[];
     const stored = this.selectSerial.get(key, base.origin) as { serial: number } | undefined;
     if (rows.length === 0 && !stored) return base;
-    const contents = new ZoneContents(base.records());
-    const inBase = new Set([...base.records()].map(recordKey));
+    const contents = new ZoneContents(base);
     this.db.exec('BEGIN');
     try {
       for (const row of rows) {
         const record: ResourceRecord = { name: row.name, type: row.type, class: RRClass.IN, ttl: row.ttl, rdata: new Uint8Array(row.rdata) };
         if (row.present) contents.add(record);
-        else if (inBase.has(recordKey(record))) contents.deleteRecord(record);
+        else if (base.node(record.name)?.get(record.type)?.some((r) => sameRdata(r.rdata, record.rdata))) contents.deleteRecord(record);
         // An absence the base no longer has is spent: drop it, so the
         // journal stays as small as the zone's difference from its file.
         else this.forget.run(key, base.origin, row.name, row.type, row.rdata);
@@ -81,7 +80,7 @@ export class ZoneJournal {
       contents.deleteRRset(base.origin, RRType.SOA);
       contents.add(withSerial(base.soa, stored.serial));
     }
-    return Zone.build(base.origin, [...contents.records()]);
+    return contents.build();
   }
 
   /** Stores one accepted update in a single transaction, durable on return. */

@@ -8,7 +8,7 @@ import { Rcode } from '../message.ts';
 import { RRType, type ResourceRecord } from '../record.ts';
 import { Zone } from '../zones/zone.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
-import { diffRecords, ZoneContents } from './contents.ts';
+import { ZoneContents } from './contents.ts';
 import { applyUpdates, prescanUpdates } from './changes.ts';
 import type { ZoneJournal } from './journal.ts';
 import { checkPrerequisites } from './prerequisites.ts';
@@ -37,19 +37,19 @@ export class ZoneUpdater {
   /** Applies `update` to `zone` of `zones`, all or nothing. Synchronous, so
    *  no query or other update sees half of it. */
   apply(zones: ZoneSet, zone: Zone, update: ZoneUpdate): UpdateResult {
-    const contents = new ZoneContents(zone.records());
+    const contents = new ZoneContents(zone);
     const prerequisite = checkPrerequisites(contents, zone.origin, update.prerequisites);
     if (prerequisite !== Rcode.NOERROR) return { rcode: prerequisite, reason: 'a prerequisite failed' };
     const scan = prescanUpdates(zone.origin, update.updates);
     if (scan !== Rcode.NOERROR) return { rcode: scan, reason: scan === Rcode.NOTZONE ? 'a name is outside the zone' : 'a malformed update record' };
     applyUpdates(contents, zone.origin, update.updates);
-    const diff = diffRecords(zone.records(), contents.records());
+    const diff = contents.diff();
     if (diff.present.length === 0 && diff.absent.length === 0) return { rcode: Rcode.NOERROR, zone, changed: false };
     // RFC 2136 §3.6: the serial grows with every change to the zone.
     const serial = nextSerial(serialOf(zone.soa));
     contents.deleteRRset(zone.origin, RRType.SOA);
     contents.add(withSerial(zone.soa, serial));
-    const next = Zone.build(zone.origin, [...contents.records()]);
+    const next = contents.build();
     if (!(next instanceof Zone)) {
       this.log.warn({ zone: zone.origin, problems: next }, 'update refused: the result would not be a valid zone');
       return { rcode: Rcode.REFUSED, reason: next.join('; ') };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RRType } from '../record.ts';
+import { RRClass, RRType } from '../record.ts';
 import { Zone } from './zone.ts';
 import { parseZoneFile } from './zonefile.ts';
 
@@ -52,5 +52,33 @@ describe('a zone', () => {
     const z = built('lab NS ns.lab\nns.lab A 10.0.0.2\n');
     expect(z.lookup('x.lab.home.lan', RRType.A)).toMatchObject({ kind: 'referral', glue: [{ name: 'ns.lab.home.lan' }] });
     expect(z.lookup('lab.home.lan', RRType.DS).kind).toBe('nodata');
+  });
+
+  describe('its next version (withNodes)', () => {
+    const a = (name: string, last: number) => ({ name, type: RRType.A, class: RRClass.IN, ttl: 60, rdata: Uint8Array.of(10, 0, 0, last) });
+
+    it('adds a name with the empty non-terminals above it, and leaves the old version as it was', () => {
+      const before = built('');
+      const after = before.withNodes(new Map([['a.b.home.lan', new Map([[RRType.A, [a('a.b.home.lan', 1)]]])]]));
+      if (!(after instanceof Zone)) throw new Error(after.join('; '));
+      expect(after.lookup('a.b.home.lan', RRType.A).kind).toBe('answer');
+      expect(after.lookup('b.home.lan', RRType.A).kind).toBe('nodata');
+      expect(before.lookup('b.home.lan', RRType.A).kind).toBe('nxdomain');
+    });
+
+    it('removes a name, and the empty non-terminals only it held up', () => {
+      const after = built('a.b A 10.0.0.1\nc.d A 10.0.0.2\nd A 10.0.0.3\n').withNodes(new Map([['a.b.home.lan', new Map()], ['c.d.home.lan', new Map()]]));
+      if (!(after instanceof Zone)) throw new Error(after.join('; '));
+      expect(after.lookup('a.b.home.lan', RRType.A).kind).toBe('nxdomain');
+      expect(after.lookup('b.home.lan', RRType.A).kind).toBe('nxdomain');
+      expect(after.lookup('d.home.lan', RRType.A).kind).toBe('answer');
+    });
+
+    it('refuses a changed node that breaks the rules a whole zone is held to', () => {
+      const cname = { name: 'x.home.lan', type: RRType.CNAME, class: RRClass.IN, ttl: 60, rdata: Uint8Array.of(3, 110, 97, 115, 0) };
+      expect(built('').withNodes(new Map([['x.home.lan', new Map([[RRType.CNAME, [cname]], [RRType.A, [a('x.home.lan', 1)]]])]])))
+        .toEqual(['x.home.lan has a CNAME and other records']);
+      expect(built('').withNodes(new Map([['home.lan', new Map()]]))).toEqual(['the zone home.lan needs exactly one SOA record at its apex']);
+    });
   });
 });

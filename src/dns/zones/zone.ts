@@ -11,7 +11,8 @@ export type Lookup =
   | { readonly kind: 'nxdomain' }
   | { readonly kind: 'referral'; readonly ns: readonly ResourceRecord[]; readonly glue: readonly ResourceRecord[] };
 
-type Node = Map<number, ResourceRecord[]>;
+/** The RRsets owned by one name, by type. */
+export type Node = ReadonlyMap<number, readonly ResourceRecord[]>;
 
 export class Zone {
   readonly origin: Name;
@@ -20,28 +21,24 @@ export class Zone {
   /** Every name that exists, including empty non-terminals (RFC 4592 §2.2.2). */
   private readonly existing: Set<Name>;
 
-  private constructor(origin: Name, soa: ResourceRecord, nodes: Map<Name, Node>) {
+  /** `existing`: the names that exist, when already known. */
+  private constructor(origin: Name, soa: ResourceRecord, nodes: Map<Name, Node>, existing?: Set<Name>) {
     this.origin = origin;
     this.soa = soa;
     this.nodes = nodes;
-    this.existing = new Set([origin]);
-    for (const name of nodes.keys()) {
-      for (let n: Name | undefined = name; n !== undefined && n !== origin; n = parentOf(n)) this.existing.add(n);
-    }
+    this.existing = existing ?? new Set([origin]);
+    if (!existing) for (const name of nodes.keys()) this.addExisting(this.existing, name);
   }
 
   /** Builds a zone, or says why the records do not make one. */
   static build(origin: Name, records: readonly ResourceRecord[]): Zone | string[] {
     const problems: string[] = [];
-    const nodes = new Map<Name, Node>();
+    const nodes = new Map<Name, Map<number, ResourceRecord[]>>();
     const seen = new Set<string>();
     for (const record of records) {
-      if (!isAtOrBelow(record.name, origin)) {
-        problems.push(`${record.name || '.'} is outside the zone ${origin}`);
-        continue;
-      }
-      if (!readableRdata(record)) {
-        problems.push(`${record.name} has a malformed ${record.type === RRType.SOA ? 'SOA' : 'name'} in its record data`);
+      const problem = recordProblem(origin, record);
+      if (problem !== undefined) {
+        problems.push(problem);
         continue;
       }
       let node = nodes.get(record.name);
@@ -61,16 +58,52 @@ export class Zone {
         if (set.some((r) => r.ttl !== ttl)) node.set(type, set.map((r) => ({ ...r, ttl })));
       }
     }
+    return Zone.checked(origin, nodes, nodes.keys(), problems);
+  }
+
+  /**
+   * This zone with the nodes of `changes` in place of its own (an empty node
+   * removes its name), or why that is not a zone: the next version after an
+   * update, in time that grows with the change rather than the zone, as only
+   * the changed nodes are checked.
+   */
+  withNodes(changes: ReadonlyMap<Name, Node>): Zone | string[] {
+    const problems: string[] = [];
+    const nodes = new Map(this.nodes);
+    let removed = false;
+    for (const [name, node] of changes) {
+      for (const set of node.values()) for (const record of set) {
+        const problem = recordProblem(this.origin, record);
+        if (problem !== undefined) problems.push(problem);
+      }
+      if (node.size > 0) nodes.set(name, node);
+      else removed = nodes.delete(name) || removed;
+    }
+    // A removed name may take empty non-terminals with it: count them again.
+    const existing = removed ? undefined : new Set(this.existing);
+    if (existing) for (const [name, node] of changes) if (node.size > 0) this.addExisting(existing, name);
+    return Zone.checked(this.origin, nodes, changes.keys(), problems, existing);
+  }
+
+  /** The zone, unless `problems` or the nodes of `names` say it is none. */
+  private static checked(origin: Name, nodes: Map<Name, Node>, names: Iterable<Name>, problems: string[], existing?: Set<Name>): Zone | string[] {
     const apexSoa = nodes.get(origin)?.get(RRType.SOA);
     if (!apexSoa || apexSoa.length !== 1) problems.push(`the zone ${origin} needs exactly one SOA record at its apex`);
-    for (const [name, node] of nodes) {
+    for (const name of names) {
+      const node = nodes.get(name);
+      if (!node) continue;
       if (name !== origin && node.has(RRType.SOA)) problems.push(`${name} has an SOA record but is not the zone apex`);
       // RFC 1034 §3.6.2: a CNAME owner has no other data.
       if (node.has(RRType.CNAME) && node.size > 1) problems.push(`${name} has a CNAME and other records`);
       if ((node.get(RRType.CNAME)?.length ?? 0) > 1) problems.push(`${name} has more than one CNAME`);
     }
     if (problems.length > 0 || !apexSoa?.[0]) return problems;
-    return new Zone(origin, apexSoa[0], nodes);
+    return new Zone(origin, apexSoa[0], nodes, existing);
+  }
+
+  /** `name` and its ancestors up to the apex exist. */
+  private addExisting(existing: Set<Name>, name: Name): void {
+    for (let n: Name | undefined = name; n !== undefined && n !== this.origin; n = parentOf(n)) existing.add(n);
   }
 
   /** Every record of the zone, for building its next version after an update. */
@@ -79,7 +112,7 @@ export class Zone {
   }
 
   /** The RRsets owned by `name` (no wildcard or CNAME processing). */
-  node(name: Name): ReadonlyMap<number, readonly ResourceRecord[]> | undefined {
+  node(name: Name): Node | undefined {
     return this.nodes.get(name);
   }
 
@@ -142,6 +175,13 @@ export class Zone {
     while (at !== undefined && at !== this.origin && !this.existing.has(at)) at = parentOf(at);
     return at ?? this.origin;
   }
+}
+
+/** Why `record` cannot be in the zone `origin`, if it cannot. */
+function recordProblem(origin: Name, record: ResourceRecord): string | undefined {
+  if (!isAtOrBelow(record.name, origin)) return `${record.name || '.'} is outside the zone ${origin}`;
+  if (!readableRdata(record)) return `${record.name} has a malformed ${record.type === RRType.SOA ? 'SOA' : 'name'} in its record data`;
+  return undefined;
 }
 
 /** The zone itself reads the RDATA of SOA, CNAME and NS records (written
