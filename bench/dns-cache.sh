@@ -22,6 +22,7 @@ CLIENTS=${CLIENTS:-4}
 # (net.core.rmem_default); more are partly dropped in the opening burst.
 OUTSTANDING=${OUTSTANDING:-100}
 RATE=${RATE:-20000} # the logged queries a second issue #7 sets the log's cost target at
+ROUNDS=${ROUNDS:-3} # turns of the query log on and off at RATE
 # Queries in flight in the DoH comparison: 1 measures the cost of one query
 # on an otherwise idle path.
 DOH_OUTSTANDING=${DOH_OUTSTANDING:-1}
@@ -226,12 +227,19 @@ done
 # The issue's measure of the query log: at a steady RATE logged queries a
 # second (below saturation), the CPU the log adds is capacity the resolver
 # loses, as its throughput at saturation goes with 1 / CPU per query. The
-# process's CPU counts every thread, the log's SQLite writer too.
-echo "measuring hearth with and without its query log at a steady $RATE qps (${DURATION} s each)..."
-measure hearth_log "$hearth_log_pid" "$hearth_log_port" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" -Q "$RATE"
-rate_on_cpu=$cpu rate_on_qps=$qps
-measure hearth "$hearth_pid" "$hearth_port" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" -Q "$RATE"
-rate_off_cpu=$cpu rate_off_qps=$qps
+# process's CPU counts every thread, the log's SQLite writer too. On and off
+# take turns, ROUNDS times each, and the medians count: the CPU a process
+# gets for the same work swings with whatever else the machine does.
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "measuring hearth with and without its query log at a steady $RATE qps ($ROUNDS x ${DURATION} s each, taking turns)..."
+on_cpus=() off_cpus=()
+for ((round = 0; round < ROUNDS; round++)); do
+  measure hearth_log "$hearth_log_pid" "$hearth_log_port" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" -Q "$RATE"
+  on_cpus+=("$cpu")
+  measure hearth "$hearth_pid" "$hearth_port" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" -Q "$RATE"
+  off_cpus+=("$cpu")
+done
+rate_on_cpu=$(median "${on_cpus[@]}") rate_off_cpu=$(median "${off_cpus[@]}")
 
 # DoH: the same queries, straight to the origin's DoH listener and through
 # hearth-doh (UDP in, DoH out, nothing cached), sent by $tmp/dns-client.mjs,
@@ -339,8 +347,8 @@ echo
 echo "query log (hearth_log above is hearth with it on):"
 printf 'saturated: on %s qps, off %s qps: it costs %s%% of throughput\n' "${qps_of[hearth_log]}" "${qps_of[hearth]}" \
   "$(awk -v on="${qps_of[hearth_log]}" -v off="${qps_of[hearth]}" 'BEGIN { printf "%.1f", 100 * (off - on) / off }')"
-printf 'at %s qps: on %s%% of a core (%s qps), off %s%% (%s qps): it costs %s%% of capacity (target < 10%%)\n' \
-  "$RATE" "$rate_on_cpu" "$rate_on_qps" "$rate_off_cpu" "$rate_off_qps" \
+printf 'at %s qps: on %s%% of a core (median of %s), off %s%% (of %s): it costs %s%% of capacity (target < 10%%)\n' \
+  "$RATE" "$rate_on_cpu" "${on_cpus[*]}" "$rate_off_cpu" "${off_cpus[*]}" \
   "$(awk -v on="$rate_on_cpu" -v off="$rate_off_cpu" 'BEGIN { printf "%.1f", 100 * (1 - off / on) }')"
 
 echo
