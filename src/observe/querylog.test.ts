@@ -65,6 +65,14 @@ describe('the query log', () => {
     await expect.poll(async () => (await log.query({ limit: 1000 })).rows.length, { timeout: 500 }).toBe(1000);
   });
 
+  it('keeps every row of a batch, in order, whatever its size', async () => {
+    const { log } = await openLog();
+    for (let i = 0; i < 123; i++) log.observe(answered(`host${i}.example`, 'cache'));
+    await log.flush();
+    const names = (await log.query({ limit: 200 })).rows.map((row) => row.name);
+    expect(names).toEqual(Array.from({ length: 123 }, (_, i) => `host${122 - i}.example`));
+  });
+
   it('filters by client, name substring, status and time range', async () => {
     const { log, clock } = await openLog();
     log.observe(answered('tv.home.lan', 'zone', { client: '192.168.1.20' }));
