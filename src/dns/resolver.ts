@@ -77,7 +77,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: rea
     errors.push(...loaded.errors);
     const files = new Set(loaded.zones.map((zone) => zone.origin));
     const zones = [...loaded.zones, ...generated.filter((zone) => !files.has(zone.origin))];
-    set.load(zones.map((zone) => replayJournal(zone, dir, deps, errors)));
+    set.load(zones.map((zone) => replayJournal(zone, dir, deps, errors)), zones);
     return set;
   };
   const poolOf = (servers: readonly string[], settings: ViewSettings['upstreams']): UpstreamPool => {

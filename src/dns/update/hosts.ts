@@ -2,6 +2,8 @@
 // written through the same ZoneUpdater as RFC 2136 (so they are journaled,
 // bump the serial, and survive restarts). A name that already means
 // something else is never taken over: dnsmasq and Kea refuse the same way.
+// Records of the zone files are the owner's: DHCP neither adds to nor
+// removes from a name a zone file defines.
 import type { HostRegistry } from '../../dhcp/names.ts';
 import { ipv4Bytes } from '../../net/address.ts';
 import type { Logger } from '../../observe/log.ts';
@@ -42,22 +44,22 @@ export class ZoneHostRegistry implements HostRegistry {
       this.log.warn({ name: fqdn, address }, 'no local zone for this host name: not registered');
       return false;
     }
+    const reverse = reverseOf(set, address);
+    if (inZoneFile(set, zone, fqdn)) {
+      // The zone file names this host itself (a NAS beside its static lease):
+      // DHCP adds nothing there, so it never removes the owner's records; the
+      // name is the client's if the file gives it this address.
+      const given = zone.node(fqdn)?.get(RRType.A)?.some((held) => sameRdata(held.rdata, a)) ?? false;
+      if (given && reverse) this.point(set, reverse, fqdn);
+      return given;
+    }
     const node = zone.node(fqdn);
     const heldA = node?.get(RRType.A) ?? [];
     const mine = heldA.length === 1 && sameRdata(heldA[0]!.rdata, a);
     // Anything but our own single A record means the name belongs to someone else.
     if (node && node.size > 0 && !mine) return false;
-    const reverse = reverseOf(set, address);
-    if (mine && (!reverse || pointsOnlyAt(reverse, fqdn))) return true;
-    const forward = this.updater.apply(set, zone, { prerequisites: [], updates: [record(fqdn, RRType.A, a)] });
-    if (forward.rcode !== Rcode.NOERROR) return false;
-    // The address is leased to this client alone, so its PTR is replaced outright.
-    if (reverse) {
-      this.updater.apply(set, reverse.zone, {
-        prerequisites: [],
-        updates: [{ ...record(reverse.ptr, RRType.PTR, new Uint8Array(0)), class: RRClass.ANY, ttl: 0 }, record(reverse.ptr, RRType.PTR, nameToWire(fqdn))],
-      });
-    }
+    if (!mine && this.updater.apply(set, zone, { prerequisites: [], updates: [record(fqdn, RRType.A, a)] }).rcode !== Rcode.NOERROR) return false;
+    if (reverse) this.point(set, reverse, fqdn);
     return true;
   }
 
@@ -65,12 +67,29 @@ export class ZoneHostRegistry implements HostRegistry {
     const set = this.zones();
     const zone = set.find(fqdn);
     const a = ipv4Bytes(address);
-    if (zone && a) this.updater.apply(set, zone, { prerequisites: [], updates: [{ ...record(fqdn, RRType.A, a), class: RRClass.NONE, ttl: 0 }] });
+    if (zone && a && !inZoneFile(set, zone, fqdn)) {
+      this.updater.apply(set, zone, { prerequisites: [], updates: [{ ...record(fqdn, RRType.A, a), class: RRClass.NONE, ttl: 0 }] });
+    }
     const reverse = reverseOf(set, address);
-    if (reverse) {
+    if (reverse && !inZoneFile(set, reverse.zone, reverse.ptr)) {
       this.updater.apply(set, reverse.zone, { prerequisites: [], updates: [{ ...record(reverse.ptr, RRType.PTR, nameToWire(fqdn)), class: RRClass.NONE, ttl: 0 }] });
     }
   }
+
+  /** The address is leased to this client alone, so its PTR is replaced
+   *  outright; unless the zone file has one, which stays as it is. */
+  private point(set: ZoneSet, reverse: Reverse, fqdn: Name): void {
+    if (inZoneFile(set, reverse.zone, reverse.ptr) || pointsOnlyAt(reverse, fqdn)) return;
+    this.updater.apply(set, reverse.zone, {
+      prerequisites: [],
+      updates: [{ ...record(reverse.ptr, RRType.PTR, new Uint8Array(0)), class: RRClass.ANY, ttl: 0 }, record(reverse.ptr, RRType.PTR, nameToWire(fqdn))],
+    });
+  }
+}
+
+/** The zone's file (or hearth's generated SOA and NS) has records at `name`. */
+function inZoneFile(set: ZoneSet, zone: Zone, name: Name): boolean {
+  return (set.base(zone.origin)?.node(name)?.size ?? 0) > 0;
 }
 
 interface Reverse {

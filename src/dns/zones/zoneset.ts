@@ -9,14 +9,18 @@ export class ZoneSet {
   /** The zones_dir the set was loaded from: updates are journaled under it. */
   readonly dir: string;
   private zones = new Map<Name, Zone>();
+  private bases = new Map<Name, Zone>();
 
   constructor(dir: string) {
     this.dir = dir;
   }
 
-  /** Serves `zones` from now on, in place of what the set held (a reload). */
-  load(zones: readonly Zone[]): void {
+  /** Serves `zones` from now on, in place of what the set held (a reload).
+   *  `bases`: the same zones as their files (or hearth's generated SOA and
+   *  NS) have them, before any journaled update. */
+  load(zones: readonly Zone[], bases: readonly Zone[] = zones): void {
     this.zones = new Map(zones.map((zone) => [zone.origin, zone]));
+    this.bases = new Map(bases.map((zone) => [zone.origin, zone]));
   }
 
   get size(): number {
@@ -26,6 +30,12 @@ export class ZoneSet {
   /** The zone whose origin is exactly `origin`. */
   get(origin: Name): Zone | undefined {
     return this.zones.get(origin);
+  }
+
+  /** The zone `origin` as its file has it: the owner's records, which no
+   *  DHCP client's name may take or remove. */
+  base(origin: Name): Zone | undefined {
+    return this.bases.get(origin);
   }
 
   all(): IterableIterator<Zone> {
