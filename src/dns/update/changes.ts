@@ -2,7 +2,6 @@
 // a bad entry refuses the update before anything changes, then applied in
 // order (§3.4.2) to a working copy that becomes the zone's next version only
 // if everything succeeded: an update is atomic (§3.4.2.1 note, §3.7).
-import { isAtOrBelow } from '../name.ts';
 import { Rcode } from '../message.ts';
 import { RRClass, RRType, type Name, type ResourceRecord } from '../record.ts';
 import type { ZoneContents } from './contents.ts';
@@ -16,10 +15,10 @@ function isMetaType(type: number): boolean {
 /** RDATA whose length is fixed by its type; a wrong length would be served. */
 const FIXED_LENGTH = new Map<number, number>([[RRType.A, 4], [RRType.AAAA, 16]]);
 
-/** §3.4.1: NOTZONE for a name outside the zone, FORMERR for a malformed entry. */
-export function prescanUpdates(origin: Name, updates: readonly ResourceRecord[]): number {
+/** §3.4.1: NOTZONE for a name that is not the zone's (`inZone`), FORMERR for a malformed entry. */
+export function prescanUpdates(inZone: (name: Name) => boolean, updates: readonly ResourceRecord[]): number {
   for (const rr of updates) {
-    if (!isAtOrBelow(rr.name, origin)) return Rcode.NOTZONE;
+    if (!inZone(rr.name)) return Rcode.NOTZONE;
     if (rr.class === RRClass.IN) {
       if (isMetaType(rr.type)) return Rcode.FORMERR;
       const length = FIXED_LENGTH.get(rr.type);

@@ -2,17 +2,17 @@
 // before any update is applied. The first failing prerequisite decides the
 // rcode; value-dependent ones (class = the zone's) are compared as whole
 // RRsets at the end (§3.2.3).
-import { isAtOrBelow } from '../name.ts';
 import { Rcode } from '../message.ts';
 import { RRClass, RRType, type Name, type ResourceRecord } from '../record.ts';
 import { recordKey, type ZoneContents } from './contents.ts';
 
-export function checkPrerequisites(zone: ZoneContents, origin: Name, prerequisites: readonly ResourceRecord[]): number {
+/** `inZone`: the name is this zone's (RFC 2136 §3.2.1: else NOTZONE). */
+export function checkPrerequisites(zone: ZoneContents, inZone: (name: Name) => boolean, prerequisites: readonly ResourceRecord[]): number {
   // RRsets the client says must exist with exactly these values, by name/type.
   const expected = new Map<string, { name: Name; type: number; keys: Set<string> }>();
   for (const rr of prerequisites) {
     if (rr.ttl !== 0) return Rcode.FORMERR;
-    if (!isAtOrBelow(rr.name, origin)) return Rcode.NOTZONE;
+    if (!inZone(rr.name)) return Rcode.NOTZONE;
     if (rr.class === RRClass.ANY) {
       if (rr.rdata.length !== 0) return Rcode.FORMERR;
       // §2.4.4 "Name is in use" / §2.4.1 "RRset exists (value independent)".

@@ -104,6 +104,14 @@ describe('RFC 2136 updates to a local zone', () => {
     expect(z.lookup('ok.home.lan', RRType.A).kind).toBe('nxdomain');
   });
 
+  it('is NOTZONE for a name in a child zone hearth also serves, where no query would find it', () => {
+    const z = setup();
+    const child = parseZoneFile('$TTL 300\n@ SOA ns hostmaster 1 1h 15m 7d 60\n@ NS ns\nns A 192.168.1.54\n', { file: 'lab.home.lan.zone', origin: 'lab.home.lan' });
+    z.zones.load([z.zones.get('home.lan')!, Zone.build('lab.home.lan', child.records) as Zone]);
+    expect(z.apply({ updates: records('pc.lab.home.lan. A 192.168.1.77') }).rcode).toBe(Rcode.NOTZONE);
+    expect(z.apply({ prerequisites: [entry('pc.lab.home.lan', RRType.ANY, RRClass.NONE)] }).rcode).toBe(Rcode.NOTZONE);
+  });
+
   it('keeps the apex SOA and NS, and never puts data beside a CNAME', () => {
     const z = setup();
     z.apply({ updates: [entry('home.lan', RRType.ANY, RRClass.ANY), entry('home.lan', RRType.NS, RRClass.ANY)] });

@@ -5,7 +5,7 @@
 // served now and after any restart.
 import type { Logger } from '../../observe/log.ts';
 import { Rcode } from '../message.ts';
-import { RRType, type ResourceRecord } from '../record.ts';
+import { RRType, type Name, type ResourceRecord } from '../record.ts';
 import { Zone } from '../zones/zone.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
 import { ZoneContents } from './contents.ts';
@@ -38,9 +38,11 @@ export class ZoneUpdater {
    *  no query or other update sees half of it. */
   apply(zones: ZoneSet, zone: Zone, update: ZoneUpdate): UpdateResult {
     const contents = new ZoneContents(zone);
-    const prerequisite = checkPrerequisites(contents, zone.origin, update.prerequisites);
+    // RFC 2136 §3.4.1.3 zone_of(name): the zone itself, not a child zone hearth also serves.
+    const inZone = (name: Name) => zones.find(name)?.origin === zone.origin;
+    const prerequisite = checkPrerequisites(contents, inZone, update.prerequisites);
     if (prerequisite !== Rcode.NOERROR) return { rcode: prerequisite, reason: 'a prerequisite failed' };
-    const scan = prescanUpdates(zone.origin, update.updates);
+    const scan = prescanUpdates(inZone, update.updates);
     if (scan !== Rcode.NOERROR) return { rcode: scan, reason: scan === Rcode.NOTZONE ? 'a name is outside the zone' : 'a malformed update record' };
     applyUpdates(contents, zone.origin, update.updates);
     const diff = contents.diff();
