@@ -105,6 +105,8 @@ export class Bindings implements AddressUse {
     const offer = this.offers.get(client);
     if (!offer) return;
     this.offers.delete(client);
+    // The address may have been offered anew to someone else since this offer lapsed.
+    if (this.offered.get(offer.address) !== offer) return;
     this.offered.delete(offer.address);
     this.pool.released(offer.address);
   }

@@ -106,8 +106,7 @@ describe('DHCP server: getting an address (DISCOVER, OFFER, REQUEST, ACK)', () =
     const dhcp = server();
     const [offer] = await dhcp.exchange(phone.discover([], { giaddr: '192.168.1.2' }));
     expect(offer).toMatchObject({ address: '192.168.1.2', port: 6700 });
-    const [nak] = await dhcp.exchange(phone.reboot('10.9.9.9', { giaddr: '192.168.1.2' }));
-    expect(nak).toBeUndefined(); // no record of the client yet: silent
+    expect(await dhcp.exchange(phone.reboot('192.168.1.150', { giaddr: '192.168.1.2' }))).toEqual([]); // no record of the client yet: silent
     await dhcp.exchange(phone.select(offer!.packet.yiaddr, '127.0.0.1', { giaddr: '192.168.1.2' }));
     const [refusal] = await dhcp.exchange(phone.reboot('192.168.1.150', { giaddr: '192.168.1.2' }));
     expect(refusal!.packet.messageType).toBe('NAK');
@@ -164,6 +163,13 @@ describe('DHCP server: keeping an address', () => {
     expect(await dhcp.exchange(tv.reboot('192.168.1.107'))).toEqual([]);
   });
 
+  it('INIT-REBOOT: NAKs an address of another network even from a client it does not know (RFC 2131 §4.3.2)', async () => {
+    const dhcp = server();
+    const [nak] = await dhcp.exchange(phone.reboot('10.0.0.7'));
+    expect(nak!.packet.messageType).toBe('NAK');
+    expect(await server({ authoritative: false }).exchange(phone.reboot('10.0.0.7'))).toEqual([]);
+  });
+
   it('INIT-REBOOT: stays silent about a wrong address when not authoritative', async () => {
     const dhcp = server({ authoritative: false });
     await lease(dhcp, phone);
@@ -200,6 +206,16 @@ describe('DHCP server: giving addresses back', () => {
     await lease(dhcp, phone);
     await dhcp.exchange(tv.release('192.168.1.100'));
     expect(dhcp.store.active('192.168.1.100')?.mac).toBe('02:00:00:00:00:02');
+  });
+
+  it('keeps an address offered to a second client held when the first, lapsed offer of it is swept', async () => {
+    const dhcp = server({ range: ['192.168.1.100', '192.168.1.100'] });
+    await dhcp.exchange(phone.discover());
+    dhcp.clock += 31_000; // the phone's offer lapses before a sweep runs
+    const [second] = await dhcp.exchange(tv.discover([[Option.REQUESTED_ADDRESS, ip('192.168.1.100')]]));
+    expect(second!.packet.yiaddr).toBe('192.168.1.100');
+    dhcp.bindings.sweep();
+    expect(await dhcp.exchange(laptop.discover())).toEqual([]);
   });
 
   it('DECLINE quarantines the address: nobody is offered it until the hold is over', async () => {

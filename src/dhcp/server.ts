@@ -153,12 +153,16 @@ export class DhcpServer {
   private confirm(packet: DhcpPacket, client: Client, address: string): string | undefined {
     const lease = this.store.ofClient(client.key);
     const reservation = this.setup.reservations.of(client);
-    // RFC 2131 §4.3.2: with no record of the client, stay silent, so servers
-    // that don't know each other can share a wire.
+    const authoritative = this.setup.config.authoritative;
+    // RFC 2131 §4.3.2: an address on another network is wrong whoever asks
+    // (a laptop back from work), so the client starts over at once.
+    if (authoritative && !this.setup.subnet.contains(address)) return this.nak(packet, client, `${address} is not on ${this.setup.config.subnet}`);
+    // With no record of the client, stay silent, so servers that don't know
+    // each other can share a wire.
     if (!lease && !reservation) return `no record of this client (it asks for ${address})`;
     const right = (lease?.address === address || reservation?.address === address) && this.mayHave(client, address);
     if (right) return this.ack(packet, client, address);
-    if (this.setup.config.authoritative) return this.nak(packet, client, `${address} is not this client's address`);
+    if (authoritative) return this.nak(packet, client, `${address} is not this client's address`);
     return `${address} is not this client's address, and the server is not authoritative`;
   }
 
