@@ -1,6 +1,6 @@
-// Who holds which address, and the names that go with it: leases (the
-// store), offers waiting for their REQUEST, and declined addresses in
-// quarantine. The server decides which address a client should have; this
+// Who holds which address, and the names that go with it: leases and
+// declined addresses in quarantine (the store), and offers waiting for their
+// REQUEST. The server decides which address a client should have; this
 // carries it out, keeping the lease store, the pool and DNS in step.
 import type { Name } from '../dns/record.ts';
 import type { Logger } from '../observe/log.ts';
@@ -33,7 +33,6 @@ export class Bindings implements AddressUse {
   private pool: AddressPool;
   private readonly offers = new Map<string, Offer>();
   private readonly offered = new Map<string, Offer>();
-  private readonly quarantine = new Map<string, number>();
   /** Bindings that ended up to this time have been swept. */
   private swept: number;
 
@@ -83,7 +82,7 @@ export class Bindings implements AddressUse {
     if (lease && lease.client !== client) return false;
     const offer = this.offered.get(address);
     if (offer && offer.until > now && offer.client !== client) return false;
-    return (this.quarantine.get(address) ?? 0) <= now;
+    return (this.store.declinedUntil(address) ?? 0) <= now;
   }
 
   /** The address offered to `client` and still held for it. */
@@ -141,7 +140,7 @@ export class Bindings implements AddressUse {
 
   /** RFC 2131 §4.3.3: the client found `lease`'s address in use; nobody gets it for a while. */
   decline(lease: Lease): void {
-    this.quarantine.set(lease.address, this.now() + DECLINE_HOLD_MS);
+    this.store.decline(lease.address, this.now() + DECLINE_HOLD_MS);
     this.end(lease, 'declined');
     this.log.warn({ address: lease.address, mac: lease.mac, minutes: DECLINE_HOLD_MS / 60_000 }, 'a DHCP client found its address in use by another host: the address is quarantined');
   }
@@ -150,8 +149,8 @@ export class Bindings implements AddressUse {
   sweep(): void {
     const now = this.now();
     for (const offer of this.offers.values()) if (offer.until <= now) this.withdrawOffer(offer.client);
-    for (const [address, until] of this.quarantine) {
-      if (until <= now) { this.quarantine.delete(address); this.pool.released(address); }
+    for (const [address, until] of this.store.declines()) {
+      if (until <= now) { this.store.clearDecline(address); this.pool.released(address); }
     }
     for (const lease of this.ended(this.swept)) {
       if (lease.hostname !== undefined) this.unname(lease);

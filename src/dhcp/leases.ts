@@ -11,6 +11,9 @@
 // thousands of REQUESTs a second. dnsmasq instead rewrites and fsyncs its
 // whole lease file per change.
 //
+// Declined addresses (RFC 2131 §4.3.3) and the end of their quarantine are
+// kept here too, written at once, so a restart does not hand them out.
+//
 // This store is the one place leases change, so HA replication hooks in here
 // (`onChange`).
 import { mkdirSync } from 'node:fs';
@@ -69,11 +72,15 @@ export class LeaseStore {
   private readonly db: DatabaseSync;
   private readonly upsert: StatementSync;
   private readonly delete: StatementSync;
+  private readonly putDecline: StatementSync;
+  private readonly dropDecline: StatementSync;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly moreComing: () => boolean;
   private readonly byAddress = new Map<string, Lease>();
   private readonly byClient = new Map<string, Lease>();
+  /** Declined addresses and when their quarantine ends (ms since the epoch). */
+  private readonly quarantine = new Map<string, number>();
   private readonly listeners = new Set<LeaseListener>();
   /** Each address written since the last commit, with its latest state (null: removed). */
   private pending = new Map<string, Lease | null>();
@@ -101,12 +108,20 @@ export class LeaseStore {
         mac TEXT NOT NULL,
         client_id TEXT,
         hostname TEXT,
-        expires INTEGER NOT NULL) WITHOUT ROWID;`);
+        expires INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS declined (
+        address TEXT PRIMARY KEY,
+        until INTEGER NOT NULL) WITHOUT ROWID;`);
     // REPLACE drops the rows it conflicts with: the address's former holder
     // and the client's row at another address, as in memory.
     this.upsert = this.db.prepare('INSERT OR REPLACE INTO leases (address, client, mac, client_id, hostname, expires) VALUES (?, ?, ?, ?, ?, ?)');
     this.delete = this.db.prepare('DELETE FROM leases WHERE address = ?');
+    this.putDecline = this.db.prepare('INSERT OR REPLACE INTO declined (address, until) VALUES (?, ?)');
+    this.dropDecline = this.db.prepare('DELETE FROM declined WHERE address = ?');
     this.load();
+    for (const row of this.db.prepare('SELECT address, until FROM declined').all() as unknown as { address: string; until: number }[]) {
+      this.quarantine.set(row.address, row.until);
+    }
   }
 
   get(address: string): Lease | undefined {
@@ -153,6 +168,28 @@ export class LeaseStore {
     const lease = this.byAddress.get(address);
     if (lease) this.forget(lease);
     this.stage(address, null, committed);
+  }
+
+  /** RFC 2131 §4.3.3: a host without a lease uses `address`, which no one
+   *  gets before `until`; written at once, so a restart keeps it too. */
+  decline(address: string, until: number): void {
+    this.putDecline.run(address, until);
+    this.quarantine.set(address, until);
+  }
+
+  /** When the quarantine of `address` ends, if it is in one (ended ones until cleared). */
+  declinedUntil(address: string): number | undefined {
+    return this.quarantine.get(address);
+  }
+
+  /** Every quarantine, address → when it ends. */
+  declines(): ReadonlyMap<string, number> {
+    return this.quarantine;
+  }
+
+  clearDecline(address: string): void {
+    this.dropDecline.run(address);
+    this.quarantine.delete(address);
   }
 
   /** Listens to durable changes; returns the function that stops listening. */

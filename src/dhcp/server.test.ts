@@ -230,6 +230,19 @@ describe('DHCP server: giving addresses back', () => {
     expect((await dhcp.exchange(tv.discover()))[0]!.packet.yiaddr).toBe('192.168.1.100');
   });
 
+  it('keeps a quarantine across a restart', async () => {
+    const first = server({ range: ['192.168.1.100', '192.168.1.100'] });
+    await lease(first, laptop);
+    await first.exchange(laptop.decline('192.168.1.100'));
+    const dhcp = first.restart();
+    servers.push(dhcp);
+    dhcp.clock += 60_000;
+    expect(await dhcp.exchange(tv.discover())).toEqual([]);
+    dhcp.clock += DECLINE_HOLD_MS;
+    dhcp.bindings.sweep();
+    expect((await dhcp.exchange(tv.discover()))[0]!.packet.yiaddr).toBe('192.168.1.100');
+  });
+
   it('expiry removes the name', async () => {
     const dhcp = server();
     await lease(dhcp, laptop);
