@@ -64,8 +64,9 @@ export class Zone {
   /**
    * This zone with the nodes of `changes` in place of its own (an empty node
    * removes its name), or why that is not a zone: the next version after an
-   * update, in time that grows with the change rather than the zone, as only
-   * the changed nodes are checked.
+   * update. Only the changed nodes are checked; the index of names is
+   * copied shallowly (~4 ms at 10,000 names) and so are the names that
+   * exist, unless a name went, when they are counted again.
    */
   withNodes(changes: ReadonlyMap<Name, Node>): Zone | string[] {
     const problems: string[] = [];
