@@ -1,8 +1,7 @@
 // The working copy an update is applied to: the zone's nodes the update
 // touches, copied on first change over the zone as it stands, from which the
 // next immutable Zone is made. Only those nodes are copied, compared and
-// checked, so an update's work grows with the change, not with the zone
-// (bar one shallow copy of the zone's index of names, in Zone.withNodes).
+// checked, so an update's work grows with the change, not with the zone.
 import type { Name, ResourceRecord } from '../record.ts';
 import type { Node, Zone } from '../zones/zone.ts';
 
