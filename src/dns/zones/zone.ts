@@ -105,7 +105,7 @@ export class Zone {
     return new Zone(origin, apexSoa[0], nodes, below);
   }
 
-  /** Every record of the zone, for building its next version after an update. */
+  /** Every record of the zone (the API lists them). */
   *records(): IterableIterator<ResourceRecord> {
     for (const node of this.nodes.values()) for (const set of node.values()) yield* set;
   }
