@@ -211,7 +211,7 @@ describe('the election (RFC 5798 §6.4)', () => {
     for (let i = 0; i < 20_000; i++) {
       const bytes = encodeAdvert(outranking, secret);
       seed = (seed * 1103515245 + 12345) >>> 0;
-      bytes[seed % bytes.length] ^= 1 + (seed >>> 24) % 255;
+      bytes[seed % bytes.length]! ^= 1 + (seed >>> 24) % 255;
       inbox.handle(bytes, from);
     }
     expect(a.state).toBe('master');
