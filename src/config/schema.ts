@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseUpstreamUrl } from '../dns/upstream/url.ts';
 import { ddnsSchema } from '../ddns/config.ts';
 import { dhcpSchema } from '../dhcp/config.ts';
+import { haSchema } from '../ha/config.ts';
 import { cidr, cronSchedule, duration, ipAddress, listenAddress } from './types.ts';
 
 const upstreamUrl = z.string().superRefine((value, ctx) => {
@@ -102,18 +103,6 @@ const dnsUpdate = z.strictObject({
   })).prefault([]),
 });
 
-const ha = z.strictObject({
-  enabled: z.boolean().prefault(false),
-  node_id: z.string().prefault('hearth'),
-  priority: z.number().int().min(1).max(254).prefault(100),
-  interface: z.string().prefault('eth0'),
-  vip: cidr.optional(),
-  listen: listenAddress(5399).prefault('0.0.0.0:5399'),
-  peers: z.array(listenAddress(5399)).prefault([]),
-  advert_interval_ms: z.number().int().positive().prefault(250),
-  secret_file: z.string().optional(),
-});
-
 const api = z.strictObject({
   listen: listenAddress(8053).prefault('127.0.0.1:8053'),
   token_file: z.string().prefault('./data/api.token'),
@@ -133,7 +122,7 @@ export const configSchema = z.strictObject({
   dhcp: dhcpSchema.prefault({}),
   ddns: ddnsSchema.prefault({}),
   dns_update: dnsUpdate.prefault({}),
-  ha: ha.prefault({}),
+  ha: haSchema.prefault({}),
   api: api.prefault({}),
   querylog: querylog.prefault({}),
 });

@@ -76,14 +76,34 @@ export class DnsServer {
 
   async close(): Promise<void> {
     for (const socket of this.connections) socket.destroy();
-    await Promise.all([
-      ...this.udp.map((socket) => new Promise<void>((done) => {
-        try { socket.close(() => done()); } catch { done(); } // never bound: nothing to close
-      })),
-      ...this.tcp.map((server) => new Promise<void>((done) => server.close(() => done()))),
-    ]);
-    this.udp.length = 0;
-    this.tcp.length = 0;
+    await closeAll(this.udp.splice(0), this.tcp.splice(0));
+  }
+
+  /** Opens more addresses at run time (the failover pair's VIP while this
+   *  node is master), all or none; returns what closes just those again,
+   *  with their TCP connections. Binding the address itself, not 0.0.0.0,
+   *  makes replies leave from it: node:dgram cannot choose a source. */
+  async attach(addresses: readonly ListenAddress[]): Promise<() => Promise<void>> {
+    const udp = new Set<UdpSocket>();
+    const tcp = new Set<TcpServer>();
+    const detach = async () => {
+      const hosts = new Set(addresses.map((address) => address.host));
+      for (const socket of this.connections) if (hosts.has(socket.localAddress ?? '')) socket.destroy();
+      this.udp.splice(0, this.udp.length, ...this.udp.filter((socket) => !udp.has(socket)));
+      this.tcp.splice(0, this.tcp.length, ...this.tcp.filter((server) => !tcp.has(server)));
+      await closeAll([...udp], [...tcp]);
+    };
+    try {
+      for (const address of addresses) {
+        // Each pushes its socket before binding, so a failed bind is closed too.
+        await this.listenUdp(address).finally(() => udp.add(this.udp.at(-1)!));
+        await this.listenTcp(address).finally(() => tcp.add(this.tcp.at(-1)!));
+      }
+    } catch (error) {
+      await detach();
+      throw error;
+    }
+    return detach;
   }
 
   /** Takes UPDATEs and signed queries from now on; without a responder
@@ -205,4 +225,13 @@ export class DnsServer {
       if (busy()) socket.pause();
     });
   }
+}
+
+function closeAll(udp: readonly UdpSocket[], tcp: readonly TcpServer[]): Promise<unknown> {
+  return Promise.all([
+    ...udp.map((socket) => new Promise<void>((done) => {
+      try { socket.close(() => done()); } catch { done(); } // never bound: nothing to close
+    })),
+    ...tcp.map((server) => new Promise<void>((done) => server.close(() => done()))),
+  ]);
 }
