@@ -23,6 +23,7 @@ import { DEFAULT_VIEW } from './dns/views.ts';
 import { hostZones } from './dns/zones/generated.ts';
 import { DdnsUpdater } from './ddns/updater.ts';
 import { DhcpService } from './dhcp/dhcp-service.ts';
+import { Pair, type PairServices } from './ha/pair.ts';
 import type { Logger } from './observe/log.ts';
 import { Metrics } from './observe/metrics.ts';
 import { QueryLog } from './observe/querylog.ts';
@@ -72,8 +73,11 @@ export class Hearth implements ApiContext {
 
   private readonly updater: ZoneUpdater;
   private keyring: TsigKeyring;
-  /** Running while dhcp.enabled. */
+  /** Running while dhcp.enabled (and, with ha.enabled, while this node is master). */
   private dhcpService: DhcpService | undefined;
+  /** The failover pair, while ha.enabled; it says when DHCP may serve. */
+  private pair: Pair | undefined;
+  private dhcpAsMaster = false;
 
   private constructor(store: ConfigStore, log: Logger, deps: AppDeps, built: BuiltResolver, querylog: QueryLog | undefined, ddns: DdnsUpdater) {
     this.store = store;
@@ -119,6 +123,7 @@ export class Hearth implements ApiContext {
     const hearth = new Hearth(store, log, deps, built, querylog, ddns);
     try {
       await hearth.dns.listen(listenAddresses(config));
+      if (config.ha.enabled) hearth.pair = await Pair.start(config.ha, hearth.pairServices(config));
       await hearth.applyDhcp(config);
       ddns.start();
       hearth.api = await startApi(hearth, config.api, log);
@@ -142,6 +147,8 @@ export class Hearth implements ApiContext {
   }
 
   async stop(): Promise<void> {
+    // First: the peer takes the VIP over at once (priority 0).
+    await this.pair?.stop();
     await this.listRefresh.stop();
     await this.dhcpService?.stop();
     await this.ddns.close();
@@ -157,6 +164,10 @@ export class Hearth implements ApiContext {
 
   get dhcp(): DhcpService | undefined {
     return this.dhcpService;
+  }
+
+  get ha(): Pair | undefined {
+    return this.pair;
   }
 
   config(): Config {
@@ -204,6 +215,7 @@ export class Hearth implements ApiContext {
     if (JSON.stringify(config.dns.listen) !== JSON.stringify(this.inForce.dns.listen)) {
       this.log.warn({ listen: config.dns.listen }, 'dns.listen changed: takes effect on restart');
     }
+    if (JSON.stringify(config.ha) !== JSON.stringify(this.inForce.ha)) this.log.warn('ha changed: takes effect on restart');
     this.dns.setResolver(built.resolver);
     this.built = built;
     this.keyring = keyringOf(config, this.log);
@@ -219,7 +231,8 @@ export class Hearth implements ApiContext {
 
   /** Starts, reconfigures or stops the DHCP server to match `config`. */
   private async applyDhcp(config: Config): Promise<void> {
-    if (!config.dhcp.enabled) {
+    // With a pair, only the master serves DHCP: never two servers on the LAN.
+    if (!config.dhcp.enabled || (this.inForce.ha.enabled && !this.dhcpAsMaster)) {
       await this.dhcpService?.stop();
       this.dhcpService = undefined;
       return;
@@ -234,6 +247,18 @@ export class Hearth implements ApiContext {
       throw error;
     }
     this.dhcpService = service;
+  }
+
+  private pairServices(config: Config): PairServices {
+    return {
+      dns: this.dns, dnsListen: listenAddresses(config), dnsTimeoutMs: config.dns.upstreams.timeout_ms,
+      serveDhcp: (serve) => {
+        this.dhcpAsMaster = serve;
+        return this.applyDhcp(this.store.current);
+      },
+      upstreams: () => this.built.pools.flatMap((pool) => pool.status()).map((upstream) => upstream.up),
+      registry: this.metrics.registry, log: this.log,
+    };
   }
 
   private scheduleListRefresh(config: Config): ScheduledTask {

@@ -9,6 +9,8 @@ import { loadTsigKeys } from './dns/tsig/keys.ts';
 import { ddnsUpdate } from './cli/ddns-update.ts';
 import { progressFor } from './cli/progress.ts';
 import { createLogger } from './observe/log.ts';
+import { haHostErrors } from './ha/check.ts';
+import { generatePairSecret } from './ha/secret.ts';
 
 const USAGE = `usage: hearth <command> [-c FILE]
 
@@ -17,6 +19,7 @@ commands:
   check         validate the config FILE, its zone files, rule files and lists; exit 1 on any error
   lists update  download the blocklists now (kept in data_dir for the running server's next refresh)
   ddns update   update the public DNS records now [--force: even if unchanged] [--resume: lift auth stops]
+  ha keygen     print a fresh pair secret (hearth ha keygen > /etc/hearth/ha.key, the same file on both nodes)
 `;
 
 async function run(file: string | undefined): Promise<number> {
@@ -61,6 +64,7 @@ async function check(file: string | undefined): Promise<number> {
     deps.upstreams.closeAll();
     const keys = loadTsigKeys(config.dns_update);
     if (keys.kind === 'failed') errors.push(...keys.errors.map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
+    errors.push(...haHostErrors(config.ha).map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
   }
   for (const error of errors) console.log(formatError(error));
   if (errors.length === 0) console.log(`${file ?? '(built-in default)'}: ok`);
@@ -116,6 +120,13 @@ async function main(argv: string[]): Promise<number> {
     case 'lists':
       if (positionals[1] === 'update') return updateLists(values.config);
       process.stderr.write(`hearth: unknown lists command "${positionals[1] ?? ''}"\n${USAGE}`);
+      return 2;
+    case 'ha':
+      if (positionals[1] === 'keygen') {
+        process.stdout.write(`${generatePairSecret()}\n`);
+        return 0;
+      }
+      process.stderr.write(`hearth: unknown ha command "${positionals[1] ?? ''}"\n${USAGE}`);
       return 2;
     case 'ddns': {
       if (positionals[1] !== 'update') {

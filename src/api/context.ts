@@ -5,6 +5,7 @@ import type { ListReport, NameCheck } from '../dns/blocklist/blocklists.ts';
 import type { QueryObserver } from '../dns/server.ts';
 import type { DdnsRoutesContext } from './routes/ddns.ts';
 import type { DhcpRoutesContext } from './routes/dhcp.ts';
+import type { HaRoutesContext } from './routes/ha.ts';
 import type { MetricsRoutesContext } from './routes/metrics.ts';
 import type { QuerylogRoutesContext } from './routes/querylog.ts';
 import type { StatsRoutesContext } from './routes/stats.ts';
@@ -12,7 +13,7 @@ import type { ZonesRoutesContext } from './routes/zones.ts';
 
 /** The observe and zone routes ask for their service by name (`metrics`,
  *  `stats`, `querylog`, `zones`), each declared beside its route. */
-export interface ApiContext extends DdnsRoutesContext, DhcpRoutesContext, MetricsRoutesContext, QuerylogRoutesContext, StatsRoutesContext, ZonesRoutesContext {
+export interface ApiContext extends DdnsRoutesContext, DhcpRoutesContext, HaRoutesContext, MetricsRoutesContext, QuerylogRoutesContext, StatsRoutesContext, ZonesRoutesContext {
   /** The config in force, as loaded and validated. */
   config(): Config;
   /** Validates nothing: the caller passes a parsed Config; writes it durably

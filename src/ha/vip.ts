@@ -52,9 +52,9 @@ export class Vip {
   }
 
   /** Gratuitous ARP bursts (arping -U: unsolicited, sender and target the VIP). */
-  announce(): void {
+  announce(atMs: readonly number[] = ANNOUNCE_AT_MS): void {
     this.cancelAnnouncements();
-    this.pending = ANNOUNCE_AT_MS.map((ms) => setTimeout(() => void this.garp(), ms));
+    this.pending = atMs.map((ms) => setTimeout(() => void this.garp(), ms));
   }
 
   cancelAnnouncements(): void {
