@@ -241,7 +241,7 @@ export class Election {
       this.cancelDown = undefined;
       if (this.current !== 'backup' || this.demoted) return;
       const master = this.lastMaster();
-      const silent = master ? `peer ${master.advert.nodeId} silent for ${this.clock.now() - master.at} ms` : `no master heard for ${this.clock.now() - armedAt} ms`;
+      const silent = master ? `peer ${master.advert.nodeId} silent for ${Math.round(this.clock.now() - master.at)} ms` : `no master heard for ${Math.round(this.clock.now() - armedAt)} ms`;
       this.becomeMaster(silent);
     });
   }

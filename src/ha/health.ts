@@ -95,12 +95,13 @@ function selfCheck(target: ListenAddress, deadlineMs: number): Promise<string> {
         resolve('answered');
       }
     });
-    socket.send(query(id), target.port, host);
+    socket.send(queryFor(id, CHECK_NAME), target.port, host);
   }).finally(() => socket.close());
 }
 
-function query(id: number): Buffer {
-  const labels = CHECK_NAME.flatMap((label) => [Buffer.from([label.length]), Buffer.from(label)]);
+/** A plain query for `labels`, type A, class IN: the lab's probe sends the same. */
+export function queryFor(id: number, name: readonly string[]): Buffer {
+  const labels = name.flatMap((label) => [Buffer.from([label.length]), Buffer.from(label)]);
   const header = Buffer.alloc(12);
   header.writeUInt16BE(id, 0);
   header.writeUInt16BE(0x0100, 2); // RD
