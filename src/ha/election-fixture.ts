@@ -54,7 +54,7 @@ export class FakeLan {
   private counter = 0n;
 
   add(name: string, settings: Partial<ElectionSettings> & { address: string }): Election {
-    const full: ElectionSettings = { nodeId: name, priority: 100, intervalMs: 250, preempt: true, preemptDelayMs: 0, ...settings };
+    const full: ElectionSettings = { nodeId: name, priority: 100, intervalMs: 250, preempt: true, preemptDelayMs: 0, peerCount: 1, ...settings };
     const election = new Election(full, this.clock, {
       advertise: (body) => {
         if (this.dead.has(name)) return;

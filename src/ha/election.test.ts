@@ -54,8 +54,23 @@ describe('the election (RFC 5798 §6.4)', () => {
     lan.clock.advance(2000);
     expect(b.state).toBe('master');
     const takeover = lan.transitions.at(-1)!;
-    expect(takeover.at - died).toBeLessThanOrEqual(DOWN_100 + 1); // + the link's delay
+    // One backup, no race: 3 × the interval, no Skew_Time (+ the link's delay).
+    expect(takeover.at - died).toBeLessThanOrEqual(751);
     expect(takeover.reason).toMatch(/^peer a silent for \d+ ms$/);
+  });
+
+  it('of several backups, Skew_Time lets the highest priority take over from a dead master', () => {
+    const lan = new FakeLan();
+    const nodes = [lan.add('a', { address: '10.0.0.2', priority: 150, peerCount: 2 }), lan.add('b', { address: '10.0.0.3', priority: 100, peerCount: 2 }),
+      lan.add('c', { address: '10.0.0.4', priority: 120, peerCount: 2 })];
+    for (const node of nodes) node.start();
+    lan.clock.advance(3000);
+    expect(lan.masters()).toEqual(['a']);
+    lan.dead.add('a');
+    const died = lan.clock.now();
+    lan.clock.advance(3000);
+    expect(lan.masters()).toEqual(['c']);
+    expect(lan.transitions.filter((t) => t.node === 'b' && t.to === 'master' && t.at >= died)).toEqual([]);
   });
 
   it('a clean stop (priority 0) hands over at once', () => {

@@ -69,7 +69,7 @@ export class Pair implements PairRole {
     const listen = parseListenAddress(config.listen, 5399)!;
     this.election = new Election({
       nodeId: config.node_id, priority: config.priority, address: listen.host, intervalMs: config.advert_interval_ms,
-      preempt: config.preempt, preemptDelayMs: config.preempt_delay * 1000,
+      preempt: config.preempt, preemptDelayMs: config.preempt_delay * 1000, peerCount: config.peers.length,
     }, { now: () => performance.now(), after: (ms, fire) => { const t = setTimeout(fire, ms); return () => clearTimeout(t); } }, {
       advertise: (body) => this.socket?.send(body),
       transition: (to, reason) => this.transitioned(to, reason),

@@ -108,11 +108,15 @@ export class HearthNode {
     }, () => this.process.output());
   }
 
-  /** Whether the VIP is on the node's interface. */
-  async holdsVip(): Promise<boolean> {
-    const { stdout } = await this.host.exec('ip', ['-o', '-4', 'addr', 'show', 'dev', LAN_IF]);
-    return stdout.includes(`inet ${VIP}/`);
+  holdsVip(): Promise<boolean> {
+    return holdsVip(this.host);
   }
+}
+
+/** Whether the VIP is on the host's interface. */
+export async function holdsVip(host: LabHost): Promise<boolean> {
+  const { stdout } = await host.exec('ip', ['-o', '-4', 'addr', 'show', 'dev', LAN_IF]);
+  return stdout.includes(`inet ${VIP}/`);
 }
 
 export interface HaStatusSeen {
