@@ -5,7 +5,9 @@
 // dnsmasq answering DNS on the VIP, in the same run. Prints each gap, then
 // the median and worst of each case. Needs root.
 //   node bench/failover.ts [rounds] [keepalived advert_int seconds]
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generatePairSecret } from '../src/ha/secret.ts';
@@ -14,6 +16,7 @@ import { HearthNode, holdsVip, NODES, PairLab, Probe, PROBE_NAME, VIP, type Node
 import { LabProcess } from '../test/lab/server.ts';
 import { waitFor } from '../test/lab/wait.ts';
 
+const execFileAsync = promisify(execFile);
 const ROUNDS = Number(process.argv[2] ?? 3);
 const KEEPALIVED_ADVERT_INT = process.argv[3] ?? '1';
 const CASES = ['kill -9', 'clean stop', 'link down'] as const;
@@ -33,7 +36,7 @@ const hearth: Setup = (lab) => {
   const secret = generatePairSecret();
   const node = (name: NodeName): Node => {
     const running = new HearthNode(lab, name, { secret });
-    return { host: running.host, start: () => running.start(), kill: () => running.process.stop('SIGKILL'), stop: () => running.process.stop('SIGTERM') };
+    return { host: running.host, start: () => running.start(), kill: () => killNode(running.host), stop: () => running.process.stop('SIGTERM') };
   };
   return { a: node('a'), b: node('b') };
 };
@@ -45,8 +48,9 @@ const keepalived: Setup = (lab) => {
     const dir = join(lab.dir, `keepalived-${name}`);
     const host = lab.hosts[name];
     const conf = join(lab.dir, `keepalived-${name}.conf`);
+    // VRRPv2 (keepalived's default) has whole seconds only; v3 takes centiseconds.
     writeFileSync(conf, `global_defs {
-  router_id ${name}
+  router_id ${name}${Number(KEEPALIVED_ADVERT_INT) < 1 ? '\n  vrrp_version 3' : ''}
 }
 vrrp_instance hearth {
   state BACKUP
@@ -71,13 +75,21 @@ vrrp_instance hearth {
     return {
       host,
       start: async () => { await dns.start(); await vrrp.start(); },
-      // The whole node dies: keepalived (leaving the VIP behind) and dnsmasq.
-      kill: async () => { await vrrp.stop('SIGKILL'); await dns.stop('SIGKILL'); },
+      kill: () => killNode(host),
       stop: () => vrrp.stop('SIGTERM'),
     };
   };
   return { a: node('a'), b: node('b') };
 };
+
+/** The node dies at once: SIGKILL to every process in its namespace (keepalived's
+ *  VRRP child would otherwise see its parent go and leave cleanly, with priority 0). */
+async function killNode(host: LabHost): Promise<void> {
+  const { stdout } = await execFileAsync('ip', ['netns', 'pids', host.netns]);
+  for (const pid of stdout.split('\n').filter(Boolean)) {
+    try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone already */ }
+  }
+}
 
 async function measure(setup: Setup, which: Case): Promise<number> {
   const lab = await PairLab.create();
