@@ -9,10 +9,17 @@ import { readPairSecret } from './secret.ts';
 
 type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 
-/** Every problem, one sentence each; empty when the pair can start here. */
-export function haHostErrors(ha: HaConfig, interfaces: Interfaces = networkInterfaces()): string[] {
+/** Every problem, one sentence each; empty when the pair can start here.
+ *  `dnsListen` is `dns.listen`: its ports are opened on the VIP too. */
+export function haHostErrors(ha: HaConfig, dnsListen: readonly string[], interfaces: Interfaces = networkInterfaces()): string[] {
   if (!ha.enabled) return [];
   const errors: string[] = [];
+  for (const text of dnsListen) {
+    // The VIP's own socket could not bind beside it, and a wildcard socket
+    // answers from the host's main address, which clients drop.
+    const host = parseListenAddress(text, 53)?.host;
+    if (host === '0.0.0.0' || host === '::') errors.push(`dns.listen: ${text} is a wildcard; with ha.enabled list this node's own address (the VIP is added at run time)`);
+  }
   const vip = ha.vip === undefined ? undefined : parseCidr(ha.vip);
   const iface = interfaces[ha.interface];
   // The VIP may be on the interface already (a node killed with -9): it is not this host's own address.

@@ -96,7 +96,7 @@ export class Pair implements PairRole {
 
   /** Checks the host, removes a stale VIP, opens the advert socket and starts as backup. */
   static async start(config: HaConfig, services: PairServices): Promise<Pair> {
-    const errors = haHostErrors(config);
+    const errors = haHostErrors(config, services.dnsListen.map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)));
     if (errors.length > 0) throw new Error(`the ha section cannot run here:\n  ${errors.join('\n  ')}`);
     const pair = new Pair(config, services, readPairSecret(config.secret_file!));
     await pair.vip.remove();
