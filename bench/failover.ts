@@ -86,8 +86,12 @@ vrrp_instance hearth {
  *  VRRP child would otherwise see its parent go and leave cleanly, with priority 0). */
 async function killNode(host: LabHost): Promise<void> {
   const { stdout } = await execFileAsync('ip', ['netns', 'pids', host.netns]);
-  for (const pid of stdout.split('\n').filter(Boolean)) {
-    try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone already */ }
+  const pids = stdout.split('\n').filter(Boolean).map(Number);
+  // Frozen first, so none runs a handler while the others die.
+  for (const signal of ['SIGSTOP', 'SIGKILL'] as const) {
+    for (const pid of pids) {
+      try { process.kill(pid, signal); } catch { /* gone already */ }
+    }
   }
 }
 

@@ -123,10 +123,11 @@ export class Hearth implements ApiContext {
     const hearth = new Hearth(store, log, deps, built, querylog, ddns);
     try {
       await hearth.dns.listen(listenAddresses(config));
-      if (config.ha.enabled) hearth.pair = await Pair.start(config.ha, hearth.pairServices(config));
       await hearth.applyDhcp(config);
       ddns.start();
       hearth.api = await startApi(hearth, config.api, log);
+      // Last: a node that may take the VIP is ready to serve at it.
+      if (config.ha.enabled) hearth.pair = await Pair.start(config.ha, hearth.pairServices(config));
     } catch (error) {
       await hearth.stop();
       throw error;

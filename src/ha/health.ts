@@ -75,8 +75,7 @@ export class HealthWatch {
     const now = { failing: passed ? 0 : before.failing + 1, passing: passed ? before.passing + 1 : 0, last: detail };
     this.checks.set(check, now);
     if (now.failing === FALL) this.impaired.set(check, `${check} failed ×${FALL} (${detail})`);
-    else if (now.passing === RISE) this.impaired.delete(check);
-    else return;
+    else if (now.passing !== RISE || !this.impaired.delete(check)) return;
     this.options.report([...this.impaired.values()][0]);
   }
 }

@@ -70,7 +70,7 @@ export class Pair implements PairRole {
     this.election = new Election({
       nodeId: config.node_id, priority: config.priority, address: listen.host, intervalMs: config.advert_interval_ms,
       preempt: config.preempt, preemptDelayMs: config.preempt_delay * 1000, peerCount: config.peers.length,
-    }, { now: () => performance.now(), after: (ms, fire) => { const t = setTimeout(fire, ms); return () => clearTimeout(t); } }, {
+    }, { now: () => performance.now(), after: afterPendingIo }, {
       advertise: (body) => this.socket?.send(body),
       transition: (to, reason) => this.transitioned(to, reason),
       reannounce: (reason) => this.reannounce(reason),
@@ -169,9 +169,11 @@ export class Pair implements PairRole {
   private async enact(to: HaState): Promise<void> {
     if (to === 'master') {
       await this.vip.add();
-      this.closeVipListeners ??= await this.services.dns.attach(this.services.dnsListen.map(({ port }) => ({ host: this.vip.address, port })));
+      // The first GARP's arping starts while the sockets bind: both take a
+      // few ms, and clients send nothing here before the GARP reaches them.
       this.vip.announce();
       this.lastReannounce = performance.now();
+      this.closeVipListeners ??= await this.services.dns.attach(this.services.dnsListen.map(({ port }) => ({ host: this.vip.address, port })));
       await this.services.serveDhcp(true);
       return;
     }
@@ -188,6 +190,21 @@ export class Pair implements PairRole {
     this.log.info(`ha: gratuitous ARP again: ${reason}`);
     this.vip.announce([0, 100, 300]);
   }
+}
+
+/** A timer that, when due, first lets the event loop read what arrived
+ *  meanwhile (setImmediate runs after the poll phase): after a stall (a GC
+ *  pause, a busy start) the adverts that came during it count before the
+ *  silence they disprove, instead of a master-down timer firing first. */
+function afterPendingIo(ms: number, fire: () => void): () => void {
+  let cancelled = false;
+  let immediate: NodeJS.Immediate | undefined;
+  const timer = setTimeout(() => { immediate = setImmediate(() => { if (!cancelled) fire(); }); }, ms);
+  return () => {
+    cancelled = true;
+    clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+  };
 }
 
 const REJECTION_TEXT: Record<RejectReason, string> = {

@@ -46,7 +46,8 @@ export class Vip {
     this.cancelAnnouncements();
     const result = await this.run(['ip', 'addr', 'del', this.cidr, 'dev', this.iface], IP_TIMEOUT_MS);
     this.held = false;
-    if (result.code !== 0 && !result.stderr.includes('Cannot assign requested address')) {
+    // iproute2 says so in one of two ways, by version, when the address is not there.
+    if (result.code !== 0 && !/Cannot assign requested address|Address not found/.test(result.stderr)) {
       this.log.error(`could not remove the VIP ${this.cidr} from ${this.iface}: ${describeResult(result)}`);
     }
   }
@@ -55,6 +56,10 @@ export class Vip {
   announce(atMs: readonly number[] = ANNOUNCE_AT_MS): void {
     this.cancelAnnouncements();
     this.pending = atMs.map((ms) => setTimeout(() => void this.garp(), ms));
+    if (atMs[0] === 0) {
+      clearTimeout(this.pending.shift());
+      void this.garp();
+    }
   }
 
   cancelAnnouncements(): void {
