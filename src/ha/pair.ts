@@ -40,6 +40,8 @@ export interface PairServices {
 const KEPT_TRANSITIONS = 50;
 /** A lower-priority master heard every advert must not mean a GARP storm. */
 const REANNOUNCE_EVERY_MS = 1000;
+/** The longest a clean stop keeps the VIP for a peer that does not take it. */
+const HAND_OVER_LIMIT_MS = 1000;
 
 export class Pair implements PairRole {
   private readonly config: HaConfig;
@@ -59,6 +61,9 @@ export class Pair implements PairRole {
   private acting: Promise<void> = Promise.resolve();
   private lastReannounce = 0;
   private readonly loggedRejections = new Set<string>();
+  private stopping = false;
+  /** Set while a clean stop waits for the peer to take over. */
+  private peerIsMaster: (() => void) | undefined;
 
   private constructor(config: HaConfig, services: PairServices, secret: Buffer) {
     this.config = config;
@@ -76,7 +81,10 @@ export class Pair implements PairRole {
       reannounce: (reason) => this.reannounce(reason),
     });
     const peers = new Set(config.peers.map((text) => parseListenAddress(text, 5399)!).map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)));
-    this.inbox = new AdvertInbox(secret, peers, Date.now, (from, advert) => this.election.receive(from, advert));
+    this.inbox = new AdvertInbox(secret, peers, Date.now, (from, advert) => {
+      this.election.receive(from, advert);
+      if (advert.state === 'master' && advert.priority > 0) this.peerIsMaster?.();
+    });
     this.health = new HealthWatch({
       dns: config.track.dns ? services.dnsListen[0] : undefined,
       dnsDeadlineMs: services.dnsTimeoutMs + 500,
@@ -133,9 +141,11 @@ export class Pair implements PairRole {
     return outcome;
   }
 
-  /** A clean stop: priority 0 first, so the peer takes over at once, then the VIP goes. */
+  /** A clean stop: priority 0 first, so the peer takes over at once; the
+   *  VIP goes once the peer has had time to take it (handOver). */
   async stop(): Promise<void> {
     this.health.stop();
+    this.stopping = true;
     this.election.stop();
     await this.acting;
     await this.socket?.close();
@@ -177,11 +187,30 @@ export class Pair implements PairRole {
       await this.services.serveDhcp(true);
       return;
     }
+    if (to === 'init' && this.stopping && this.vip.held) await this.handOver();
     // Listeners first: a socket on an address being removed would answer nothing.
     await this.closeVipListeners?.();
     this.closeVipListeners = undefined;
     await this.vip.remove();
     await this.services.serveDhcp(false);
+  }
+
+  /** On a clean stop the VIP stays, still answering, until the peer says it
+   *  is master and one advert interval more for its VIP and GARP (bounded):
+   *  clients whose ARP cache still points here are answered meanwhile,
+   *  instead of sending into a removed address. */
+  private handOver(): Promise<void> {
+    const live = this.election.peerViews.some((peer) => performance.now() - peer.at < 3 * peer.advert.intervalMs);
+    if (!live) return Promise.resolve();
+    const interval = this.config.advert_interval_ms;
+    return new Promise((done) => {
+      const bound = setTimeout(done, HAND_OVER_LIMIT_MS);
+      this.peerIsMaster = () => {
+        this.peerIsMaster = undefined;
+        clearTimeout(bound);
+        setTimeout(done, interval);
+      };
+    });
   }
 
   private reannounce(reason: string): void {
