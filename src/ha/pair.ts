@@ -12,6 +12,7 @@ import { haHostErrors } from './check.ts';
 import { Election, type Outcome } from './election.ts';
 import { HealthWatch } from './health.ts';
 import { AdvertInbox, type RejectReason } from './inbox.ts';
+import { IpBatch } from './ip-batch.ts';
 import { registerPairMetrics } from './metrics.ts';
 import { notifyAll } from './notify.ts';
 import type { HaState, PairRole } from './role.ts';
@@ -49,6 +50,7 @@ export class Pair implements PairRole {
   private readonly log: Logger;
   private readonly run: RunCommand;
   private readonly vip: Vip;
+  private readonly ip = new IpBatch();
   private readonly election: Election;
   private readonly inbox: AdvertInbox;
   private readonly health: HealthWatch;
@@ -70,7 +72,7 @@ export class Pair implements PairRole {
     this.services = services;
     this.log = services.log;
     this.run = services.run ?? runCommand;
-    this.vip = new Vip(config.interface, config.vip!, this.run, this.log);
+    this.vip = new Vip(config.interface, config.vip!, (args) => this.ip.run(args), this.run, this.log);
     const listen = parseListenAddress(config.listen, 5399)!;
     this.election = new Election({
       nodeId: config.node_id, priority: config.priority, address: listen.host, intervalMs: config.advert_interval_ms,
@@ -106,11 +108,17 @@ export class Pair implements PairRole {
   static async start(config: HaConfig, services: PairServices): Promise<Pair> {
     const errors = haHostErrors(config, services.dnsListen.map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)));
     if (errors.length > 0) throw new Error(`the ha section cannot run here:\n  ${errors.join('\n  ')}`);
-    const pair = new Pair(config, services, readPairSecret(config.secret_file!));
-    await pair.vip.remove();
-    const listen = parseListenAddress(config.listen, 5399)!;
-    const peers = config.peers.map((text) => parseListenAddress(text, 5399)!);
-    pair.socket = await AdvertSocket.open(listen, peers, readPairSecret(config.secret_file!), (datagram, from) => pair.heard(datagram, from));
+    const secret = readPairSecret(config.secret_file!);
+    const pair = new Pair(config, services, secret);
+    try {
+      await pair.vip.remove();
+      const listen = parseListenAddress(config.listen, 5399)!;
+      const peers = config.peers.map((text) => parseListenAddress(text, 5399)!);
+      pair.socket = await AdvertSocket.open(listen, peers, secret, (datagram, from) => pair.heard(datagram, from));
+    } catch (error) {
+      pair.ip.close();
+      throw error;
+    }
     pair.election.start();
     pair.health.start();
     return pair;
@@ -148,6 +156,7 @@ export class Pair implements PairRole {
     this.stopping = true;
     this.election.stop();
     await this.acting;
+    this.ip.close();
     await this.socket?.close();
   }
 

@@ -4,9 +4,8 @@
 // Without GARP a moved VIP was unreachable for ~36 s here (the clients'
 // neighbour entries time out); with it, 14-26 ms.
 import type { Logger } from '../observe/log.ts';
-import { describeResult, type RunCommand } from './command.ts';
+import { describeResult, type CommandResult, type RunCommand } from './command.ts';
 
-const IP_TIMEOUT_MS = 5000;
 const ARPING_TIMEOUT_MS = 2000;
 /** When the GARPs of one announcement go out, ms after it starts: a burst
  *  at once (a lost frame is covered) and another a few seconds later, for
@@ -19,11 +18,14 @@ export class Vip {
   private readonly cidr: string;
   readonly address: string;
   private readonly run: RunCommand;
+  /** iproute2, as `ip ARGS…` (an IpBatch: no process start on the takeover path). */
+  private readonly ip: (args: readonly string[]) => Promise<CommandResult>;
   private readonly log: Logger;
   private pending: NodeJS.Timeout[] = [];
   held = false;
 
-  constructor(iface: string, cidr: string, run: RunCommand, log: Logger) {
+  constructor(iface: string, cidr: string, ip: (args: readonly string[]) => Promise<CommandResult>, run: RunCommand, log: Logger) {
+    this.ip = ip;
     this.iface = iface;
     this.cidr = cidr.includes('/') ? cidr : `${cidr}/32`;
     this.address = this.cidr.split('/')[0]!;
@@ -33,7 +35,7 @@ export class Vip {
 
   /** `ip addr add`; an address already there (a restart as master) is fine. */
   async add(): Promise<void> {
-    const result = await this.run(['ip', 'addr', 'add', this.cidr, 'dev', this.iface], IP_TIMEOUT_MS);
+    const result = await this.ip(['address', 'add', this.cidr, 'dev', this.iface]);
     if (result.code !== 0 && !result.stderr.includes('File exists')) {
       throw new Error(`could not add the VIP ${this.cidr} to ${this.iface}: ${describeResult(result)}`);
     }
@@ -44,7 +46,7 @@ export class Vip {
    *  a node killed with -9 left it behind, and would answer ARP for it. */
   async remove(): Promise<void> {
     this.cancelAnnouncements();
-    const result = await this.run(['ip', 'addr', 'del', this.cidr, 'dev', this.iface], IP_TIMEOUT_MS);
+    const result = await this.ip(['address', 'del', this.cidr, 'dev', this.iface]);
     this.held = false;
     // iproute2 says so in one of two ways, by version, when the address is not there.
     if (result.code !== 0 && !/Cannot assign requested address|Address not found/.test(result.stderr)) {
