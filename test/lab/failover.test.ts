@@ -113,6 +113,17 @@ describeLab(['curl', 'arping', 'nft'])('the failover pair (two hearth nodes, one
     await waitFor('the client to follow the VIP to a', async () => ((await lab.clientNeighbourOfVip()) === NODES.a.mac ? true : undefined));
   }, 120_000);
 
+  it('demote hands the VIP to the peer and stays backup; promote takes it back', async () => {
+    const { a, b } = await pairUp();
+    expect(JSON.parse(await a.post('demote'))).toEqual({ state: 'backup' });
+    await b.reaches('master');
+    expect((await a.status()).demoted).toBe(true);
+    expect(JSON.parse(await a.post('promote'))).toEqual({ state: 'backup' });
+    await a.reaches('master');
+    await b.reaches('backup');
+    expect(await b.holdsVip()).toBe(false);
+  }, 120_000);
+
   it('a wrong secret: the pair does not form, and the log and GET /ha say why', async () => {
     lab = await PairLab.create();
     const a = new HearthNode(lab, 'a', { secret: generatePairSecret() });
@@ -122,5 +133,9 @@ describeLab(['curl', 'arping', 'nft'])('the failover pair (two hearth nodes, one
     await b.reaches('master');
     await waitFor('b to log the rejection', () => (b.process.output().includes('rejected: bad MAC (is the pair secret the same on both nodes?)') ? true : undefined));
     expect((await b.status()).adverts.rejected.bad_mac).toBeGreaterThan(0);
+    const metrics = await b.metrics();
+    expect(metrics).toMatch(/^hearth_ha_adverts_rejected_total\{reason="bad_mac"\} [1-9]/m);
+    expect(metrics).toMatch(/^hearth_ha_state 2$/m);
+    expect(metrics).toMatch(/^hearth_ha_vip_held 1$/m);
   }, 120_000);
 });

@@ -95,6 +95,12 @@ export class HearthNode {
     return JSON.parse(stdout) as HaStatusSeen;
   }
 
+  /** GET /metrics from inside the node. */
+  async metrics(): Promise<string> {
+    const { stdout } = await this.host.exec('curl', ['-sSf', '-H', `authorization: Bearer ${API_TOKEN}`, `${API}/metrics`]);
+    return stdout;
+  }
+
   async post(action: 'promote' | 'demote'): Promise<string> {
     const { stdout } = await this.host.exec('curl', ['-sS', '-X', 'POST', '-H', `authorization: Bearer ${API_TOKEN}`, `${API}/ha/${action}`]);
     return stdout;
@@ -121,6 +127,7 @@ export async function holdsVip(host: LabHost): Promise<boolean> {
 
 export interface HaStatusSeen {
   readonly state: string;
+  readonly demoted: boolean;
   readonly vip: { readonly held: boolean };
   readonly transitions: readonly { readonly at: string; readonly from: string; readonly to: string; readonly reason: string }[];
   readonly adverts: { readonly rejected: Record<string, number> };
