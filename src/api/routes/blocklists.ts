@@ -10,7 +10,7 @@ import type { ApiContext } from '../context.ts';
 import { badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
 import type { ApiApp } from '../server.ts';
 
-const listSource = z.strictObject({
+export const listSource = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).optional(),
   path: z.string().min(1).refine((path) => !isUrl(path), 'a URL: send it as "url"').optional(),
 }).refine((body) => (body.url === undefined) !== (body.path === undefined), 'give exactly one of "url" and "path"')
@@ -27,10 +27,10 @@ const listSchema = z.object({
   }).optional(),
   error: z.string().optional(),
 });
-const listsSchema = z.object({ lists: z.array(listSchema) });
+export const listsSchema = z.object({ lists: z.array(listSchema) });
 const changedSchema = listsSchema.extend({ version: z.number().int(), hash: z.string() });
 
-const checkSchema = z.object({
+export const checkSchema = z.object({
   verdict: z.enum(['none', 'blocked', 'allowed']),
   decidedBy: z.object({ list: z.string(), line: z.number().int(), rule: z.string() }).optional(),
   matches: z.array(z.object({
