@@ -95,7 +95,9 @@ export function LocalDns() {
   const zones = usePoll(() => api.zones(), undefined);
   const config = usePoll(() => api.config(), undefined);
   const [chosen, setChosen] = useState<string | undefined>(undefined);
-  const zone = chosen ?? zones.data?.zones[0]?.origin;
+  // The house's names first: a forward zone rather than a reverse one.
+  const all = zones.data?.zones ?? [];
+  const zone = chosen ?? (all.find((z) => !z.origin.endsWith('.arpa')) ?? all[0])?.origin;
   return html`
     <section class="panel">
       <h3>Zones</h3>
