@@ -26,7 +26,7 @@ function Check() {
         <button type="submit">Check</button>
       </form>
       <div aria-live="polite">${typeof answer === 'string' ? html`<p class="error">${answer}</p>` : answer ? html`
-        <p><b class=${answer.verdict === 'blocked' ? 'bad' : 'ok'}>${answer.verdict === 'blocked' ? '⛔ blocked' : answer.verdict === 'allowed' ? '✓ allowed' : '✓ not blocked'}</b>
+        <p><b class=${answer.verdict === 'blocked' ? 'bad' : 'ok'}>${answer.verdict === 'blocked' ? '⊘ blocked' : answer.verdict === 'allowed' ? '✓ allowed' : '✓ not blocked'}</b>
           ${answer.decidedBy ? ` by ${answer.decidedBy.list} line ${answer.decidedBy.line}: ${answer.decidedBy.rule}` : ''}</p>
         ${answer.matches.length > 1 ? html`<ul class="small">${answer.matches.map((m) => html`<li>${m.kind}: ${m.list} line ${m.line} (${m.rule})</li>`)}</ul>` : null}` : null}
       </div>

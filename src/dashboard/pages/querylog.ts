@@ -11,13 +11,13 @@ import type { QuerylogFilter, QuerylogRow } from '../types.ts';
 import type { Status } from '../../observe/querylog-store.ts';
 
 const STATUSES = ['blocked', 'cached', 'upstream', 'local', 'error'] as const satisfies readonly Status[];
-const SYMBOL: Record<Status, string> = { blocked: '⛔', cached: '↺', upstream: '↗', local: '⌂', error: '⚠' };
+const SYMBOL: Record<Status, string> = { blocked: '⊘', cached: '↺', upstream: '↗', local: '⌂', error: '⚠' };
 
 function why(row: QuerylogRow): string {
   if (row.blockedBy) return `blocked by ${row.blockedBy.list} line ${row.blockedBy.line} (${row.blockedBy.rule})`;
   if (row.source.startsWith('upstream:')) return `from ${row.upstream ?? row.source.slice(9)} in ${ms(row.latencyMs)}`;
   const sources: Record<string, string> = { zone: 'local zone', cloak: 'cloaking rule', cache: 'from the cache', stale: 'stale cache entry' };
-  return `${sources[row.source] ?? row.source}${row.view ? ` · view ${row.view}` : ''}`;
+  return `${sources[row.source] ?? row.source}${row.view && row.view !== 'default' ? ` · view ${row.view}` : ''}`;
 }
 
 /** `datetime-local` gives local time without a zone; the API wants ISO 8601 with one. */
