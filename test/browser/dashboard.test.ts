@@ -28,6 +28,19 @@ nas  IN A   192.168.1.10
 tv   IN A   192.168.1.40
 `;
 
+/** GET /ha of a master with its standby, in the shape the failover work reports. */
+const PAIR = {
+  enabled: true, node_id: 'pi-a', state: 'master', priority: { configured: 150, effective: 150 }, impaired: null, demoted: false,
+  vip: { address: '192.168.1.53', held: true },
+  peers: [{ address: '192.168.1.3:5399', node_id: 'pi-b', state: 'backup', priority: 100, impaired: false, age_ms: 150 }],
+  transitions: [
+    { at: new Date(Date.now() - 60_000).toISOString(), from: 'backup', to: 'master', reason: 'peer silent for 812 ms' },
+    { at: new Date(Date.now() - 3_600_000).toISOString(), from: 'init', to: 'backup', reason: 'start' },
+  ],
+  adverts: { sent: 14_400, received: 14_380, rejected: { bad_mac: 2, replay: 0 }, last_rejection: null },
+  sync: { connected: true, config: { version: 12, hash: 'c0ffee', inSync: true, conflictFiles: [] }, leases: { stale: false, replicated: 31 }, clockSkew: { offsetMs: 4, roundTripMs: 1 } },
+};
+
 /** A lease the house's phone holds, as the DHCP server would have stored it. */
 function seedLease(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true });
@@ -160,6 +173,29 @@ api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
   it('says failover is off on the Pair page', async () => {
     await page.goto(`${origin}/#/pair`);
     await page.getByText('Failover is off').waitFor();
+  });
+
+  it('shows both nodes of a pair once GET /ha reports one, and demotes on request', async () => {
+    // The failover work fills GET /ha in; until it lands here, the browser gets its answer from the test.
+    const actions: string[] = [];
+    await page.route(`${origin}/ha`, (route) => route.fulfill({ json: PAIR }));
+    await page.route(`${origin}/ha/*`, (route) => {
+      actions.push(`${route.request().method()} ${new URL(route.request().url()).pathname} ${route.request().headers()['x-hearth-csrf'] ? 'with' : 'without'} csrf`);
+      return route.fulfill({ json: { state: 'backup' } });
+    });
+    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${origin}/#/pair`);
+      await page.reload({ waitUntil: 'networkidle' });
+      await page.getByRole('heading', { name: /This node/ }).waitFor();
+      expect(await page.locator('main').textContent()).toMatch(/pi-b.*150 ms ago/);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      await shoot(page, `pair-enabled-${size}`);
+    }
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Demote this node' }).click();
+    await expect.poll(() => actions).toEqual(['POST /ha/demote with csrf']);
+    await page.unrouteAll();
   });
 
   it('signs out: the cookie no longer opens the API', async () => {
