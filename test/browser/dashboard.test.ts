@@ -5,7 +5,7 @@
 // way: no console error, no request to another host, no sideways scroll at
 // phone width; and a screenshot of every page at phone and desktop width
 // into docs/screenshots (the README shows them).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,10 +68,10 @@ describeBrowser('the dashboard in chromium', () => {
     hearth = await startHearth(`data_dir: ${dataDir}
 dns:
   listen: ["127.0.0.1:PORT"]
-  blocking: { lists: ["${join(ROOT, 'blocklists/default.txt')}"] }
+  blocking: { lists: ["blocklists/default.txt"] }
 dhcp: { enabled: true, interface: lo, port: ${await freePort()}, subnet: 192.168.1.0/24, range: ["192.168.1.100", "192.168.1.199"], domain: home.lan }
 api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
-`, { 'zones/home.lan.zone': ZONE, 'api.token': `${TOKEN}\n` });
+`, { 'zones/home.lan.zone': ZONE, 'api.token': `${TOKEN}\n`, 'blocklists/default.txt': readFileSync(join(ROOT, 'blocklists/default.txt'), 'utf8') });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
