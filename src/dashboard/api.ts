@@ -41,7 +41,8 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (response.status === 204) return undefined as T;
-  const answer: unknown = await response.json().catch(() => undefined);
+  const text = response.headers.get('content-type')?.startsWith('text/plain') === true;
+  const answer: unknown = text ? await response.text() : await response.json().catch(() => undefined);
   if (response.ok) return answer as T;
   if (response.status === 401 && headers.authorization === undefined) signedOut();
   throw new ApiFailure(response.status, answer as ErrorBody | undefined);
@@ -78,12 +79,22 @@ export const api = {
   statics: () => call<Statics>('GET', '/dhcp/static'),
   addStatic: (lease: StaticLease) => call<Statics>('POST', '/dhcp/static', lease),
   removeStatic: (key: { mac: string } | { ip: string }) => call<Statics>('DELETE', '/dhcp/static', key),
+  /** Prometheus text: upstream health lives there (hearth_upstream_up, _latency_seconds). */
+  metrics: () => call<string>('GET', '/metrics'),
   ddns: () => call<DdnsStatus>('GET', '/ddns'),
   ddnsUpdate: () => call<DdnsStatus>('POST', '/ddns/update', { force: true }),
   /** GET /ha's shape grows with the failover work: the Pair page reads it field by field. */
   ha: () => call<Record<string, unknown>>('GET', '/ha'),
   haAction: (action: 'promote' | 'demote') => call<unknown>('POST', `/ha/${action}`),
 };
+
+/** The samples of one gauge in Prometheus text, by the value of its one label. */
+export function gauge(metrics: string, name: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  const line = new RegExp(`^${name}\\{[a-z_]+="((?:[^"\\\\]|\\\\.)*)"\\} (\\S+)$`, 'gm');
+  for (const [, label = '', value = ''] of metrics.matchAll(line)) samples.set(label.replace(/\\(.)/g, '$1'), Number(value));
+  return samples;
+}
 
 /** Changes the config in force: GET, change, PUT (the server validates it whole). */
 export async function changeConfig(change: (config: Config) => Config): Promise<void> {

@@ -3,10 +3,11 @@
 // hit ratio, the top names, blocked names and clients (by their DHCP name
 // where hearth gave them a lease), the upstreams and the lists.
 import { html } from 'htm/preact';
-import { api } from '../api.ts';
+import { api, gauge } from '../api.ts';
 import { HourlyChart } from '../chart.ts';
 import { count, ms, percent } from '../format.ts';
 import { usePoll } from '../live.ts';
+import type { Stats } from '../types.ts';
 
 function Top({ title, rows, empty }: { title: string; rows: readonly { label: string; count: number }[]; empty: string }) {
   return html`
@@ -17,8 +18,30 @@ function Top({ title, rows, empty }: { title: string; rows: readonly { label: st
     </section>`;
 }
 
+/** Each upstream now (up or backed off, its moving-average latency, from
+ *  the metrics) and over 24 h (answers and average, from the statistics). */
+function Upstreams({ stats, metrics }: { stats: Stats; metrics: string | undefined }) {
+  const up = gauge(metrics ?? '', 'hearth_upstream_up');
+  const latency = gauge(metrics ?? '', 'hearth_upstream_latency_seconds');
+  const day = new Map(stats.upstreams.map((u) => [u.upstream.replace(/^upstream:/, ''), u]));
+  const urls = [...new Set([...up.keys(), ...day.keys()])];
+  return html`
+    <section class="panel">
+      <h3>Upstreams</h3>
+      ${urls.length === 0 ? html`<p class="muted">None configured: names outside the local zones are refused (Settings).</p>` : html`
+      <ul class="rows">${urls.map((url) => html`
+        <li>
+          <span class="main">${url}</span>
+          ${up.has(url) ? html`<span class=${`tag ${up.get(url) === 1 ? 'ok' : 'bad'}`}>${up.get(url) === 1 ? '✓ up' : '✗ backed off'}</span>` : null}
+          <span class="meta">${latency.has(url) ? `${ms((latency.get(url) ?? 0) * 1000)} now · ` : ''}${count(day.get(url)?.count ?? 0)} answers in 24 h</span>
+        </li>`)}
+      </ul>`}
+    </section>`;
+}
+
 export function Overview() {
   const stats = usePoll(() => api.stats(), 5000);
+  const metrics = usePoll(() => api.metrics(), 5000);
   const leases = usePoll(() => api.leases(), 30_000);
   const lists = usePoll(() => api.lists(), 60_000);
   const s = stats.data;
@@ -42,13 +65,7 @@ export function Overview() {
       <${Top} title="Top blocked" empty="Nothing blocked yet." rows=${s.topBlocked.map((r) => ({ label: r.name, count: r.count }))} />
       <${Top} title="Top clients" empty="No clients yet."
         rows=${s.topClients.map((r) => ({ label: names.has(r.client) ? `${names.get(r.client)} (${r.client})` : r.client, count: r.count }))} />
-      <section class="panel">
-        <h3>Upstreams</h3>
-        ${s.upstreams.length === 0 ? html`<p class="muted">No upstream asked in 24 h.</p>` : html`
-          <ul class="rows">${s.upstreams.map((u) => html`
-            <li><span class="main">${u.upstream}</span><span class="meta">${count(u.count)} answers · ${ms(u.avgLatencyMs)} average</span></li>`)}
-          </ul>`}
-      </section>
+      <${Upstreams} stats=${s} metrics=${metrics.data} />
       <section class="panel">
         <h3>Block lists</h3>
         <ul class="rows">${(lists.data?.lists ?? []).map((l) => html`
