@@ -34,7 +34,10 @@ export function QueryLog() {
   const field = (key: keyof typeof form) => (e: Event) => setForm({ ...form, [key]: (e.target as HTMLInputElement).value });
   const search = (event: Event) => {
     event.preventDefault();
-    setFilter({ limit: '100', client: form.client || undefined, name: form.name || undefined, status: form.status || undefined, from: isoOf(form.from), to: isoOf(form.to) });
+    setFilter({
+      limit: '100', client: form.client || undefined, name: form.name || undefined, type: form.type.trim() || undefined,
+      status: form.status || undefined, from: isoOf(form.from), to: isoOf(form.to),
+    });
   };
   const decide = (name: string, verdict: 'block' | 'allow') => act.run(() => changeConfig((config) => {
     const blocking = config.dns.blocking;
@@ -42,8 +45,7 @@ export function QueryLog() {
     const allow = blocking.allow.filter((rule) => rule !== name);
     return { ...config, dns: { ...config.dns, blocking: { ...blocking, rules: verdict === 'block' ? [...rules, name] : rules, allow: verdict === 'allow' ? [...allow, name] : allow } } };
   }));
-  const type = form.type.trim().toUpperCase();
-  const rows = (log.data?.rows ?? []).filter((row) => type === '' || row.type === type);
+  const rows = log.data?.rows ?? [];
   return html`
     <form class="inline" role="search" onSubmit=${search}>
       <label>Client <input name="client" value=${form.client} onInput=${field('client')} placeholder="192.168.1.20" size="14" /></label>
