@@ -26,6 +26,7 @@ const listSchema = z.object({
     invalid: z.number().int(),
   }).optional(),
   error: z.string().optional(),
+  downloaded: z.string().optional().meta({ description: 'a URL list: when the copy in use was downloaded (ISO 8601)' }),
 });
 export const listsSchema = z.object({ lists: z.array(listSchema) });
 const changedSchema = listsSchema.extend({ version: z.number().int(), hash: z.string() });
@@ -60,6 +61,7 @@ function describe(lists: readonly string[], reports: readonly ListReport[]): z.i
         source,
         ...(stats ? { stats: { blocked: stats.blocked, allowed: stats.allowed, regexes: stats.regexes, unsupported: stats.unsupported, invalid: stats.invalid } } : {}),
         ...(report?.error ? { error: report.error } : {}),
+        ...(report?.downloaded ? { downloaded: report.downloaded } : {}),
       };
     }),
   };

@@ -5,7 +5,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api, changeConfig } from '../api.ts';
-import { count } from '../format.ts';
+import { count, relative } from '../format.ts';
 import { messageOf, useAction, usePoll } from '../live.ts';
 import type { Config, NameCheck } from '../types.ts';
 
@@ -79,7 +79,8 @@ export function Blocklists() {
         <li>
           <span class="main">${list.source}</span>
           <span class="meta">${list.error ? html`<span class="bad">✗ ${list.error}</span>`
-            : list.stats ? `${count(list.stats.blocked)} blocked · ${count(list.stats.allowed)} allowed · ${count(list.stats.regexes)} regexes${list.stats.invalid ? ` · ${count(list.stats.invalid)} invalid lines` : ''}` : 'not built yet'}</span>
+            : list.stats ? `${count(list.stats.blocked)} blocked · ${count(list.stats.allowed)} allowed · ${count(list.stats.regexes)} regexes${list.stats.invalid ? ` · ${count(list.stats.invalid)} invalid lines` : ''}` : 'not built yet'}
+            ${list.downloaded ? ` · downloaded ${relative(list.downloaded)}` : ''}</span>
           <span class="actions"><button type="button" class="danger" disabled=${act.busy} onClick=${() => act.run(() => api.removeList(sourceOf(list.source)))}
             aria-label=${`Remove the list ${list.source}`}>Remove</button></span>
         </li>`)}

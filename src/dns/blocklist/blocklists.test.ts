@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../observe/log.ts';
@@ -42,5 +43,23 @@ describe('the blocklists of a config', () => {
     expect(ref.check('x.games.example')).toMatchObject({ verdict: 'blocked', decidedBy: { list: 'config:dns.blocking.rules', line: 2 } });
     expect(ref.check('ok.games.example')).toMatchObject({ verdict: 'allowed', decidedBy: { list: 'config:dns.blocking.allow', line: 1 } });
     expect(ref.check('tracker.example')).toMatchObject({ verdict: 'blocked', decidedBy: { list: join(dir, 'lists/ads.txt'), line: 2 } });
+  });
+
+  it('says when the copy of a URL list in use was downloaded', async () => {
+    const { lists } = setup();
+    const server = createServer((_request, response) => response.end('||ads.example^\n'));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/list.txt`;
+      const ref = lists.ref({ lists: [url], rules: [], allow: [] });
+      await lists.load();
+      expect(ref.reports).toEqual([{ source: url, error: 'not downloaded yet' }]);
+      const before = Date.now();
+      await lists.refresh();
+      expect(ref.check('ads.example').verdict).toBe('blocked');
+      expect(Date.parse(ref.reports[0]?.downloaded ?? '')).toBeGreaterThanOrEqual(before - 1000);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import type { SourceError } from '../../config/load.ts';
 import type { Name } from '../record.ts';
 import { DomainSetBuilder, type DomainSet, type RuleKind } from './matcher.ts';
 import { parseList, parseListFile, type ListStats } from './parse.ts';
-import { downloadList, isUrl, listPath, type DownloadProgress, type DownloadResult } from './sources.ts';
+import { downloadList, isUrl, listPath, savedAt, type DownloadProgress, type DownloadResult } from './sources.ts';
 
 export interface ListsConfig {
   readonly lists: readonly string[];
@@ -22,6 +22,8 @@ export interface ListReport {
   readonly source: string;
   readonly stats?: ListStats;
   readonly error?: string;
+  /** For a URL list: when the copy read was downloaded (ISO 8601). */
+  readonly downloaded?: string;
 }
 
 /** One distinct lists config and its current set. */
@@ -163,8 +165,9 @@ export class Blocklists {
         reports.push({ source, error: 'not downloaded yet' });
         continue;
       }
+      const downloaded = isUrl(source) ? savedAt(source, this.dataDir) : undefined;
       try {
-        reports.push({ source, stats: await parseListFile(path, builder, options) });
+        reports.push({ source, stats: await parseListFile(path, builder, options), ...(downloaded ? { downloaded } : {}) });
       } catch (error) {
         reports.push({ source, error: `cannot read: ${(error as Error).message}` });
       }
