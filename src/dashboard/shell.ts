@@ -39,6 +39,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
     document.title = `${current.title} · hearth`;
   }, [current]);
   return html`
+    <a class="skip" href="#main" onClick=${(e: Event) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to the page</a>
     <header>
       <h1>hearth</h1>
       <nav aria-label="Pages">
@@ -48,7 +49,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
       </nav>
       <button class="session" type="button" onClick=${onSignOut}>Sign out</button>
     </header>
-    <main id="main">
+    <main id="main" tabIndex=${-1}>
       <h2>${current.title}</h2>
       <${current.page} />
     </main>`;

@@ -76,5 +76,9 @@ export function QueryLog() {
           </span>
         </li>`)}
       </ol>`}
+      <div class="toolbar">
+        ${filter.before ? html`<button type="button" onClick=${() => { setFilter({ ...filter, before: undefined }); setLive(true); }}>Newest</button>` : null}
+        ${log.data?.next ? html`<button type="button" onClick=${() => { setLive(false); setFilter({ ...filter, before: log.data?.next }); }}>Older answers</button>` : null}
+      </div>
     </section>`;
 }
