@@ -40,7 +40,13 @@ export function messageOf(failure: unknown): string {
 }
 
 /** Runs a change, then `after`; its error (the server's message) is shown by the caller. */
-export function useAction(after: () => unknown): { readonly busy: boolean; readonly error: string | undefined; readonly run: (change: () => Promise<unknown>) => Promise<boolean> } {
+export interface Action {
+  readonly busy: boolean;
+  readonly error: string | undefined;
+  readonly run: (change: () => Promise<unknown>) => Promise<boolean>;
+}
+
+export function useAction(after: () => unknown): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const run = async (change: () => Promise<unknown>): Promise<boolean> => {

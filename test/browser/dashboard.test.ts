@@ -39,19 +39,25 @@ const PAIR = {
     { at: new Date(Date.now() - 3_600_000).toISOString(), from: 'init', to: 'backup', reason: 'start' },
   ],
   adverts: { sent: 14_400, received: 14_380, rejected: { bad_mac: 2, replay: 0 }, last_rejection: null },
-  sync: { connected: true, config: { version: 12, hash: 'c0ffee', inSync: true, conflictFiles: [] }, leases: { stale: false, replicated: 31 }, clockSkew: { offsetMs: 4, roundTripMs: 1 } },
+  sync: {
+    connected: true, config: { version: 12, hash: 'c0ffee', inSync: true, conflictFiles: [] }, leases: { stale: false, replicated: 31 },
+    clockSkew: { offsetMs: 4, roundTripMs: 1 },
+  },
 };
 
 /** A lease the house's phone holds, as the DHCP server would have stored it. */
 function seedLease(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true });
   const store = new LeaseStore(dataDir, createLogger('silent'));
-  store.put({ address: '192.168.1.150', client: '0102000000aabbcc', mac: '02:00:00:aa:bb:cc', clientId: undefined, hostname: 'phone', expires: Date.now() + 6 * 3600_000 });
+  const expires = Date.now() + 6 * 3600_000;
+  store.put({ address: '192.168.1.150', client: '0102000000aabbcc', mac: '02:00:00:aa:bb:cc', clientId: undefined, hostname: 'phone', expires });
   store.close();
 }
 
 const missing = [...(existsSync(CHROMIUM) ? [] : [`${CHROMIUM} (apt-get install chromium)`]), ...(hasTool('dig') ? [] : ['dig (bind9-dnsutils)'])];
-const describeBrowser = missing.length === 0 ? describe : (title: string, body: () => void) => describe.skip(`${title} [skipped: ${missing.join(', ')} not installed; .ci/run installs it]`, body);
+const describeBrowser = missing.length === 0
+  ? describe
+  : (title: string, body: () => void) => describe.skip(`${title} [skipped: ${missing.join(', ')} not installed; .ci/run installs it]`, body);
 
 describeBrowser('the dashboard in chromium', () => {
   let hearth: Running;
@@ -167,7 +173,7 @@ api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
       }
     }
     await page.setViewportSize(DESKTOP);
-  }, 60_000);
+  }, 120_000);
 
   it("shows the server's validation error next to the settings field it is about", async () => {
     await page.goto(`${origin}/#/settings`);
@@ -194,7 +200,8 @@ api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
     const actions: string[] = [];
     await page.route(`${origin}/ha`, (route) => route.fulfill({ json: PAIR }));
     await page.route(`${origin}/ha/*`, (route) => {
-      actions.push(`${route.request().method()} ${new URL(route.request().url()).pathname} ${route.request().headers()['x-hearth-csrf'] ? 'with' : 'without'} csrf`);
+      const request = route.request();
+      actions.push(`${request.method()} ${new URL(request.url()).pathname} ${request.headers()['x-hearth-csrf'] ? 'with' : 'without'} csrf`);
       return route.fulfill({ json: { state: 'backup' } });
     });
     for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {

@@ -7,9 +7,16 @@ import { useState } from 'preact/hooks';
 import { api, changeConfig } from '../api.ts';
 import { count, relative } from '../format.ts';
 import { messageOf, useAction, usePoll } from '../live.ts';
-import type { Config, NameCheck } from '../types.ts';
+import type { Config, Lists, NameCheck } from '../types.ts';
+
+const VERDICTS: Record<NameCheck['verdict'], string> = { blocked: '⊘ blocked', allowed: '✓ allowed', none: '✓ not blocked' };
 
 const sourceOf = (text: string) => (/^https?:\/\//i.test(text) ? { url: text } : { path: text });
+
+function sizes(stats: NonNullable<Lists['lists'][number]['stats']>): string {
+  const invalid = stats.invalid ? ` · ${count(stats.invalid)} invalid lines` : '';
+  return `${count(stats.blocked)} blocked · ${count(stats.allowed)} allowed · ${count(stats.regexes)} regexes${invalid}`;
+}
 
 function Check() {
   const [name, setName] = useState('');
@@ -26,9 +33,10 @@ function Check() {
         <button type="submit">Check</button>
       </form>
       <div aria-live="polite">${typeof answer === 'string' ? html`<p class="error">${answer}</p>` : answer ? html`
-        <p><b class=${answer.verdict === 'blocked' ? 'bad' : 'ok'}>${answer.verdict === 'blocked' ? '⊘ blocked' : answer.verdict === 'allowed' ? '✓ allowed' : '✓ not blocked'}</b>
+        <p><b class=${answer.verdict === 'blocked' ? 'bad' : 'ok'}>${VERDICTS[answer.verdict]}</b>
           ${answer.decidedBy ? ` by ${answer.decidedBy.list} line ${answer.decidedBy.line}: ${answer.decidedBy.rule}` : ''}</p>
-        ${answer.matches.length > 1 ? html`<ul class="small">${answer.matches.map((m) => html`<li>${m.kind}: ${m.list} line ${m.line} (${m.rule})</li>`)}</ul>` : null}` : null}
+        ${answer.matches.length > 1 ? html`
+          <ul class="small">${answer.matches.map((m) => html`<li>${m.kind}: ${m.list} line ${m.line} (${m.rule})</li>`)}</ul>` : null}` : null}
       </div>
     </section>`;
 }
@@ -47,7 +55,9 @@ function InlineRules({ config, onChange }: { config: Config | undefined; onChang
       ${rules.length === 0 ? html`<p class="muted">None. The query log's rows add them in one click.</p>` : html`
       <ul class="rows">${rules.map((rule) => html`
         <li><span class="main"><code>${rule}</code></span>
-          <span class="actions"><button type="button" disabled=${act.busy} onClick=${() => remove(key, rule)} aria-label=${`Remove ${rule}`}>Remove</button></span></li>`)}
+          <span class="actions">
+            <button type="button" disabled=${act.busy} onClick=${() => remove(key, rule)} aria-label=${`Remove ${rule}`}>Remove</button>
+          </span></li>`)}
       </ul>`}
     </section>`;
   return html`
@@ -79,14 +89,15 @@ export function Blocklists() {
         <li>
           <span class="main">${list.source}</span>
           <span class="meta">${list.error ? html`<span class="bad">✗ ${list.error}</span>`
-            : list.stats ? `${count(list.stats.blocked)} blocked · ${count(list.stats.allowed)} allowed · ${count(list.stats.regexes)} regexes${list.stats.invalid ? ` · ${count(list.stats.invalid)} invalid lines` : ''}` : 'not built yet'}
+            : list.stats ? sizes(list.stats) : 'not built yet'}
             ${list.downloaded ? ` · downloaded ${relative(list.downloaded)}` : ''}</span>
           <span class="actions"><button type="button" class="danger" disabled=${act.busy} onClick=${() => act.run(() => api.removeList(sourceOf(list.source)))}
             aria-label=${`Remove the list ${list.source}`}>Remove</button></span>
         </li>`)}
       </ul>
       <form class="inline" onSubmit=${add}>
-        <label>Add a list (http(s) URL or file) <input name="source" required value=${source} onInput=${(e: Event) => setSource((e.target as HTMLInputElement).value)} size="30" /></label>
+        <label>Add a list (http(s) URL or file)
+          <input name="source" required value=${source} onInput=${(e: Event) => setSource((e.target as HTMLInputElement).value)} size="30" /></label>
         <button type="submit" disabled=${act.busy}>Add</button>
       </form>
     </section>

@@ -14,7 +14,8 @@ function FamilyLine({ label, family }: { label: string; family: Family }) {
   const result = family.lastResult;
   const good = result && (result.kind === 'updated' || result.kind === 'unchanged');
   return html`<span class="meta">${label} ${family.address ?? '–'}
-    ${result ? html` · <span class=${good ? 'ok' : 'bad'}>${good ? '✓' : '✗'} ${result.kind}</span> ${relative(result.at)}${result.message ? ` (${result.message})` : ''}` : ' · not run yet'}
+    ${result ? html` · <span class=${good ? 'ok' : 'bad'}>${good ? '✓' : '✗'} ${result.kind}</span> ${relative(result.at)}` : ' · not run yet'}
+    ${result?.message ? ` (${result.message})` : ''}
     ${family.retryAt ? ` · retry ${relative(family.retryAt)}` : ''}</span>`;
 }
 
@@ -34,7 +35,8 @@ export function Ddns() {
         <dt>Last run</dt><dd>${relative(s.lastRun)}</dd>
         <dt>Next run</dt><dd>${relative(s.nextRun)} <span class="muted small">(<code>${s.schedule}</code>)</span></dd>
       </dl>
-      <div class="toolbar"><button type="button" class="primary" disabled=${act.busy || s.running || !s.enabled} onClick=${() => act.run(() => api.ddnsUpdate())}>
+      <div class="toolbar">
+        <button type="button" class="primary" disabled=${act.busy || s.running || !s.enabled} onClick=${() => act.run(() => api.ddnsUpdate())}>
         ${s.running || act.busy ? 'Updating…' : 'Update now'}</button></div>
     </section>
     <section class="panel">

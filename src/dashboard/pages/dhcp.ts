@@ -23,7 +23,8 @@ export function Dhcp() {
     if (await reserve({ mac: draft.mac, ip: draft.ip, ...(draft.hostname ? { hostname: draft.hostname } : {}) })) setDraft({ mac: '', ip: '', hostname: '' });
   };
   return html`
-    ${leases.data && !leases.data.enabled ? html`<p class="notice">The DHCP server is off (dhcp.enabled: false). Static leases below apply when it is on.</p>` : null}
+    ${leases.data && !leases.data.enabled
+      ? html`<p class="notice">The DHCP server is off (dhcp.enabled: false). Static leases below apply when it is on.</p>` : null}
     ${act.error || leases.error ? html`<p class="alert" role="alert">${act.error ?? leases.error}</p>` : null}
     <section class="panel">
       <h3>Leases</h3>

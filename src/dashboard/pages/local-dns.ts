@@ -33,7 +33,8 @@ function RecordRow({ record, busy, onSave, onDelete }: {
       <span class="meta">TTL ${record.ttl}</span>
       ${fixed ? null : html`<span class="actions">
         <button type="button" onClick=${() => setEditing(true)} aria-label=${`Edit ${record.name} ${record.type} ${record.data}`}>Edit</button>
-        <button type="button" class="danger" disabled=${busy} onClick=${onDelete} aria-label=${`Delete ${record.name} ${record.type} ${record.data}`}>Delete</button>
+        <button type="button" class="danger" disabled=${busy} onClick=${onDelete}
+          aria-label=${`Delete ${record.name} ${record.type} ${record.data}`}>Delete</button>
       </span>`}
     </li>`;
 }
@@ -45,7 +46,8 @@ function Records({ zone }: { zone: string }) {
   const set = (key: keyof typeof draft) => input((value) => setDraft({ ...draft, [key]: value }));
   const add = async (event: Event) => {
     event.preventDefault();
-    const ok = await act.run(() => api.addRecord(zone, { name: draft.name, type: draft.type, data: draft.data, ...(draft.ttl ? { ttl: Number(draft.ttl) } : {}) }));
+    const record = { name: draft.name, type: draft.type, data: draft.data, ...(draft.ttl ? { ttl: Number(draft.ttl) } : {}) };
+    const ok = await act.run(() => api.addRecord(zone, record));
     if (ok) setDraft({ ...draft, name: '', data: '' });
   };
   // A change is an add, then the old record's delete: if the add is refused, nothing is lost.
@@ -82,7 +84,10 @@ function Cloaking() {
       ${act.error ? html`<p class="error" role="alert">${act.error}</p>` : null}
       <ul class="rows">${(rules.data?.rules ?? []).map((r) => html`
         <li><span class="main"><code>${r}</code></span>
-          <span class="actions"><button type="button" class="danger" disabled=${act.busy} onClick=${() => act.run(() => api.removeCloak(r))} aria-label=${`Remove ${r}`}>Remove</button></span></li>`)}
+          <span class="actions">
+            <button type="button" class="danger" disabled=${act.busy} onClick=${() => act.run(() => api.removeCloak(r))}
+              aria-label=${`Remove ${r}`}>Remove</button>
+          </span></li>`)}
       </ul>
       <form class="inline" onSubmit=${async (e: Event) => { e.preventDefault(); if (await act.run(() => api.addCloak(rule))) setRule(''); }}>
         <label>Rule <input name="rule" required value=${rule} onInput=${input(setRule)} placeholder="=nas.lan 192.168.1.10" size="24" /></label>

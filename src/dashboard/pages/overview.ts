@@ -70,7 +70,8 @@ export function Overview() {
         <h3>Block lists</h3>
         <ul class="rows">${(lists.data?.lists ?? []).map((l) => html`
           <li><span class="main">${l.source}</span>
-            <span class="meta">${l.error ? html`<span class="bad">✗ ${l.error}</span>` : `${count(l.stats?.blocked ?? 0)} names`}${l.downloaded ? ` · downloaded ${relative(l.downloaded)}` : ''}</span></li>`)}
+            <span class="meta">${l.error ? html`<span class="bad">✗ ${l.error}</span>` : `${count(l.stats?.blocked ?? 0)} names`}
+              ${l.downloaded ? ` · downloaded ${relative(l.downloaded)}` : ''}</span></li>`)}
         </ul>
         <p class="small"><a href="#/blocklists">Manage lists</a></p>
       </section>

@@ -25,8 +25,13 @@ function at(bag: unknown, ...path: string[]): unknown {
   return here;
 }
 
-const text = (value: unknown): string => (value === undefined || value === null ? '–' : isBag(value) || Array.isArray(value) ? JSON.stringify(value) : String(value));
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '–';
+  return isBag(value) || Array.isArray(value) ? JSON.stringify(value) : String(value);
+}
 const ms = (value: unknown): string => (typeof value !== 'number' ? '–' : Math.abs(value) < 1000 ? `${Math.round(value)} ms` : span(Math.abs(value)));
+/** `good` for true, `bad` for false, "–" for a field not there. */
+const either = (value: unknown, good: unknown, bad: unknown): unknown => (value === undefined ? '–' : value ? good : bad);
 const yes = (value: unknown): string => (value === true ? '✓ yes' : value === false ? '✗ no' : '–');
 
 function priority(node: unknown): string {
@@ -53,7 +58,8 @@ function Node({ title, node, self }: { title: string; node: unknown; self: boole
         <dt>Priority</dt><dd>${priority(node)}</dd>
         ${self ? html`<dt>Holds the VIP</dt><dd>${yes(isBag(vip) ? at(vip, 'held') : at(node, 'vip_held'))}</dd>`
           : html`<dt>Last advert</dt><dd>${at(node, 'age_ms') === undefined ? '–' : `${ms(at(node, 'age_ms'))} ago`}</dd>`}
-        <dt>Health</dt><dd>${impaired === undefined || impaired === null || impaired === false ? '✓ healthy' : html`<span class="bad">✗ ${impaired === true ? 'impaired' : text(impaired)}</span>`}</dd>
+        <dt>Health</dt><dd>${impaired === undefined || impaired === null || impaired === false
+          ? '✓ healthy' : html`<span class="bad">✗ ${impaired === true ? 'impaired' : text(impaired)}</span>`}</dd>
         ${self && at(node, 'demoted') === true ? html`<dt>Demoted</dt><dd>✓ stays standby until promoted</dd>` : null}
       </dl>` : html`<p class="muted">No advert heard from a peer.</p>`}
     </section>`;
@@ -66,9 +72,10 @@ function Sync({ sync }: { sync: unknown }) {
     <section class="panel">
       <h3>Sync</h3>
       <dl class="pairs">
-        <dt>Channel</dt><dd>${at(sync, 'connected') === undefined ? '–' : at(sync, 'connected') ? '✓ connected' : html`<span class="bad">✗ not connected</span>`}</dd>
-        <dt>Config version</dt><dd>${text(at(sync, 'config', 'version'))} ${at(sync, 'config', 'in_sync') === undefined ? '' : at(sync, 'config', 'in_sync') ? '(✓ same on both)' : '(✗ differs)'}</dd>
-        <dt>Leases</dt><dd>${at(sync, 'leases', 'stale') === true ? html`<span class="bad">✗ standby catching up</span>` : at(sync, 'leases') ? `✓ ${text(at(sync, 'leases', 'replicated'))} replicated` : '–'}</dd>
+        <dt>Channel</dt><dd>${either(at(sync, 'connected'), '✓ connected', html`<span class="bad">✗ not connected</span>`)}</dd>
+        <dt>Config version</dt><dd>${text(at(sync, 'config', 'version'))} ${either(at(sync, 'config', 'in_sync'), '(✓ same on both)', '(✗ differs)')}</dd>
+        <dt>Leases</dt><dd>${at(sync, 'leases', 'stale') === true ? html`<span class="bad">✗ standby catching up</span>`
+          : at(sync, 'leases') ? `✓ ${text(at(sync, 'leases', 'replicated'))} replicated` : '–'}</dd>
         <dt>Sync lag</dt><dd>${ms(at(sync, 'lag_ms'))}</dd>
         <dt>Clock skew</dt><dd>${ms(at(sync, 'clock_skew', 'offset_ms') ?? at(sync, 'clock_skew_ms'))}</dd>
         ${Array.isArray(conflicts) && conflicts.length > 0 ? html`<dt>Conflicts kept in</dt><dd>${conflicts.map(text).join(', ')}</dd>` : null}
@@ -108,7 +115,8 @@ export function Pair() {
       <${Sync} sync=${at(status, 'sync')} />
     </div>
     <div class="toolbar">
-      <button type="button" disabled=${act.busy} onClick=${() => confirm('Hand the shared address to the peer and stay standby?') && act.run(() => api.haAction('demote'))}>Demote this node</button>
+      <button type="button" disabled=${act.busy}
+        onClick=${() => confirm('Hand the shared address to the peer and stay standby?') && act.run(() => api.haAction('demote'))}>Demote this node</button>
       <button type="button" class="primary" disabled=${act.busy} onClick=${() => act.run(() => api.haAction('promote'))}>Promote this node</button>
     </div>
     <section class="panel">

@@ -43,7 +43,8 @@ export function QueryLog() {
     const blocking = config.dns.blocking;
     const rules = blocking.rules.filter((rule) => rule !== name);
     const allow = blocking.allow.filter((rule) => rule !== name);
-    return { ...config, dns: { ...config.dns, blocking: { ...blocking, rules: verdict === 'block' ? [...rules, name] : rules, allow: verdict === 'allow' ? [...allow, name] : allow } } };
+    const decided = { ...blocking, rules: verdict === 'block' ? [...rules, name] : rules, allow: verdict === 'allow' ? [...allow, name] : allow };
+    return { ...config, dns: { ...config.dns, blocking: decided } };
   }));
   const rows = log.data?.rows ?? [];
   return html`
@@ -67,18 +68,21 @@ export function QueryLog() {
       <ol class="rows querylog">${rows.map((row) => html`
         <li data-name=${row.name}>
           <span class="main"><b>${row.name}</b> <span class="muted">${row.type}</span></span>
-          <span class=${`tag ${row.status === 'blocked' || row.status === 'error' ? 'bad' : 'ok'}`}>${SYMBOL[row.status]} ${row.status}${row.rcode !== 'NOERROR' ? ` · ${row.rcode}` : ''}</span>
+          <span class=${`tag ${row.status === 'blocked' || row.status === 'error' ? 'bad' : 'ok'}`}>
+            ${SYMBOL[row.status]} ${row.status}${row.rcode !== 'NOERROR' ? ` · ${row.rcode}` : ''}</span>
           <span class="meta">${clock(row.time)} · ${row.client} · ${why(row)}</span>
           <span class="actions">
             ${row.status === 'blocked'
               ? html`<button type="button" disabled=${act.busy} onClick=${() => decide(row.name, 'allow')} aria-label=${`Allow ${row.name}`}>Allow</button>`
-              : html`<button type="button" class="danger" disabled=${act.busy} onClick=${() => decide(row.name, 'block')} aria-label=${`Block ${row.name}`}>Block</button>`}
+              : html`<button type="button" class="danger" disabled=${act.busy} onClick=${() => decide(row.name, 'block')}
+                  aria-label=${`Block ${row.name}`}>Block</button>`}
           </span>
         </li>`)}
       </ol>`}
       <div class="toolbar">
         ${filter.before ? html`<button type="button" onClick=${() => { setFilter({ ...filter, before: undefined }); setLive(true); }}>Newest</button>` : null}
-        ${log.data?.next ? html`<button type="button" onClick=${() => { setLive(false); setFilter({ ...filter, before: log.data?.next }); }}>Older answers</button>` : null}
+        ${log.data?.next ? html`
+          <button type="button" onClick=${() => { setLive(false); setFilter({ ...filter, before: log.data?.next }); }}>Older answers</button>` : null}
       </div>
     </section>`;
 }

@@ -15,7 +15,8 @@ interface Form { servers: string; strategy: string; mode: string; customIp: stri
 
 /** Field → the config path its issues come under. */
 const PATHS: Record<keyof Form, string> = {
-  servers: 'dns.upstreams.servers', strategy: 'dns.upstreams.strategy', mode: 'dns.blocking.mode', customIp: 'dns.blocking.custom_ip', cacheSize: 'dns.cache.max_entries',
+  servers: 'dns.upstreams.servers', strategy: 'dns.upstreams.strategy', mode: 'dns.blocking.mode', customIp: 'dns.blocking.custom_ip',
+  cacheSize: 'dns.cache.max_entries',
 };
 
 const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
@@ -75,15 +76,19 @@ export function Settings() {
     <form class="panel" onSubmit=${save} noValidate>
       <h3>Upstreams</h3>
       <label>Servers, one a line (udp://, tcp://, tls://, https://)
-        <textarea name="servers" value=${form.servers} onInput=${set('servers')} aria-invalid=${Boolean(issues.servers)} aria-describedby=${described('servers')}></textarea></label>
+        <textarea name="servers" value=${form.servers} onInput=${set('servers')}
+          aria-invalid=${Boolean(issues.servers)} aria-describedby=${described('servers')}></textarea></label>
       ${error('servers')}
-      <label>Strategy <select name="strategy" value=${form.strategy} onChange=${set('strategy')}>${STRATEGIES.map((s) => html`<option value=${s}>${s}</option>`)}</select></label>
+      <label>Strategy <select name="strategy" value=${form.strategy} onChange=${set('strategy')}>
+        ${STRATEGIES.map((s) => html`<option value=${s}>${s}</option>`)}</select></label>
       ${error('strategy')}
       <h3>Blocking</h3>
-      <label>Answer for a blocked name <select name="mode" value=${form.mode} onChange=${set('mode')}>${MODES.map((m) => html`<option value=${m}>${m}</option>`)}</select></label>
+      <label>Answer for a blocked name <select name="mode" value=${form.mode} onChange=${set('mode')}>
+        ${MODES.map((m) => html`<option value=${m}>${m}</option>`)}</select></label>
       ${error('mode')}
       ${form.mode === 'custom_ip' ? html`<label>Addresses to answer, one a line
-        <textarea name="customIp" value=${form.customIp} onInput=${set('customIp')} aria-invalid=${Boolean(issues.customIp)} aria-describedby=${described('customIp')}></textarea></label>` : null}
+        <textarea name="customIp" value=${form.customIp} onInput=${set('customIp')}
+          aria-invalid=${Boolean(issues.customIp)} aria-describedby=${described('customIp')}></textarea></label>` : null}
       ${error('customIp')}
       <h3>Cache</h3>
       <label>Entries at most <input name="cacheSize" type="number" min="0" value=${form.cacheSize} onInput=${set('cacheSize')}
