@@ -39,31 +39,31 @@ function RecordRow({ record, busy, onSave, onDelete }: {
     </li>`;
 }
 
-function Records({ zone }: { zone: string }) {
-  const records = usePoll(() => api.records(zone), 15_000, [zone]);
+function Records({ zone, view }: { zone: string; view: string | undefined }) {
+  const records = usePoll(() => api.records(zone, view), 15_000, [zone, view]);
   const act = useAction(() => records.reload());
   const [draft, setDraft] = useState({ name: '', type: 'A', data: '', ttl: '' });
   const set = (key: keyof typeof draft) => input((value) => setDraft({ ...draft, [key]: value }));
   const add = async (event: Event) => {
     event.preventDefault();
     const record = { name: draft.name, type: draft.type, data: draft.data, ...(draft.ttl ? { ttl: Number(draft.ttl) } : {}) };
-    const ok = await act.run(() => api.addRecord(zone, record));
+    const ok = await act.run(() => api.addRecord(zone, record, view));
     if (ok) setDraft({ ...draft, name: '', data: '' });
   };
   // A change is an add, then the old record's delete: if the add is refused, nothing is lost.
   // (The same data with a new TTL would be refused as a duplicate: that one is deleted first.)
   const save = (record: DnsRecord) => (data: string, ttl: number) => act.run(async () => {
     const old = { name: record.name, type: record.type, data: record.data };
-    if (data === record.data) await api.deleteRecord(zone, old);
-    await api.addRecord(zone, { name: record.name, type: record.type, data, ttl });
-    if (data !== record.data && record.type !== 'CNAME') await api.deleteRecord(zone, old);
+    if (data === record.data) await api.deleteRecord(zone, old, view);
+    await api.addRecord(zone, { name: record.name, type: record.type, data, ttl }, view);
+    if (data !== record.data && record.type !== 'CNAME') await api.deleteRecord(zone, old, view);
   });
   return html`
     ${act.error || records.error ? html`<p class="alert" role="alert">${act.error ?? records.error}</p>` : null}
     <p class="muted small">Serial ${records.data?.serial ?? '…'}</p>
     <ul class="rows">${(records.data?.records ?? []).map((record) => html`
       <${RecordRow} key=${`${record.name} ${record.type} ${record.data}`} record=${record} busy=${act.busy} onSave=${save(record)}
-        onDelete=${() => act.run(() => api.deleteRecord(zone, { name: record.name, type: record.type, data: record.data }))} />`)}
+        onDelete=${() => act.run(() => api.deleteRecord(zone, { name: record.name, type: record.type, data: record.data }, view))} />`)}
     </ul>
     <form class="inline" onSubmit=${add} aria-label="Add a record">
       <label>Name <input name="name" required value=${draft.name} onInput=${set('name')} placeholder=${`tv.${zone.replace(/\.$/, '')}`} size="18" /></label>
@@ -97,28 +97,37 @@ function Cloaking() {
 }
 
 export function LocalDns() {
-  const zones = usePoll(() => api.zones(), undefined);
   const config = usePoll(() => api.config(), undefined);
+  const views = config.data?.dns.views ?? [];
+  const [view, setView] = useState<string | undefined>(undefined);
+  const zones = usePoll(() => api.zones(view), undefined, [view]);
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   // The house's names first: a forward zone rather than a reverse one.
   const all = zones.data?.zones ?? [];
-  const zone = chosen ?? (all.find((z) => !z.origin.endsWith('.arpa')) ?? all[0])?.origin;
+  const zone = all.some((z) => z.origin === chosen) ? chosen : (all.find((z) => !z.origin.endsWith('.arpa')) ?? all[0])?.origin;
   return html`
     <section class="panel">
       <h3>Zones</h3>
       ${zones.error ? html`<p class="alert" role="alert">${zones.error}</p>` : null}
-      ${zones.data?.zones.length === 0 ? html`<p class="muted">No local zone: add *.zone files to dns.zones_dir.</p>` : html`
-        <label>Zone <select name="zone" value=${zone} onChange=${(e: Event) => setChosen((e.target as HTMLSelectElement).value)}>
-          ${(zones.data?.zones ?? []).map((z) => html`<option value=${z.origin}>${z.origin} (${z.records} records)</option>`)}
-        </select></label>`}
-      ${zone ? html`<${Records} key=${zone} zone=${zone} />` : null}
+      <div class="toolbar">
+        ${views.length === 0 ? null : html`
+          <label>View <select name="view" value=${view ?? 'default'} onChange=${(e: Event) => setView((e.target as HTMLSelectElement).value)}>
+            <option value="default">default (everyone else)</option>
+            ${views.map((v) => html`<option value=${v.name}>${v.name} (${v.clients.join(', ')})</option>`)}
+          </select></label>`}
+        ${zones.data?.zones.length === 0 ? html`<p class="muted">No local zone: add *.zone files to dns.zones_dir.</p>` : html`
+          <label>Zone <select name="zone" value=${zone} onChange=${(e: Event) => setChosen((e.target as HTMLSelectElement).value)}>
+            ${all.map((z) => html`<option value=${z.origin}>${z.origin} (${z.records} records)</option>`)}
+          </select></label>`}
+      </div>
+      ${zone ? html`<${Records} key=${`${view ?? ''} ${zone}`} zone=${zone} view=${view} />` : null}
     </section>
     <${Cloaking} />
     <section class="panel">
       <h3>Views</h3>
-      ${(config.data?.dns.views ?? []).length === 0 ? html`<p class="muted">One view: every client sees the same answers.</p>` : html`
-      <ul class="rows">${(config.data?.dns.views ?? []).map((view) => html`
-        <li><span class="main"><b>${view.name}</b></span><span class="meta">clients ${view.clients.join(', ')}</span></li>`)}
+      ${views.length === 0 ? html`<p class="muted">One view: every client sees the same answers.</p>` : html`
+      <ul class="rows">${views.map((v) => html`
+        <li><span class="main"><b>${v.name}</b></span><span class="meta">clients ${v.clients.join(', ')}</span></li>`)}
       </ul>`}
     </section>`;
 }
