@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../observe/log.ts';
-import { tempDir } from '../../test/integration/harness.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 import { LeaseStore, type Lease, type LeaseChange } from './leases.ts';
 
 const log = createLogger('silent');

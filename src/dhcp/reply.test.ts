@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeClasslessRoutes } from './classless-routes.ts';
 import { decodeDomainSearch } from './domain-search.ts';
 import { Option } from './options.ts';
-import { DHCLIENT_DISCOVER, clientPacket } from './packet-fixtures.ts';
+import { DHCLIENT_DISCOVER, clientPacket } from '../../test/support/dhcp-packets.ts';
 import { decodePacket, type DhcpPacket } from './packet.ts';
 import { encodeReply, type DhcpReply, type LeaseReply, type ReplyParameters } from './reply.ts';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.ts';
-import { tempDir } from '../../test/integration/harness.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 import type { Query } from './message.ts';
 import { createLogger } from '../observe/log.ts';
 import { buildResolver, resolverDeps } from './resolver.ts';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeClasslessRoutes } from '../../src/dhcp/classless-routes.ts';
 import { decodeDomainSearch } from '../../src/dhcp/domain-search.ts';
 import { Option } from '../../src/dhcp/options.ts';
-import { DHCLIENT_DISCOVER, UDHCPC_DISCOVER, clientPacket } from '../../src/dhcp/packet-fixtures.ts';
+import { DHCLIENT_DISCOVER, UDHCPC_DISCOVER, clientPacket } from '../support/dhcp-packets.ts';
 import { decodePacket, type DhcpPacket } from '../../src/dhcp/packet.ts';
 import { encodeReply } from '../../src/dhcp/reply.ts';
 import { seededRandom } from '../support/random.ts';

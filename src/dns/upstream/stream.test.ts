@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { frame, FrameReader } from '../framing.ts';
-import { answers, question, reply } from '../../../test/upstreams/dns.ts';
+import { answers, question, reply } from '../../../test/support/fake-dns.ts';
 import { createUpstream } from './create.ts';
 import type { Upstream } from './upstream.ts';
 

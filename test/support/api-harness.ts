@@ -4,15 +4,15 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigStore } from '../config/store.ts';
-import type { NameCheck } from '../dns/blocklist/blocklists.ts';
-import { createLogger } from '../observe/log.ts';
-import { Metrics } from '../observe/metrics.ts';
-import { Stats } from '../observe/stats.ts';
-import { TokenCheck } from './auth.ts';
-import type { DdnsStatus } from '../ddns/status.ts';
-import type { ApiContext } from './context.ts';
-import { buildApi, type ApiApp } from './server.ts';
+import { ConfigStore } from '../../src/config/store.ts';
+import type { NameCheck } from '../../src/dns/blocklist/blocklists.ts';
+import { createLogger } from '../../src/observe/log.ts';
+import { Metrics } from '../../src/observe/metrics.ts';
+import { Stats } from '../../src/observe/stats.ts';
+import { TokenCheck } from '../../src/api/auth.ts';
+import type { DdnsStatus } from '../../src/ddns/status.ts';
+import type { ApiContext } from '../../src/api/context.ts';
+import { buildApi, type ApiApp } from '../../src/api/server.ts';
 
 export const TOKEN = 'test-token';
 

@@ -1,7 +1,7 @@
 // Packets for the codec's tests and fuzz test: two real DISCOVERs and a
 // builder for client messages.
-import { messageTypeCode, type MessageType } from './options.ts';
-import { encodePacket, type PacketHeader } from './packet.ts';
+import { messageTypeCode, type MessageType } from '../../src/dhcp/options.ts';
+import { encodePacket, type PacketHeader } from '../../src/dhcp/packet.ts';
 
 function hex(...parts: string[]): Uint8Array {
   return Uint8Array.from(Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex'));

@@ -7,12 +7,12 @@ import { constants, createSecureServer, type Http2SecureServer, type ServerHttp2
 import { promisify } from 'node:util';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith } from '../../../test/integration/harness.ts';
-import { makeTestCa, type TestCa } from '../../../test/upstreams/ca.ts';
-import { answers, question, reply } from '../../../test/upstreams/dns.ts';
-import { startProxy, type Proxy } from '../../../test/upstreams/proxy.ts';
-import { startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
-import { createUpstream } from './create.ts';
+import { describeWith } from '../support/tools.ts';
+import { makeTestCa, type TestCa } from '../upstreams/ca.ts';
+import { answers, question, reply } from '../support/fake-dns.ts';
+import { startProxy, type Proxy } from '../upstreams/proxy.ts';
+import { startUnbound, type Unbound } from '../upstreams/unbound.ts';
+import { createUpstream } from '../../src/dns/upstream/create.ts';
 
 const run = promisify(execFile);
 const RECORDS = ['a.up.test. 300 IN A 192.0.2.1'];
