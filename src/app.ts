@@ -4,10 +4,11 @@
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { ApiContext } from './api/context.ts';
 import { startApi, type ApiApp } from './api/server.ts';
-import { formatError } from './config/load.ts';
+import { formatError } from './diagnostics/source-error.ts';
 import type { Config } from './config/schema.ts';
 import type { ConfigStore, ConfigVersion } from './config/store.ts';
-import { parseCidr, parseListenAddress, type ListenAddress } from './config/types.ts';
+import { parseCidr } from './values/cidr.ts';
+import { parseListenAddress, type ListenAddress } from './values/listen-address.ts';
 import type { ListReport, NameCheck } from './dns/blocklist/blocklists.ts';
 import { parseName } from './dns/name.ts';
 import { buildResolver, resolverDeps, type BuiltResolver, type ResolverDeps } from './dns/resolver.ts';

@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config/schema.ts';
-import { parseListenAddress } from '../config/types.ts';
+import { parseListenAddress } from '../values/listen-address.ts';
 import type { Logger } from '../observe/log.ts';
 import { loadToken, requireToken, type TokenCheck } from './auth.ts';
 import type { ApiContext } from './context.ts';

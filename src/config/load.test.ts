@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './load.ts';
-import { parseCidr, parseDuration, parseListenAddress } from './types.ts';
+import { parseCidr } from '../values/cidr.ts';
+import { parseDuration } from '../values/duration.ts';
+import { parseListenAddress } from '../values/listen-address.ts';
 
 describe('loading the config file', () => {
   it('accepts an empty file: every key has a default', () => {

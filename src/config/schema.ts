@@ -6,7 +6,11 @@ import { z } from 'zod';
 import { parseUpstreamUrl } from '../dns/upstream/url.ts';
 import { ddnsSchema } from '../ddns/config.ts';
 import { dhcpSchema } from '../dhcp/config.ts';
-import { cidr, cronSchedule, duration, ipAddress, listenAddress } from './types.ts';
+import { cidr } from '../values/cidr.ts';
+import { cronSchedule } from '../values/cron.ts';
+import { duration } from '../values/duration.ts';
+import { ipAddress } from '../values/address.ts';
+import { listenAddress } from '../values/listen-address.ts';
 
 const upstreamUrl = z.string().superRefine((value, ctx) => {
   try {

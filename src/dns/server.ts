@@ -5,7 +5,7 @@
 import { createSocket, type Socket as UdpSocket, type RemoteInfo } from 'node:dgram';
 import { createServer, isIPv6, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
 import type { Logger } from '../observe/log.ts';
-import type { ListenAddress } from '../config/types.ts';
+import type { ListenAddress } from '../values/listen-address.ts';
 import { emptyResponse, Rcode, type Query } from './message.ts';
 import type { Client, Resolved, Resolver } from './pipeline.ts';
 import { FrameReader, frame } from './framing.ts';

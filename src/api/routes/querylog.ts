@@ -1,7 +1,7 @@
 // GET /querylog: answered queries, newest first, a page at a time, filtered
 // by client, name, status and time range.
 import { z } from 'zod';
-import { ipAddress } from '../../config/types.ts';
+import { ipAddress } from '../../values/address.ts';
 import { STATUSES, type QueryLog } from '../../observe/querylog.ts';
 import { ApiError, errorResponses, errorSchema, notFound } from '../errors.ts';
 import type { ApiApp } from '../server.ts';

@@ -22,7 +22,7 @@
 import { createReadStream } from 'node:fs';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import type { SourceError } from '../../config/load.ts';
+import type { SourceError } from '../../diagnostics/source-error.ts';
 import type { RuleKind, RuleScope } from './matcher.ts';
 import { compileNameRegex } from './regex.ts';
 
