@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Config } from '../config/schema.ts';
+import type { ApiConfig } from './config.ts';
 import { parseListenAddress } from '../values/listen-address.ts';
 import type { Logger } from '../observe/log.ts';
 import { loadToken, requireToken, type TokenCheck } from './auth.ts';
@@ -77,7 +77,7 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions): Promise<Ap
 }
 
 /** Loads (or creates) the token, builds the API and listens on `api.listen`. */
-export async function startApi(ctx: ApiContext, api: Config['api'], logger: Logger): Promise<ApiApp> {
+export async function startApi(ctx: ApiContext, api: ApiConfig, logger: Logger): Promise<ApiApp> {
   const address = parseListenAddress(api.listen, 8053);
   if (!address) throw new Error(`api.listen "${api.listen}" is not an address`);
   const app = await buildApi(ctx, { token: loadToken(api, logger), logger });

@@ -2,7 +2,7 @@
 // default view's settings with the view's own keys replacing whole keys.
 import { readFileSync } from 'node:fs';
 import type { SourceError } from '../diagnostics/source-error.ts';
-import type { CloakingConfig, DnsConfig } from '../config/schema.ts';
+import type { CloakingConfig, DnsConfig } from './config.ts';
 import type { Logger } from '../observe/log.ts';
 import { Blocklists, type BlocklistRef } from './blocklist/blocklists.ts';
 import { AnswerCache } from './cache/cache.ts';

@@ -2,7 +2,8 @@
 // download now, and "is this name blocked, and by what?".
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { blockingSchema, type Config } from '../../config/schema.ts';
+import { blockingSchema } from '../../dns/config.ts';
+import type { Config } from '../../config/schema.ts';
 import type { ListReport } from '../../dns/blocklist/blocklists.ts';
 import { toName } from '../../dns/blocklist/parse.ts';
 import { isUrl } from '../../dns/blocklist/sources.ts';
