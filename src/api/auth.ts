@@ -13,7 +13,7 @@ import { parseListenAddress } from '../values/listen-address.ts';
 import { ipv6Bytes } from '../net/address.ts';
 import type { Logger } from '../observe/log.ts';
 import { ApiError } from './errors.ts';
-import type { ApiApp } from './server.ts';
+import type { ApiApp } from './api-app.ts';
 
 export const FAILURES_PER_MINUTE = 10;
 

@@ -12,7 +12,8 @@ import { Stats } from '../../src/observe/stats.ts';
 import { TokenCheck } from '../../src/api/auth.ts';
 import type { DdnsStatus } from '../../src/ddns/status.ts';
 import type { ApiContext } from '../../src/api/context.ts';
-import { buildApi, type ApiApp } from '../../src/api/server.ts';
+import type { ApiApp } from '../../src/api/api-app.ts';
+import { buildApi } from '../../src/api/server.ts';
 
 export const TOKEN = 'test-token';
 
@@ -56,12 +57,10 @@ export async function start(text: string | null = '', overrides: Partial<ApiCont
   const ctx: ApiContext = {
     config: () => store.current,
     replaceConfig: async (config) => store.write(config),
-    configVersion: () => ({ version: store.version, hash: store.hash }),
     flushCache: () => 42,
     refreshLists: async () => { refreshed++; },
     listReports: () => [{ source: 'blocklists/default.txt', stats: { blocked: 7, allowed: 1, regexes: 0, unsupported: 2, invalid: 0, firstErrors: [] } }],
     checkName: (_name, view) => (view === 'nope' ? undefined : CHECK),
-    addQueryObserver: () => {},
     metrics: new Metrics(),
     stats: new Stats(),
     // A hearth without views: the zone routes answer 404 (zones.test.ts brings real zones).

@@ -9,7 +9,7 @@ import { toName } from '../../dns/blocklist/parse.ts';
 import { isUrl } from '../../dns/blocklist/sources.ts';
 import type { ApiContext } from '../context.ts';
 import { badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 
 const listSource = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).optional(),

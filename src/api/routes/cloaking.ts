@@ -6,7 +6,7 @@ import type { Config } from '../../config/schema.ts';
 import { parseCloakingRules } from '../../dns/cloaking/rules.ts';
 import type { ApiContext } from '../context.ts';
 import { badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 
 /** `pattern value` with single spaces: how rules are compared and stored. */
 function normalized(rule: string): string {

@@ -14,7 +14,7 @@ import { Metrics } from '../../observe/metrics.ts';
 import { QueryLog } from '../../observe/querylog.ts';
 import { Stats } from '../../observe/stats.ts';
 import { installErrorHandlers, validatorCompiler } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 import { metricsRoutes } from './metrics.ts';
 import { querylogRoutes } from './querylog.ts';
 import { statsRoutes } from './stats.ts';

@@ -7,7 +7,7 @@ import { Rcode } from '../../dns/message.ts';
 import { isAtOrBelow, labelsOf, NameError, parseName } from '../../dns/name.ts';
 import { RRClass, RRType, type Name, type ResourceRecord } from '../../dns/record.ts';
 import { sameRdata } from '../../dns/update/contents.ts';
-import type { LocalZones, ZoneSummary } from '../../dns/update/local-zones.ts';
+import type { ZoneSummary } from '../../dns/update/local-zones.ts';
 import { serialOf } from '../../dns/update/serial.ts';
 import type { UpdateResult } from '../../dns/update/updater.ts';
 import { DEFAULT_VIEW } from '../../dns/views.ts';
@@ -15,11 +15,8 @@ import { nameText, rdataToText } from '../../dns/zones/rdata-text.ts';
 import type { Zone } from '../../dns/zones/zone.ts';
 import { parseType, parseZoneFile, typeName } from '../../dns/zones/zonefile.ts';
 import { ApiError, badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
-
-export interface ZonesRoutesContext {
-  readonly zones: Pick<LocalZones, 'list' | 'records' | 'update'>;
-}
+import type { ApiApp } from '../api-app.ts';
+import type { ZonesRoutesContext } from '../context.ts';
 
 /** The zone's apex in a name field. No canonical name is "@": name.ts writes that byte as \064. */
 const APEX = '@';
