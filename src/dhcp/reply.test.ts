@@ -66,7 +66,8 @@ describe('which options a reply carries', () => {
     for (const type of ['OFFER', 'ACK'] as const) {
       const packet = reply(clientPacket('REQUEST'), { ...offer(), type });
       expect(packet.messageType).toBe(type);
-      expect([packet.options.leaseTime(), packet.options.uint32(Option.RENEWAL_TIME), packet.options.uint32(Option.REBINDING_TIME)]).toEqual([43200, 21600, 37800]);
+      const times = [packet.options.leaseTime(), packet.options.uint32(Option.RENEWAL_TIME), packet.options.uint32(Option.REBINDING_TIME)];
+      expect(times).toEqual([43200, 21600, 37800]);
     }
   });
 

@@ -59,7 +59,9 @@ function describe(lists: readonly string[], reports: readonly ListReport[]): z.i
       const stats = report?.stats;
       return {
         source,
-        ...(stats ? { stats: { blocked: stats.blocked, allowed: stats.allowed, regexes: stats.regexes, unsupported: stats.unsupported, invalid: stats.invalid } } : {}),
+        ...(stats
+          ? { stats: { blocked: stats.blocked, allowed: stats.allowed, regexes: stats.regexes, unsupported: stats.unsupported, invalid: stats.invalid } }
+          : {}),
         ...(report?.error ? { error: report.error } : {}),
       };
     }),

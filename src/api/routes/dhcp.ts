@@ -6,7 +6,7 @@ import type { Config } from '../../config/schema.ts';
 import { normalizeClientId, normalizeMac } from '../../dhcp/client.ts';
 import { staticLeaseSchema, type StaticLeaseConfig } from '../../dhcp/config.ts';
 import { ipv4Address } from '../../values/address.ts';
-import type { ApiContext, DhcpRoutesContext } from '../context.ts';
+import type { ApiContext } from '../context.ts';
 import { conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
 import type { ApiApp } from '../api-app.ts';
 

@@ -140,7 +140,8 @@ describe('observability routes', () => {
   });
 
   it('lists the three routes in a valid OpenAPI document', async () => {
-    const document = app.swagger() as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }>; parameters: { name: string }[] } }> };
+    type Get = { responses: Record<string, { content: Record<string, unknown> }>; parameters: { name: string }[] };
+    const document = app.swagger() as { paths: Record<string, { get: Get }> };
     await SwaggerParser.validate(structuredClone(document) as never);
     expect(Object.keys(document.paths).sort()).toEqual(['/metrics', '/querylog', '/stats']);
     expect(document.paths['/querylog']!.get.parameters.map((p) => p.name).sort()).toEqual(['before', 'client', 'from', 'limit', 'name', 'status', 'to']);

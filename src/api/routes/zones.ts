@@ -4,7 +4,7 @@
 // its body by the zone file parser, so `data` is written as in a zone file.
 import { z } from 'zod';
 import { Rcode } from '../../dns/message.ts';
-import { isAtOrBelow, labelsOf, NameError, parseName } from '../../dns/name.ts';
+import { isAtOrBelow, labelsOf, parseName } from '../../dns/name.ts';
 import { RRClass, RRType, type Name, type ResourceRecord } from '../../dns/record.ts';
 import { sameRdata } from '../../dns/update/contents.ts';
 import type { ZoneSummary } from '../../dns/update/local-zones.ts';
@@ -44,6 +44,7 @@ const type = z.string().transform(asTransform(parseType, ' (A, AAAA, CNAME, NS, 
   .meta({ description: 'a mnemonic ("A", "MX") or TYPEnnn (RFC 3597)' });
 const data = z.string().min(1).superRefine((text, ctx) => {
   // One body is one record: no line breaks, and no comment cutting the data short.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\0-\x08\n-\x1f\x7f]/.test(text)) ctx.addIssue({ code: 'custom', message: 'one record on one line: no line breaks or control characters' });
   if (hasComment(text)) ctx.addIssue({ code: 'custom', message: 'an unquoted ";" starts a comment in a zone file: quote the text or write \\;' });
 }).meta({ description: 'as in a zone file ("192.168.1.10", "10 mail", "\\"some text\\""); names in it are relative to the zone unless they end with "."' });

@@ -222,6 +222,7 @@ export async function parseListFile(path: string, sink: RuleSink, options: ListO
  */
 export function toName(text: string): string | { error: string } {
   let name = text.endsWith('.') ? text.slice(0, -1) : text;
+  // eslint-disable-next-line no-control-regex -- the range is ASCII, NUL included: anything outside it is a Unicode name
   if (/[^\x00-\x7f]/.test(name)) {
     name = domainToASCII(name);
     if (name === '') return { error: 'not a valid internationalized name' };

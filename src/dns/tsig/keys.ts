@@ -23,7 +23,10 @@ export class TsigKeyError extends Error {}
 export type ReadFile = (path: string) => string;
 const readText: ReadFile = (path) => readFileSync(path, 'utf8');
 
-/** Reads dns_update.keys (see dns/update/config.ts): base64 secrets inline or from secret_file (BIND key-file syntax `key "name" { algorithm ...; secret "..."; };` as written by tsig-keygen, or the bare base64). Returns keys plus the zones each may change, or errors naming the config key. */
+/** Reads dns_update.keys (see dns/update/config.ts): base64 secrets inline or
+ *  from secret_file (BIND key-file syntax `key "name" { algorithm ...; secret "..."; };`
+ *  as written by tsig-keygen, or the bare base64). Returns keys plus the zones
+ *  each may change, or errors naming the config key. */
 export function loadTsigKeys(section: DnsUpdateConfig, readFile: ReadFile = readText): KeysLoad {
   const errors: string[] = [];
   const grants: GrantedKey[] = [];

@@ -72,7 +72,8 @@ export class ZoneHostRegistry {
     }
     const reverse = reverseOf(set, address);
     if (reverse && !inZoneFile(set, reverse.zone, reverse.ptr)) {
-      this.updater.apply(set, reverse.zone, { prerequisites: [], updates: [{ ...record(reverse.ptr, RRType.PTR, nameToWire(fqdn)), class: RRClass.NONE, ttl: 0 }] });
+      const deletion = { ...record(reverse.ptr, RRType.PTR, nameToWire(fqdn)), class: RRClass.NONE, ttl: 0 };
+      this.updater.apply(set, reverse.zone, { prerequisites: [], updates: [deletion] });
     }
   }
 

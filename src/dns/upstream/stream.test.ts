@@ -11,7 +11,9 @@ import type { Upstream } from './upstream.ts';
 
 /** A TCP server that hands each connection's queries, in batches as they
  *  arrive, to `serve`. */
-async function server(serve: (socket: Socket, queries: dnsPacket.Packet[]) => void): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+interface FakeServer { port: number; connections: () => number; close: () => Promise<void> }
+
+async function server(serve: (socket: Socket, queries: dnsPacket.Packet[]) => void): Promise<FakeServer> {
   const open = new Set<Socket>();
   let accepted = 0;
   const tcp: Server = createServer((socket) => {
