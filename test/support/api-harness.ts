@@ -17,8 +17,12 @@ import { buildApi } from '../../src/api/server.ts';
 
 export const TOKEN = 'test-token';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers of every route's shape; the routes' schemas check them
-export interface Reply { readonly status: number; readonly body: any; readonly headers: Headers }
+export interface Reply {
+  readonly status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers of every route's shape; the routes' schemas check them
+  readonly body: any;
+  readonly headers: Headers;
+}
 
 export interface Harness {
   readonly url: string;
