@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseStore } from '../../src/dhcp/leases.ts';
 import { createLogger } from '../../src/observe/log.ts';
-import { reply, startFakeDns, type FakeDns } from '../upstreams/dns.ts';
+import { reply, startFakeDns, type FakeDns } from '../support/fake-dns.ts';
 import { dig, freePort, hasTool, ROOT, startHearth, tempDir, type Running } from '../integration/harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

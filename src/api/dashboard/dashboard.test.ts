@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { start, TOKEN, type Harness } from '../test-harness.ts';
+import { start, TOKEN, type Harness } from '../../../test/support/api-harness.ts';
 import { SESSION_TTL_MS, Sessions } from './sessions.ts';
 
 let api: Harness | undefined;

@@ -4,7 +4,7 @@
 // page at once, and compressed as the browser asks.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 import type { Asset, Dashboard } from './assets.ts';
 
 function send(request: FastifyRequest, reply: FastifyReply, asset: Asset): FastifyReply {

@@ -4,7 +4,7 @@
 // against the same limit) and DELETE /session (sign out).
 import { z } from 'zod';
 import { errorResponses } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 import { sessionCookie, Sessions } from './sessions.ts';
 
 export const sessionSchema = z.object({
