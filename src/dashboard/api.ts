@@ -24,7 +24,7 @@ let csrf = '';
 let signedOut: () => void = () => {};
 
 /** Called with the session GET /session or POST /session answered. */
-export function useSession(session: SessionInfo, onSignedOut: () => void): void {
+export function startSession(session: SessionInfo, onSignedOut: () => void): void {
   csrf = session.csrf ?? '';
   signedOut = onSignedOut;
 }

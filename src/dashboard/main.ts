@@ -3,7 +3,7 @@
 // the sign-in form or the page the address names (#/querylog, #/dhcp, ...).
 import { html, render } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, useSession } from './api.ts';
+import { api, startSession } from './api.ts';
 import { messageOf } from './live.ts';
 import { Login } from './pages/login.ts';
 import { Shell } from './shell.ts';
@@ -14,7 +14,7 @@ function App() {
   const [error, setError] = useState<string | undefined>(undefined);
   const signedOut = () => setSession({ signedIn: false });
   const signedIn = (next: SessionInfo) => {
-    useSession(next, signedOut);
+    startSession(next, signedOut);
     setSession(next);
   };
   useEffect(() => {

@@ -50,7 +50,7 @@ function seedLease(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true });
   const store = new LeaseStore(dataDir, createLogger('silent'));
   const expires = Date.now() + 6 * 3600_000;
-  store.put({ address: '192.168.1.150', client: '0102000000aabbcc', mac: '02:00:00:aa:bb:cc', clientId: undefined, hostname: 'phone', expires });
+  store.put({ address: '192.168.1.150', client: '0102000000aabbcc', mac: '02:00:00:aa:bb:cc', clientId: undefined, hostname: 'phone.home.lan', expires });
   store.close();
 }
 
@@ -147,7 +147,7 @@ api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
     await page.getByRole('button', { name: 'Make 192.168.1.150 static' }).click();
     await page.locator('li[data-address="192.168.1.150"]').getByText('✓ static').waitFor();
     const statics = await page.evaluate(() => fetch('/dhcp/static').then((r) => r.json()));
-    expect(statics).toEqual({ static_leases: [expect.objectContaining({ mac: '02:00:00:aa:bb:cc', ip: '192.168.1.150' })] });
+    expect(statics).toEqual({ static_leases: [{ mac: '02:00:00:aa:bb:cc', ip: '192.168.1.150', hostname: 'phone' }] });
   });
 
   it('edits a record, and dig answers with the new data', async () => {

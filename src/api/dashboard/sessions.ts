@@ -72,9 +72,10 @@ function digest(id: string): string {
   return createHash('sha256').update(id).digest('base64url');
 }
 
+const COOKIE_ID = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([A-Za-z0-9_-]{43})(?:;|$)`);
+
 function cookieId(request: FastifyRequest): string | undefined {
-  const match = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([A-Za-z0-9_-]{43})(?:;|$)`).exec(request.headers.cookie ?? '');
-  return match?.[1];
+  return COOKIE_ID.exec(request.headers.cookie ?? '')?.[1];
 }
 
 /** The Set-Cookie value for a session, or for ending one (`undefined`). */

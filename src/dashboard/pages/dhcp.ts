@@ -6,7 +6,12 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { relative } from '../format.ts';
 import { useAction, usePoll } from '../live.ts';
-import type { StaticLease } from '../types.ts';
+import type { Lease, StaticLease } from '../types.ts';
+
+/** A lease names its host in full (phone.home.lan); a static lease takes the host's label (phone). */
+const hostLabel = (fqdn: string) => fqdn.split('.')[0] ?? fqdn;
+
+const staticOf = (lease: Lease): StaticLease => ({ mac: lease.mac, ip: lease.address, ...(lease.hostname ? { hostname: hostLabel(lease.hostname) } : {}) });
 
 const input = (set: (value: string) => void) => (e: Event) => set((e.target as HTMLInputElement).value);
 
@@ -35,7 +40,7 @@ export function Dhcp() {
           <span class="meta">${lease.mac} · ${lease.kind === 'static' ? 'static' : `ends ${relative(lease.expires)}`}</span>
           <span class="actions">${lease.kind === 'static' || reserved.has(lease.address) ? html`<span class="tag ok">✓ static</span>` : html`
             <button type="button" disabled=${act.busy} aria-label=${`Make ${lease.address} static`}
-              onClick=${() => reserve({ mac: lease.mac, ip: lease.address, ...(lease.hostname ? { hostname: lease.hostname } : {}) })}>Make static</button>`}
+              onClick=${() => reserve(staticOf(lease))}>Make static</button>`}
           </span>
         </li>`)}
       </ul>`}
