@@ -159,7 +159,7 @@ api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
     expect((await dig(dnsPort(), ['tv.home.lan', 'A'])).answer).toEqual([expect.stringMatching(/^tv\.home\.lan\. \d+ IN A 192\.168\.1\.41$/)]);
   });
 
-  it('shows every page at phone width without sideways scrolling, and at desktop width', async () => {
+  it('shows every page at phone width without sideways scrolling, and at desktop width, every control labelled', async () => {
     for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
       await page.setViewportSize(viewport);
       for (const path of PAGES) {
@@ -169,6 +169,10 @@ api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
         await page.locator('main h2').waitFor();
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${path} at ${viewport.width} px`).toBeLessThanOrEqual(0);
+        const unlabelled = await page.$$eval('input, select, textarea, button', (controls) => controls
+          .filter((control) => !(control as HTMLInputElement).labels?.length && !control.getAttribute('aria-label') && !control.textContent?.trim())
+          .map((control) => control.outerHTML));
+        expect(unlabelled, `controls without a label on ${path}`).toEqual([]);
         await shoot(page, `${path}-${size}`);
       }
     }
