@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../config/schema.ts';
 import { haHostErrors } from './check.ts';
+import { haSchema } from './config.ts';
 import { generatePairSecret } from './secret.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-ha-check-'));
@@ -21,7 +21,7 @@ const interfaces = {
 
 function ha(overrides: Record<string, unknown>) {
   const base = { enabled: true, vip: '192.168.1.53/24', listen: '192.168.1.2:5399', peers: ['192.168.1.3:5399'], secret_file: key, interface: 'eth0' };
-  return configSchema.parse({ ha: { ...base, ...overrides } }).ha;
+  return haSchema.parse({ ...base, ...overrides });
 }
 
 describe('the ha section, checked against this host', () => {
@@ -49,15 +49,15 @@ describe('the ha section, checked against this host', () => {
   });
 
   it('the schema refuses an enabled pair without a VIP, a secret or peers, or listening on a wildcard', () => {
-    const result = configSchema.safeParse({ ha: { enabled: true, peers: ['192.168.1.2:5399'], listen: '192.168.1.2:5399' } });
+    const result = haSchema.safeParse({ enabled: true, peers: ['192.168.1.2:5399'], listen: '192.168.1.2:5399' });
     expect(result.success).toBe(false);
     const messages = result.error!.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     expect(messages).toEqual([
-      'ha.vip: ha.enabled needs a vip',
-      'ha.secret_file: ha.enabled needs a secret_file (make one with "hearth ha keygen")',
-      'ha.peers: the peers include this node\'s own listen address 192.168.1.2:5399',
+      'vip: ha.enabled needs a vip',
+      'secret_file: ha.enabled needs a secret_file (make one with "hearth ha keygen")',
+      'peers: the peers include this node\'s own listen address 192.168.1.2:5399',
     ]);
-    expect(configSchema.safeParse({ ha: { enabled: true, vip: '192.168.1.53/24', secret_file: key, peers: ['192.168.1.3'] } }).error!.issues[0]!.message)
+    expect(haSchema.safeParse({ enabled: true, vip: '192.168.1.53/24', secret_file: key, peers: ['192.168.1.3'] }).error!.issues[0]!.message)
       .toMatch(/not a wildcard/);
   });
 });

@@ -2,7 +2,8 @@
 // interfaces and addresses, and the secret file. Run at start (refusing to
 // start) and by `hearth check`.
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
-import { parseCidr, parseListenAddress } from '../config/types.ts';
+import { parseCidr } from '../values/cidr.ts';
+import { parseListenAddress } from '../values/listen-address.ts';
 import { ipv4Bytes } from '../net/address.ts';
 import type { HaConfig } from './config.ts';
 import { readPairSecret } from './secret.ts';

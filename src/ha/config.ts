@@ -4,7 +4,9 @@
 // addresses, the secret file) is checked by check.ts, at start and by
 // `hearth check`.
 import { z } from 'zod';
-import { cidr, duration, listenAddress, parseCidr } from '../config/types.ts';
+import { cidr, parseCidr } from '../values/cidr.ts';
+import { duration } from '../values/duration.ts';
+import { listenAddress } from '../values/listen-address.ts';
 import { MAX_NODE_ID_BYTES } from './advert.ts';
 
 export const haSchema = z.strictObject({

@@ -34,7 +34,9 @@ describe('health checks', () => {
 
   it('upstreams count when tracked: none up is a failure', async () => {
     const reports: (string | undefined)[] = [];
-    const watch = new HealthWatch({ dnsDeadlineMs: 100, lagLimitMs: 10_000, everyMs: 10, upstreams: () => [false, false], report: (reason) => reports.push(reason) });
+    const watch = new HealthWatch({
+      dnsDeadlineMs: 100, lagLimitMs: 10_000, everyMs: 10, upstreams: () => [false, false], report: (reason) => reports.push(reason),
+    });
     watch.start();
     while (reports.length === 0) await new Promise((tick) => setTimeout(tick, 10));
     watch.stop();

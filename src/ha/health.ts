@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ListenAddress } from '../config/types.ts';
+import type { ListenAddress } from '../values/listen-address.ts';
 
 const FALL = 3;
 const RISE = 5;

@@ -1,5 +1,5 @@
 import { afterAll, expect, it } from 'vitest';
-import { describeWith } from '../../test/integration/harness.ts';
+import { describeWith } from '../../test/support/tools.ts';
 import { IpBatch } from './ip-batch.ts';
 
 describeWith(['ip'])('ip -batch, kept running', () => {

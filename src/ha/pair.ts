@@ -4,7 +4,7 @@
 // DNS listeners, gratuitous ARP, the DHCP server (master only), the notify
 // commands, then whoever subscribed through PairRole (the sync channel).
 import type { Registry } from 'prom-client';
-import { parseListenAddress, type ListenAddress } from '../config/types.ts';
+import { parseListenAddress, type ListenAddress } from '../values/listen-address.ts';
 import type { Logger } from '../observe/log.ts';
 import { runCommand, type RunCommand } from './command.ts';
 import type { HaConfig } from './config.ts';
@@ -134,7 +134,10 @@ export class Pair implements PairRole {
   }
 
   status(): PairStatus {
-    return pairStatus({ config: this.config, election: this.election, vipHeld: this.vip.held, vip: this.vip.address, history: this.history, inbox: this.inbox, sent: this.socket?.sent ?? 0, health: this.health.checks });
+    return pairStatus({
+      config: this.config, election: this.election, vipHeld: this.vip.held, vip: this.vip.address,
+      history: this.history, inbox: this.inbox, sent: this.socket?.sent ?? 0, health: this.health.checks,
+    });
   }
 
   async promote(): Promise<Outcome> {

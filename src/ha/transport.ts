@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { ListenAddress } from '../config/types.ts';
+import type { ListenAddress } from '../values/listen-address.ts';
 import { encodeAdvert, type Advert } from './advert.ts';
 
 export type AdvertBody = Omit<Advert, 'epoch' | 'counter' | 'sentAt'>;
@@ -24,7 +24,10 @@ export class AdvertSocket {
     this.secret = secret;
   }
 
-  static open(listen: ListenAddress, peers: readonly ListenAddress[], secret: Buffer, receive: (datagram: Buffer, from: { address: string; port: number }) => void): Promise<AdvertSocket> {
+  static open(
+    listen: ListenAddress, peers: readonly ListenAddress[], secret: Buffer,
+    receive: (datagram: Buffer, from: { address: string; port: number }) => void,
+  ): Promise<AdvertSocket> {
     const socket = createSocket({ type: isIPv6(listen.host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(listen.host) });
     socket.on('message', (datagram, remote) => receive(datagram, remote));
     return new Promise((resolve, reject) => {

@@ -3,16 +3,9 @@
 // promoted or restarted). With ha.enabled false, GET says so and the
 // actions answer 409.
 import { z } from 'zod';
-import type { Outcome } from '../../ha/election.ts';
-import type { PairStatus } from '../../ha/status.ts';
 import type { ApiContext } from '../context.ts';
 import { conflict, errorResponses, errorSchema } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
-
-export interface HaRoutesContext {
-  /** The running pair; undefined while ha.enabled is false. */
-  readonly ha?: { status(): PairStatus; promote(): Promise<Outcome>; demote(): Promise<Outcome> } | undefined;
-}
+import type { ApiApp } from '../api-app.ts';
 
 const state = z.enum(['init', 'backup', 'master']);
 const statusSchema = z.union([
