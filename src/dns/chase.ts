@@ -21,17 +21,21 @@ export async function followCname(
   if (rest.rcode === Rcode.REFUSED && rest.answer.length === 0) return alone;
   // RFC 1034 §4.3.2: following the CNAME restarts the lookup, so what the
   // target's answer carries in authority (a referral's NS, a negative
-  // answer's SOA) stays, however many CNAMEs lead to it; only a final
-  // answer with the data asked for needs none.
-  const answered = rest.rcode === Rcode.NOERROR && rest.answer.some((record) => record.type === ctx.type);
+  // answer's SOA) stays, however many CNAMEs lead to it. A DNAME met twice
+  // on the way is written once (RFC 2181 §5).
+  const more = rest.answer.filter((record) => !lead.some((led) => sameRecord(led, record)));
   return {
     // RFC 6604 §3: the RCODE is the one for the last name in the chain.
     rcode: rest.rcode,
     authoritative,
-    answer: [...lead, ...rest.answer],
-    authority: answered ? [] : rest.authority,
+    answer: [...lead, ...more],
+    authority: rest.authority,
     additional: rest.additional,
     ednsOptions: rest.ednsOptions,
     source,
   };
+}
+
+function sameRecord(a: ResourceRecord, b: ResourceRecord): boolean {
+  return a.name === b.name && a.type === b.type && Buffer.compare(a.rdata, b.rdata) === 0;
 }

@@ -53,7 +53,7 @@ export function rdataToText(type: number, rdata: Uint8Array): string {
   if (fields) {
     try {
       const reader = new FieldReader(rdata);
-      const text = fields.map((field) => field.write(reader)).join(' ');
+      const text = fields.map((field) => field.write(reader)).filter((part) => part !== '').join(' ');
       if (reader.done) return text;
     } catch (error) {
       if (!(error instanceof Misfit || error instanceof NameError)) throw error;
