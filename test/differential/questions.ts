@@ -10,7 +10,8 @@ import { parseZoneFile } from '../../src/dns/zones/zonefile.ts';
 export interface Question { readonly name: string; readonly type: number }
 
 const USUAL = [RRType.A, RRType.AAAA, RRType.TXT, RRType.MX, RRType.NS, RRType.SOA, RRType.CNAME, RRType.DNAME, RRType.SRV, RRType.DS, RRType.PTR];
-const BELOW = [RRType.A, RRType.TXT, RRType.CNAME, RRType.NS, RRType.SOA, RRType.DNAME, RRType.MX];
+/** The types asked of names below an owner. */
+export const BELOW = [RRType.A, RRType.TXT, RRType.CNAME, RRType.NS, RRType.SOA, RRType.DNAME, RRType.MX];
 
 /** RFC 4592 §2.2.1's own questions against its example zone, here wild.example. */
 const RFC4592 = ['host3', '_ssh._tcp.host3', '_ssh._tcp.host1', 'foo.bar', '_telnet._tcp.host1', 'host.subdel', 'ghost.*', 'sub.*', 'x.sub.*',
