@@ -2,10 +2,8 @@
 // order (each type's RFC gives it). Types not here are read and written in
 // the generic form of RFC 3597 §5 only.
 import { location } from './loc.ts';
-import {
-  base64, caaTag, eui, hashedOwner, hex, ipv4, ipv6, locator64, name, opaque, salt, seconds, signatureTime,
-  string, strings, typeBitmap, typeCode, uint, type Field,
-} from './rdata-fields.ts';
+import { base64, eui, hashedOwner, hex, locator64, salt, signatureTime, typeBitmap, typeCode } from './binary-fields.ts';
+import { caaTag, ipv4, ipv6, name, opaque, seconds, string, strings, uint, type Field } from './rdata-fields.ts';
 import { parseType } from './rr-types.ts';
 import { svcParams } from './svcb-params.ts';
 

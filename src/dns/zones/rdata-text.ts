@@ -8,7 +8,8 @@ import type { Name } from '../record.ts';
 import { FORMATS } from './rdata-formats.ts';
 import { concat, FieldReader, Misfit } from './rdata-fields.ts';
 import { typeName } from './rr-types.ts';
-import { fail, show, Tokens, type Token } from './syntax.ts';
+import { fail, show, Tokens, ZoneSyntaxError, type Token } from './syntax.ts';
+import { tokenize } from './tokenize.ts';
 
 export { nameText } from './rdata-fields.ts';
 
@@ -47,17 +48,24 @@ function generic(rdata: Uint8Array): string {
   return rdata.length === 0 ? '\\# 0' : `\\# ${rdata.length} ${Buffer.from(rdata).toString('hex')}`;
 }
 
-/** The record data as a zone file writes it, names absolute with their trailing dot. */
+/** The record data as a zone file writes it, names absolute with their trailing dot. The text is
+ *  read back before it is given out, so whatever it is, it loads to the same bytes (names aside,
+ *  which zone files lowercase): data that breaks its type's rules gets the generic form instead. */
 export function rdataToText(type: number, rdata: Uint8Array): string {
   const fields = FORMATS.get(type);
   if (fields) {
     try {
       const reader = new FieldReader(rdata);
       const text = fields.map((field) => field.write(reader)).filter((part) => part !== '').join(' ');
-      if (reader.done) return text;
+      if (reader.done && sameIgnoringCase(rdataFromText(type, tokenize(text)[0]?.tokens ?? [], ''), rdata)) return text;
     } catch (error) {
-      if (!(error instanceof Misfit || error instanceof NameError)) throw error;
+      if (!(error instanceof Misfit || error instanceof NameError || error instanceof ZoneSyntaxError)) throw error;
     }
   }
   return generic(rdata);
+}
+
+function sameIgnoringCase(a: Uint8Array, b: Uint8Array): boolean {
+  const fold = (byte: number): number => (byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte);
+  return a.length === b.length && a.every((byte, i) => fold(byte) === fold(b[i]!));
 }

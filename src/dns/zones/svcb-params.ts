@@ -2,9 +2,8 @@
 // 9460 §2.1): `alpn=h2,h3 port=8443 ipv4hint=192.0.2.1`, each key's value in
 // its own syntax, written in key order on the wire (§2.2).
 import { ipv4Bytes, ipv6Bytes } from '../../net/address.ts';
-import {
-  base64Bytes, concat, ipv6Text, Misfit, quoted, textBytes, uintBytes, type Field, type FieldReader,
-} from './rdata-fields.ts';
+import { base64Bytes } from './binary-fields.ts';
+import { concat, ipv6Text, Misfit, quoted, textBytes, uintBytes, type Field, type FieldReader } from './rdata-fields.ts';
 import { fail, show, type Token, type Tokens } from './syntax.ts';
 
 const KEYS = ['mandatory', 'alpn', 'no-default-alpn', 'port', 'ipv4hint', 'ech', 'ipv6hint', 'dohpath', 'ohttp'];
