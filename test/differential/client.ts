@@ -2,15 +2,9 @@
 // read with hearth's own message reader into what a comparison needs.
 import { createSocket } from 'node:dgram';
 import { parseReply, buildQuery } from '../../src/dns/upstream/message.ts';
-import type { ResourceRecord } from '../../src/dns/record.ts';
+import type { Response } from '../../src/dns/message.ts';
 
-export interface Reply {
-  readonly rcode: number;
-  readonly authoritative: boolean;
-  readonly answer: readonly ResourceRecord[];
-  readonly authority: readonly ResourceRecord[];
-  readonly additional: readonly ResourceRecord[];
-}
+export type Reply = Pick<Response, 'rcode' | 'authoritative' | 'answer' | 'authority' | 'additional'>;
 
 /** Asks 127.0.0.1:`port` for `name`/`type` (RD clear, as a resolver asks an authority); retries once after 2 s. */
 export async function ask(port: number, name: string, type: number): Promise<Reply> {

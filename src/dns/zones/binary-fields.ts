@@ -5,38 +5,32 @@ import { concat, Misfit, uintBytes, type Field } from './rdata-fields.ts';
 import { parseType, typeName } from './rr-types.ts';
 import { fail, show } from './syntax.ts';
 
-/** Base64 (RFC 4648 §4) over every token left, blanks allowed inside (keys, signatures). */
-export const base64 = (word: string): Field => ({
-  read: (tokens) => {
-    const text = tokens.rest().map((t) => t.text).join('');
-    if (text === '') fail(`missing ${word}`);
-    return base64Bytes(text, word);
-  },
-  write: (f) => {
-    const bytes = f.rest();
-    if (bytes.length === 0) throw new Misfit();
-    return Buffer.from(bytes).toString('base64');
-  },
-});
+/** Bytes written in some encoding over every token left, blanks allowed inside; at least one byte. */
+function encodedRest(word: string, decode: (text: string, word: string) => Uint8Array, encode: (bytes: Uint8Array) => string): Field {
+  return {
+    read: (tokens) => {
+      const text = tokens.rest().map((t) => t.text).join('');
+      if (text === '') fail(`missing ${word}`);
+      return decode(text, word);
+    },
+    write: (f) => {
+      const bytes = f.rest();
+      if (bytes.length === 0) throw new Misfit();
+      return encode(bytes);
+    },
+  };
+}
+
+/** Base64 (RFC 4648 §4): keys, signatures, certificates. */
+export const base64 = (word: string): Field => encodedRest(word, base64Bytes, (bytes) => Buffer.from(bytes).toString('base64'));
 
 export function base64Bytes(text: string, word: string): Uint8Array {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) fail(`bad base64 in ${word}: ${show(text)}`);
   return Uint8Array.from(Buffer.from(text, 'base64'));
 }
 
-/** Hex over every token left, blanks allowed inside (digests, fingerprints). */
-export const hex = (word: string): Field => ({
-  read: (tokens) => {
-    const text = tokens.rest().map((t) => t.text).join('');
-    if (text === '') fail(`missing ${word}`);
-    return hexBytes(text, word);
-  },
-  write: (f) => {
-    const bytes = f.rest();
-    if (bytes.length === 0) throw new Misfit();
-    return Buffer.from(bytes).toString('hex').toUpperCase();
-  },
-});
+/** Hex: digests, fingerprints. */
+export const hex = (word: string): Field => encodedRest(word, hexBytes, (bytes) => Buffer.from(bytes).toString('hex').toUpperCase());
 
 function hexBytes(text: string, word: string): Uint8Array {
   if (!/^(?:[0-9a-f]{2})*$/i.test(text)) fail(`bad hex in ${word}: ${show(text)}`);
