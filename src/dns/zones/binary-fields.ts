@@ -5,24 +5,25 @@ import { concat, Misfit, uintBytes, type Field } from './rdata-fields.ts';
 import { parseType, typeName } from './rr-types.ts';
 import { fail, show } from './syntax.ts';
 
-/** Bytes written in some encoding over every token left, blanks allowed inside; at least one byte. */
-function encodedRest(word: string, decode: (text: string, word: string) => Uint8Array, encode: (bytes: Uint8Array) => string): Field {
+/** Bytes written in some encoding over every token left, blanks allowed inside; at least one byte unless `optional`. */
+function encodedRest(word: string, optional: boolean, decode: (text: string, word: string) => Uint8Array, encode: (bytes: Uint8Array) => string): Field {
   return {
     read: (tokens) => {
       const text = tokens.rest().map((t) => t.text).join('');
-      if (text === '') fail(`missing ${word}`);
+      if (text === '' && !optional) fail(`missing ${word}`);
       return decode(text, word);
     },
     write: (f) => {
       const bytes = f.rest();
-      if (bytes.length === 0) throw new Misfit();
+      if (bytes.length === 0 && !optional) throw new Misfit();
       return encode(bytes);
     },
   };
 }
 
-/** Base64 (RFC 4648 §4): keys, signatures, certificates. */
-export const base64 = (word: string): Field => encodedRest(word, base64Bytes, (bytes) => Buffer.from(bytes).toString('base64'));
+/** Base64 (RFC 4648 §4): keys, signatures, certificates; `optional` for IPSECKEY's key (RFC 4025 §2.6). */
+export const base64 = (word: string, optional = false): Field =>
+  encodedRest(word, optional, base64Bytes, (bytes) => Buffer.from(bytes).toString('base64'));
 
 export function base64Bytes(text: string, word: string): Uint8Array {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) fail(`bad base64 in ${word}: ${show(text)}`);
@@ -30,7 +31,7 @@ export function base64Bytes(text: string, word: string): Uint8Array {
 }
 
 /** Hex: digests, fingerprints. */
-export const hex = (word: string): Field => encodedRest(word, hexBytes, (bytes) => Buffer.from(bytes).toString('hex').toUpperCase());
+export const hex = (word: string): Field => encodedRest(word, false, hexBytes, (bytes) => Buffer.from(bytes).toString('hex').toUpperCase());
 
 function hexBytes(text: string, word: string): Uint8Array {
   if (!/^(?:[0-9a-f]{2})*$/i.test(text)) fail(`bad hex in ${word}: ${show(text)}`);

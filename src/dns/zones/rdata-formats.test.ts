@@ -96,6 +96,13 @@ describe('other field kinds', () => {
     expect(rdataToText(47, rdataOf('NSEC', 'host.x.example. A MX RRSIG NSEC TYPE1234'))).toBe('host.x.example. A MX RRSIG NSEC TYPE1234');
   });
 
+  it('IPSECKEY and AMTRELAY read their gateway by its type; an IPSECKEY may go without a key (RFC 4025 §2.6), which named refuses', () => {
+    expect(rdataToText(45, rdataOf('IPSECKEY', '10 0 0 .'))).toBe('10 0 0 .');
+    expect(rdataOf('IPSECKEY', '10 2 2 2001:db8::1 AQID')).toEqual(Uint8Array.from([10, 2, 2, 0x20, 1, 0xd, 0xb8, ...new Array(11).fill(0), 1, 1, 2, 3]));
+    expect(errorOf('AMTRELAY', '10 0 1 gw.example.')).toBe('not an IPv4 address: "gw.example."');
+    expect(errorOf('APL', '1:192.0.2.0/33')).toMatch(/^bad APL item/);
+  });
+
   it('RRSIG reads its times as dates or seconds', () => {
     const sig = 'A 13 3 300 20260101000000 20251201000000 12345 x.example. AQID';
     expect(rdataToText(46, rdataOf('RRSIG', sig))).toBe(sig);

@@ -1,6 +1,7 @@
 // The presentation format of each record type, as the list of its fields in
 // order (each type's RFC gives it). Types not here are read and written in
 // the generic form of RFC 3597 §5 only.
+import { addressPrefixes, amtRelay, ipsecGateway } from './gateway-fields.ts';
 import { location } from './loc.ts';
 import { base64, eui, hashedOwner, hex, locator64, salt, signatureTime, typeBitmap, typeCode } from './binary-fields.ts';
 import { caaTag, ipv4, ipv6, name, opaque, seconds, string, strings, uint, type Field } from './rdata-fields.ts';
@@ -68,6 +69,9 @@ const byMnemonic: ReadonlyArray<readonly [string, readonly Field[]]> = [
   ['EUI48', [eui(6)]], ['EUI64', [eui(8)]], // RFC 7043
   ['URI', [uint(2, 'priority'), uint(2, 'weight'), opaque('target')]], // RFC 7553 §4.4
   ['CAA', [uint(1, 'flags'), caaTag, opaque('value')]], // RFC 8659 §4.1
+  ['APL', [addressPrefixes]], // RFC 3123 §4
+  ['IPSECKEY', [uint(1, 'precedence'), ipsecGateway, base64('public key', true)]], // RFC 4025 §3.1
+  ['AMTRELAY', [uint(1, 'precedence'), amtRelay]], // RFC 8777 §4.3
   ['AVC', [strings('text')]], ['RESINFO', [strings('text')]], ['WALLET', [strings('text')]], ['NINFO', [strings('text')]],
 ];
 
