@@ -1,7 +1,8 @@
 // Fields written as base64, hex, base32hex, type lists, dates or hex groups:
 // the keys, digests and bitmaps of DNSSEC (RFC 4034, RFC 5155) and the
 // fingerprints and addresses of newer types, for rdata-formats.ts.
-import { concat, Misfit, uintBytes, type Field } from './rdata-fields.ts';
+import { nameToWire, parseName } from '../name.ts';
+import { concat, Misfit, nameText, uintBytes, type Field } from './rdata-fields.ts';
 import { parseType, typeName } from './rr-types.ts';
 import { fail, show } from './syntax.ts';
 
@@ -154,12 +155,49 @@ export const eui = (size: 6 | 8): Field => ({
   write: (f) => [...f.take(size)].map((b) => b.toString(16).padStart(2, '0')).join('-'),
 });
 
-/** 64 bits as four groups of four hex digits joined by ":" (NID and L64, RFC 6742 §2.1.2, §2.3.2). */
+/** 64 bits as four groups of hex digits joined by ":" (NID and L64, RFC 6742 §2.1.2, §2.3.2; BIND takes short groups). */
 export const locator64: Field = {
   read: (tokens) => {
     const text = tokens.next('locator').text;
-    if (!/^[0-9a-f]{4}(:[0-9a-f]{4}){3}$/i.test(text)) fail(`bad 64-bit locator ${show(text)} (expected xxxx:xxxx:xxxx:xxxx)`);
-    return Uint8Array.from(Buffer.from(text.replaceAll(':', ''), 'hex'));
+    if (!/^[0-9a-f]{1,4}(:[0-9a-f]{1,4}){3}$/i.test(text)) fail(`bad 64-bit locator ${show(text)} (expected xxxx:xxxx:xxxx:xxxx)`);
+    return Uint8Array.from(Buffer.from(text.split(':').map((group) => group.padStart(4, '0')).join(''), 'hex'));
   },
   write: (f) => Buffer.from(f.take(8)).toString('hex').match(/.{4}/g)!.join(':'),
+};
+
+/** RFC 1706 §5: "0x" then hex digits, dots anywhere between them for reading. */
+export const nsapAddress: Field = {
+  read: (tokens) => {
+    const text = tokens.next('address').text;
+    const digits = /^0x[0-9a-f.]+$/i.test(text) ? text.slice(2).replaceAll('.', '') : '';
+    if (digits === '' || digits.length % 2 !== 0) fail(`bad NSAP address ${show(text)} (expected 0x and an even number of hex digits)`);
+    return Uint8Array.from(Buffer.from(digits, 'hex'));
+  },
+  write: (f) => {
+    const bytes = f.rest();
+    if (bytes.length === 0) throw new Misfit();
+    return `0x${Buffer.from(bytes).toString('hex')}`;
+  },
+};
+
+/** HIP (RFC 8005 §4): algorithm, HIT in hex, public key in base64, then rendezvous servers. */
+export const hostIdentity: Field = {
+  read: (tokens, origin) => {
+    const algorithm = tokens.next('algorithm').text;
+    if (!/^\d{1,3}$/.test(algorithm) || Number(algorithm) > 255) fail(`bad algorithm ${show(algorithm)} (expected 0..255)`);
+    const hit = hexBytes(tokens.next('HIT').text, 'HIT');
+    const key = base64Bytes(tokens.next('public key').text, 'public key');
+    if (hit.length === 0 || hit.length > 255 || key.length === 0 || key.length > 65535) fail('bad HIT or public key length');
+    const servers = tokens.rest().map((token) => nameToWire(parseName(token.text, origin)));
+    return concat([Uint8Array.of(hit.length, Number(algorithm)), uintBytes(key.length, 2), hit, key, ...servers]);
+  },
+  write: (f) => {
+    const hitLength = f.uint(1);
+    const algorithm = f.uint(1);
+    const keyLength = f.uint(2);
+    if (hitLength === 0 || keyLength === 0) throw new Misfit();
+    const parts = [String(algorithm), Buffer.from(f.take(hitLength)).toString('hex').toUpperCase(), Buffer.from(f.take(keyLength)).toString('base64')];
+    while (!f.done) parts.push(nameText(f.name()));
+    return parts.join(' ');
+  },
 };

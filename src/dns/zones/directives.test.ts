@@ -65,21 +65,24 @@ describe('$GENERATE (BIND)', () => {
       '$GENERATE 10-10 ${0,4,n}nib TXT "${0,5,N} ${8,0,o}"',
       '$GENERATE 26-26 ${0,0,n}.z MX "10 mail$"',
       '$GENERATE 1-1 d$$x\\$ TXT $',
+      '$GENERATE 1024-1024 ${-2000,0,n} TXT ${-2000,5} ${-2000,0,x}',
     ].join('\n') });
     expect(parsed.errors).toEqual([]);
     expect(lines(parsed)).toEqual([
       '010.a.home.lan 60 0005.b.home.lan.', 'a.0.nib.home.lan 60 "A.0.0" "22"', 'a.1.z.home.lan 60 10 mail26.home.lan.', 'd\\036x\\036.home.lan 60 "1"',
+      // Negative values, as BIND writes them: signed in decimal, 32-bit two's complement otherwise.
+      '0.3.c.f.f.f.f.f.home.lan 60 "-0976" "fffffc30"',
     ]);
   });
 
   it('reports a bad range, modifier or record at the $GENERATE line, and refuses ranges past 65,536 records', () => {
     const parsed = read({ 'home.lan.zone': [
       '$GENERATE 5-1 x$ A 10.0.0.$', '$GENERATE 1-9 x${1,2,q} A 10.0.0.1', '$GENERATE 250-260 x$ A 10.0.0.$',
-      '$GENERATE 0-70000 x$ TXT x', '$GENERATE 1-2 x$', '$GENERATE 0-0 x${-1} TXT x',
+      '$GENERATE 0-70000 x$ TXT x', '$GENERATE 1-2 x$',
     ].join('\n') });
     expect(parsed.errors.map((e) => `${e.line}: ${e.message}`)).toEqual([
       '1: bad $GENERATE range "5-1"', '2: bad $GENERATE modifier ${1,2,q} (expected ${offset,width,base})', '3: not an IPv4 address: "10.0.0.256"',
-      '4: $GENERATE range "0-70000" makes more than 65536 records', '5: $GENERATE needs a record type after the owner', '6: $GENERATE value -1 out of range in ${-1}',
+      '4: $GENERATE range "0-70000" makes more than 65536 records', '5: $GENERATE needs a record type after the owner',
     ]);
     // The records before the bad number are kept, as named keeps them.
     expect(parsed.records.map((r) => r.name)).toEqual(['x250.home.lan', 'x251.home.lan', 'x252.home.lan', 'x253.home.lan', 'x254.home.lan', 'x255.home.lan']);

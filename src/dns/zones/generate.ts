@@ -59,12 +59,14 @@ function substitute(template: string, n: number): string {
 function modified(spec: string, n: number): string {
   const match = /^(-?\d{1,10})(?:,(\d{1,3})(?:,([doxXnN]))?)?$/.exec(spec);
   if (!match) fail(`bad $GENERATE modifier \${${spec}} (expected \${offset,width,base})`);
-  const value = n + Number(match[1]);
+  // BIND computes in a C int: a negative value is written with its sign in
+  // decimal, and as its 32-bit two's complement in the other bases.
+  const value = (n + Number(match[1])) | 0;
   const width = Number(match[2] ?? 0);
   const base = match[3] ?? 'd';
-  if (value < 0 || value > 0xffffffff) fail(`$GENERATE value ${value} out of range in \${${spec}}`);
-  if (base === 'n' || base === 'N') return nibbles(value, width, base === 'N');
-  const digits = value.toString(base === 'o' ? 8 : base === 'd' ? 10 : 16);
+  if (base === 'd') return value < 0 ? `-${String(-value).padStart(width - 1, '0')}` : String(value).padStart(width, '0');
+  if (base === 'n' || base === 'N') return nibbles(value >>> 0, width, base === 'N');
+  const digits = (value >>> 0).toString(base === 'o' ? 8 : 16);
   return (base === 'X' ? digits.toUpperCase() : digits).padStart(width, '0');
 }
 

@@ -3,7 +3,9 @@
 // the generic form of RFC 3597 §5 only.
 import { addressPrefixes, amtRelay, ipsecGateway } from './gateway-fields.ts';
 import { location } from './loc.ts';
-import { base64, eui, hashedOwner, hex, locator64, salt, signatureTime, typeBitmap, typeCode } from './binary-fields.ts';
+import {
+  base64, eui, hashedOwner, hex, hostIdentity, locator64, nsapAddress, salt, signatureTime, typeBitmap, typeCode,
+} from './binary-fields.ts';
 import { caaTag, ipv4, ipv6, name, opaque, seconds, string, strings, uint, type Field } from './rdata-fields.ts';
 import { parseType } from './rr-types.ts';
 import { svcParams } from './svcb-params.ts';
@@ -72,6 +74,8 @@ const byMnemonic: ReadonlyArray<readonly [string, readonly Field[]]> = [
   ['APL', [addressPrefixes]], // RFC 3123 §4
   ['IPSECKEY', [uint(1, 'precedence'), ipsecGateway, base64('public key', true)]], // RFC 4025 §3.1
   ['AMTRELAY', [uint(1, 'precedence'), amtRelay]], // RFC 8777 §4.3
+  ['NSAP', [nsapAddress]], ['HIP', [hostIdentity]],
+  ['HHIT', [base64('data')]], ['BRID', [base64('data')]], // RFC 9886
   ['AVC', [strings('text')]], ['RESINFO', [strings('text')]], ['WALLET', [strings('text')]], ['NINFO', [strings('text')]],
 ];
 

@@ -22,6 +22,10 @@ describe('a zone', () => {
     expect(Zone.build('home.lan', [{ ...built('').soa, name: 'nas.other' }])).toContainEqual('nas.other is outside the zone home.lan');
   });
 
+  it('lets a CNAME keep its DNSSEC records beside it (RFC 4035 §2.5)', () => {
+    expect(zone('x CNAME nas\nx RRSIG CNAME 13 3 60 20260101000000 20251201000000 1 home.lan. AQID\nx NSEC y A\n')).toBeInstanceOf(Zone);
+  });
+
   it('refuses SOA or CNAME data written as \\# bytes that do not decode', () => {
     expect(zone('x CNAME \\# 1 05\n')).toEqual(['x.home.lan has a malformed name in its record data']);
   });

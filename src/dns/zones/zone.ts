@@ -19,6 +19,8 @@ export type Lookup =
 /** The RRsets owned by one name, by type. */
 export type Node = ReadonlyMap<number, readonly ResourceRecord[]>;
 
+const BESIDE_CNAME = new Set<number>([RRType.CNAME, RRType.RRSIG, RRType.NSEC]);
+
 export class Zone {
   readonly origin: Name;
   readonly soa: ResourceRecord;
@@ -101,8 +103,8 @@ export class Zone {
       const node = nodes.get(name);
       if (!node) continue;
       if (name !== origin && node.has(RRType.SOA)) problems.push(`${name} has an SOA record but is not the zone apex`);
-      // RFC 1034 §3.6.2: a CNAME owner has no other data.
-      if (node.has(RRType.CNAME) && node.size > 1) problems.push(`${name} has a CNAME and other records`);
+      // RFC 1034 §3.6.2: a CNAME owner has no other data, but its DNSSEC records (RFC 4035 §2.5).
+      if (node.has(RRType.CNAME) && [...node.keys()].some((type) => !BESIDE_CNAME.has(type))) problems.push(`${name} has a CNAME and other records`);
       if ((node.get(RRType.CNAME)?.length ?? 0) > 1) problems.push(`${name} has more than one CNAME`);
       // RFC 6672 §2.4: one DNAME per owner (and none beside a CNAME, above).
       if ((node.get(RRType.DNAME)?.length ?? 0) > 1) problems.push(`${name} has more than one DNAME`);
