@@ -125,6 +125,10 @@ describe('TTL and class', () => {
     const withSoa = records('@ SOA ns1 hostmaster 1 2h 15m 14d 5m\na A 10.0.0.1\n$TTL 1d\nb A 10.0.0.2\n');
     expect(withSoa.map((r) => r.ttl)).toEqual([300, 300, 86400]);
     expect(records('$TTL 1h\n@ 60 SOA ns1 hostmaster 1 2h 15m 14d 5m\na A 10.0.0.1\n').map((r) => r.ttl)).toEqual([60, 3600]);
+    // BIND's masterfile/ttl1 test: the MINIMUM of a first SOA without TTL stands as $TTL would.
+    const bind = records('@ SOA ns hostmaster 1 3600 1800 1814400 3\na TXT x\nb 2 TXT x\nc TXT x\n$TTL 1\nd TXT x\n');
+    expect(bind.map((r) => r.ttl)).toEqual([3, 3, 2, 3, 1]);
+    expect(records('@ 60 SOA ns hostmaster 1 3600 1800 1814400 3\na TXT x\n').map((r) => r.ttl)).toEqual([60, 60]);
   });
 
   it('reads CRLF line ends like LF', () => {

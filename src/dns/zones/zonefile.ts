@@ -48,9 +48,9 @@ interface Reading {
   readonly result: ParsedZoneFile;
   /** The files being read, outermost first: an include of one of them is a loop. */
   readonly stack: string[];
-  /** From $TTL (RFC 2308 §4). */
+  /** From $TTL (RFC 2308 §4), or the MINIMUM of an SOA written before any TTL (as BIND takes it). */
   defaultTtl: number | undefined;
-  /** The TTL last written on a record, or the first SOA's MINIMUM: RFC 1035 §5.1's default without $TTL. */
+  /** The TTL last written on a record: RFC 1035 §5.1's default when there is no $TTL. */
   lastTtl: number | undefined;
 }
 
@@ -148,8 +148,8 @@ function parseRecord(tokens: readonly Token[], indented: boolean, scope: Scope, 
   const rdata = rdataFromText(type, args, scope.origin);
   if (ttl !== undefined) reading.lastTtl = ttl;
   else if (type === RRType.SOA && reading.defaultTtl === undefined && reading.lastTtl === undefined) {
-    // BIND: with no $TTL and no TTL written yet, the SOA takes its MINIMUM, and so do the records after it.
-    ttl = reading.lastTtl = Math.min(new DataView(rdata.buffer, rdata.byteOffset, rdata.length).getUint32(rdata.length - 4), MAX_TTL);
+    // BIND: with no $TTL and no TTL written yet, the SOA takes its MINIMUM, which then stands as $TTL would.
+    ttl = reading.defaultTtl = Math.min(new DataView(rdata.buffer, rdata.byteOffset, rdata.length).getUint32(rdata.length - 4), MAX_TTL);
   }
   return { name, type, class: RRClass.IN, ttl: ttl ?? reading.defaultTtl ?? reading.lastTtl ?? DEFAULT_TTL, rdata };
 }
