@@ -11,7 +11,7 @@ import { tokenize } from '../../src/dns/zones/tokenize.ts';
 import { parseZoneFile } from '../../src/dns/zones/zonefile.ts';
 import { seededRandom } from '../support/random.ts';
 
-const ZONES = resolve(import.meta.dirname, '../differential/zones');
+const ZONES = resolve(import.meta.dirname, '../integration/differential/zones');
 const SEEDS = readdirSync(ZONES).filter((file) => file.endsWith('.zone')).map((file) => readFileSync(join(ZONES, file), 'utf8'));
 const FILES = 3000;
 

@@ -2,7 +2,7 @@
 // (RFC 1035 §5.1 and the RFC of each type) into wire bytes and written back:
 // the table in rdata-formats.ts puts types together from these.
 import { SocketAddress } from 'node:net';
-import { parseDuration } from '../../config/types.ts';
+import { parseDuration } from '../../values/duration.ts';
 import { ipv4Bytes, ipv6Bytes } from '../../net/address.ts';
 import { nameFromWire, nameToWire, parseName } from '../name.ts';
 import type { Name } from '../record.ts';

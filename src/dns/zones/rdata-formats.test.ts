@@ -7,7 +7,7 @@ import { rdataToText } from './rdata-text.ts';
 import { parseType, typeName } from './rr-types.ts';
 import { parseZoneFile } from './zonefile.ts';
 
-const TYPES_ZONE = join(import.meta.dirname, '../../../test/differential/zones/types.example.zone');
+const TYPES_ZONE = join(import.meta.dirname, '../../../test/integration/differential/zones/types.example.zone');
 
 function parse(text: string) {
   return parseZoneFile(text, { file: 'x.zone', origin: 'x.example' });

@@ -1,7 +1,7 @@
 // What the zone-file reader and the RDATA fields share: the tokens of one
 // entry, a cursor over them, and the error that names what is wrong (the
 // reader adds the file and line).
-import { parseDuration } from '../../config/types.ts';
+import { parseDuration } from '../../values/duration.ts';
 
 export class ZoneSyntaxError extends Error {}
 

@@ -5,7 +5,7 @@
 // every mistake. $INCLUDE (RFC 1035 §5.1), $ORIGIN, $TTL (RFC 2308 §4) and
 // BIND's $GENERATE are read as named-checkzone reads them.
 import { dirname, resolve } from 'node:path';
-import type { SourceError } from '../../config/load.ts';
+import type { SourceError } from '../../diagnostics/source-error.ts';
 import { isAtOrBelow, NameError, parseName } from '../name.ts';
 import { RRClass, RRType } from '../record.ts';
 import type { Name, ResourceRecord } from '../record.ts';

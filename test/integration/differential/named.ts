@@ -5,8 +5,8 @@
 // RFC 2136 updates signed with a key, as hearth's dns_update does.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../integration/harness.ts';
-import { answersUdp, startProcess, withFreePorts, type ServerProcess } from '../upstreams/process.ts';
+import { tempDir } from '../harness.ts';
+import { answersUdp, startProcess, withFreePorts, type ServerProcess } from '../../upstreams/process.ts';
 
 /** A TSIG key that may update the zone `origin` (RFC 2136). */
 export interface UpdateKey { readonly name: string; readonly secret: string; readonly origin: string }

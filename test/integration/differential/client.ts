@@ -1,8 +1,8 @@
 // An in-process DNS client for comparing servers: one UDP query, the reply
 // read with hearth's own message reader into what a comparison needs.
 import { createSocket } from 'node:dgram';
-import { parseReply, buildQuery } from '../../src/dns/upstream/message.ts';
-import type { Response } from '../../src/dns/message.ts';
+import { parseReply, buildQuery } from '../../../src/dns/upstream/message.ts';
+import type { Response } from '../../../src/dns/message.ts';
 
 export type Reply = Pick<Response, 'rcode' | 'authoritative' | 'answer' | 'authority' | 'additional'>;
 

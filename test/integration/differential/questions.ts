@@ -4,8 +4,8 @@
 // the questions of RFC 4592 §2.2.1.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RRType } from '../../src/dns/record.ts';
-import { parseZoneFile } from '../../src/dns/zones/zonefile.ts';
+import { RRType } from '../../../src/dns/record.ts';
+import { parseZoneFile } from '../../../src/dns/zones/zonefile.ts';
 
 export interface Question { readonly name: string; readonly type: number }
 
