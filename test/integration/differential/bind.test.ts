@@ -1,6 +1,6 @@
 // The same zone files served by BIND named and by hearth side by side on
 // loopback, asked the same questions, and the answers compared: RCODE, AA,
-// the answer records, the types in authority and the glue. Where BIND's
+// the answer records, the owners, TTLs and types in authority, and the glue. Where BIND's
 // choice is not an RFC rule, hearth keeps its own and the list below says why.
 import { execFile } from 'node:child_process';
 import { cpSync, readdirSync } from 'node:fs';
@@ -49,6 +49,12 @@ const KNOWN: ReadonlyArray<{ readonly why: string; readonly applies: (q: Questio
     applies: (q, named, hearth, fields) => q.name.endsWith('cnx.wild.example') && named.rcode === '2' && hearth.rcode === '0' && fields.includes('rcode'),
   },
   {
+    // RFC 2308 §3: the SOA of a negative answer has the lesser of its TTL and MINIMUM, whatever was asked.
+    why: 'a negative answer to an SOA question: named gives the SOA in authority a TTL of 0, hearth the RFC 2308 negative TTL',
+    applies: (q, named, hearth, fields) => q.type === RRType.SOA && fields.length === 1 && fields[0] === 'authority'
+      && hearth.authority.replace(/ \d+ SOA$/, ' 0 SOA') === named.authority,
+  },
+  {
     // Additional-section data outside a referral is optional (RFC 1034 §4.3.2 step 6: "may be useful");
     // hearth adds addresses only where a resolver needs them, to a referral.
     why: 'an apex NS answer: named adds the in-zone addresses of the name servers, hearth adds none',
@@ -63,7 +69,7 @@ function summary(reply: Reply): Summary {
     rcode: String(reply.rcode),
     aa: String(reply.authoritative),
     answer: reply.answer.map(record).sort().join('\n'),
-    authority: reply.authority.map((r) => `${r.name} ${typeName(r.type)}`).sort().join('\n'),
+    authority: reply.authority.map((r) => `${r.name} ${r.ttl} ${typeName(r.type)}`).sort().join('\n'),
     glue: reply.additional.map(record).sort().join('\n'),
   };
 }
