@@ -11,6 +11,7 @@ import { parseCidr, parseListenAddress, type ListenAddress } from './config/type
 import type { ListReport, NameCheck } from './dns/blocklist/blocklists.ts';
 import { parseName } from './dns/name.ts';
 import { buildResolver, resolverDeps, type BuiltResolver, type ResolverDeps } from './dns/resolver.ts';
+import { Admission } from './dns/gate/admission.ts';
 import { DnsServer, type AnsweredQuery, type QueryObserver } from './dns/server.ts';
 import { loadTsigKeys } from './dns/tsig/keys.ts';
 import { TsigKeyring } from './dns/tsig/keyring.ts';
@@ -84,6 +85,7 @@ export class Hearth implements ApiContext {
     this.inForce = store.current;
     this.querylog = querylog;
     this.dns = new DnsServer(built.resolver, log);
+    this.dns.admit(new Admission(store.current.dns));
     this.updater = new ZoneUpdater(deps.journal, log);
     this.zones = new LocalZones(this.updater, () => this.built.resolver);
     this.keyring = keyringOf(store.current, log);
@@ -205,6 +207,7 @@ export class Hearth implements ApiContext {
       this.log.warn({ listen: config.dns.listen }, 'dns.listen changed: takes effect on restart');
     }
     this.dns.setResolver(built.resolver);
+    this.dns.admit(new Admission(config.dns));
     this.built = built;
     this.keyring = keyringOf(config, this.log);
     await this.applyDhcp(config).catch((error: unknown) => this.log.error({ err: error }, 'DHCP config not applied'));

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseUpstreamUrl } from '../dns/upstream/url.ts';
 import { ddnsSchema } from '../ddns/config.ts';
 import { dhcpSchema } from '../dhcp/config.ts';
+import { allowSchema, maxInFlightSchema, rateLimitSchema } from '../dns/gate/config.ts';
 import { cidr, cronSchedule, duration, ipAddress, listenAddress } from './types.ts';
 
 const upstreamUrl = z.string().superRefine((value, ctx) => {
@@ -78,6 +79,9 @@ const view = z.strictObject({
 const dns = z.strictObject({
   listen: z.array(listenAddress(53)).min(1).prefault(['127.0.0.1:5353'])
     .refine((list) => new Set(list).size === list.length, { error: 'an address is listed twice' }),
+  allow: allowSchema,
+  rate_limit: rateLimitSchema.prefault({}),
+  max_in_flight: maxInFlightSchema,
   upstreams: upstreams.prefault({}),
   forward: forward.prefault([]),
   cache: cache.prefault({}),
