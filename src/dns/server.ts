@@ -206,9 +206,12 @@ export class DnsServer {
       if (left > 0) this.connectionsPerClient.set(client.address, left);
       else this.connectionsPerClient.delete(client.address);
     });
-    socket.on('drain', resumeIfIdle);
-    socket.on('data', (chunk: Buffer) => {
-      for (const message of reader.push(chunk)) {
+    // Messages are started one at a time and only while the connection is
+    // under its limit: the rest of a read waits in the reader, so one 64 KB
+    // chunk of ~2,000 pipelined queries starts no more than the limit.
+    const startQueued = () => {
+      if (socket.destroyed) return;
+      for (let message = busy() ? undefined : reader.next(); message; message = busy() ? undefined : reader.next()) {
         idle.refresh();
         inFlight++;
         this.answer(message, client)
@@ -223,9 +226,14 @@ export class DnsServer {
             this.log.error({ err: error }, 'tcp handler failed');
             socket.destroy();
           })
-          .finally(() => { inFlight--; resumeIfIdle(); });
+          .finally(() => { inFlight--; startQueued(); resumeIfIdle(); });
       }
       if (busy()) socket.pause();
+    };
+    socket.on('drain', () => { startQueued(); resumeIfIdle(); });
+    socket.on('data', (chunk: Buffer) => {
+      reader.add(chunk);
+      startQueued();
     });
   }
 }
