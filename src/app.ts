@@ -167,6 +167,10 @@ export class Hearth implements ApiContext {
     return this.store.current;
   }
 
+  configFile(): string | undefined {
+    return this.store.file;
+  }
+
   async replaceConfig(config: Config): Promise<ConfigVersion> {
     const written = this.store.write(config);
     await this.reload(this.store.current);

@@ -15,6 +15,8 @@ import type { ZonesRoutesContext } from './routes/zones.ts';
 export interface ApiContext extends DdnsRoutesContext, DhcpRoutesContext, MetricsRoutesContext, QuerylogRoutesContext, StatsRoutesContext, ZonesRoutesContext {
   /** The config in force, as loaded and validated. */
   config(): Config;
+  /** The config file, when there is one (its directory is the owner's, like data_dir). */
+  configFile?(): string | undefined;
   /** Validates nothing: the caller passes a parsed Config; writes it durably
    *  (see config/store.ts) and reloads hearth with it. */
   replaceConfig(config: Config): Promise<{ readonly version: number; readonly hash: string }>;

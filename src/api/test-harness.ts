@@ -55,6 +55,7 @@ export async function start(text: string | null = '', overrides: Partial<ApiCont
   let refreshed = 0;
   const ctx: ApiContext = {
     config: () => store.current,
+    configFile: () => file,
     replaceConfig: async (config) => store.write(config),
     configVersion: () => ({ version: store.version, hash: store.hash }),
     flushCache: () => 42,

@@ -7,6 +7,7 @@ import type { ListReport } from '../../dns/blocklist/blocklists.ts';
 import { toName } from '../../dns/blocklist/parse.ts';
 import { isUrl } from '../../dns/blocklist/sources.ts';
 import type { ApiContext } from '../context.ts';
+import { refuseHostOnlyChanges } from '../host-only.ts';
 import { badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
 import type { ApiApp } from '../server.ts';
 
@@ -88,7 +89,9 @@ export function blocklistRoutes(app: ApiApp, ctx: ApiContext): void {
     }
     const config = ctx.config();
     if (config.dns.blocking.lists.includes(source)) throw conflict(`${source} is a block list already`);
-    const version = await ctx.replaceConfig(withLists(config, [...config.dns.blocking.lists, source]));
+    const next = withLists(config, [...config.dns.blocking.lists, source]);
+    refuseHostOnlyChanges(next, config, ctx.configFile?.());
+    const version = await ctx.replaceConfig(next);
     return reply.code(201).send({ ...current(), ...version });
   });
 
