@@ -214,14 +214,17 @@ export class DhcpServer {
   }
 
   /** NAME.<domain> for the client: its static lease's name, else the first
-   *  label of option 81, else option 12, sanitized; undefined when none is usable. */
+   *  label of option 81, else option 12, sanitized; undefined when none is
+   *  usable, or when the client asks for a reserved name (another device's
+   *  static name, wpad, this host's own: it gets its lease without a name). */
   private hostFqdn(packet: DhcpPacket, client: Client): Name | undefined {
+    const own = this.setup.reservations.of(client)?.hostname;
+    if (own !== undefined) return `${own}.${this.setup.domain}`;
     const fromFqdn = packet.options.clientFqdn();
     const sent = packet.options.hostname();
-    const label = this.setup.reservations.of(client)?.hostname
-      ?? (fromFqdn && fqdnHostLabel(fromFqdn.name))
-      ?? (sent === undefined ? undefined : hostLabel(sent));
-    return label && `${label}.${this.setup.domain}`;
+    const label = (fromFqdn && fqdnHostLabel(fromFqdn.name)) ?? (sent === undefined ? undefined : hostLabel(sent));
+    if (label === undefined || this.setup.reservedNames.has(label)) return undefined;
+    return `${label}.${this.setup.domain}`;
   }
 
   /** RFC 2131 §4.3.1: a client may ask for a lease time (option 51); a
