@@ -3,6 +3,7 @@
 // (the one `npm start` runs). Objects are strict: a misspelt key is an error,
 // not a silently ignored setting.
 import { z } from 'zod';
+import { listUrlProblem } from '../dns/blocklist/sources.ts';
 import { parseUpstreamUrl } from '../dns/upstream/url.ts';
 import { ddnsSchema } from '../ddns/config.ts';
 import { dhcpSchema } from '../dhcp/config.ts';
@@ -49,11 +50,17 @@ const cloaking = z.strictObject({
   ttl: duration.pipe(z.number().max(2_147_483_647)).prefault(600), // RFC 2181 §8
 });
 
+/** A file, or an https:// URL. */
+const listSource = z.string().superRefine((value, ctx) => {
+  const problem = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? listUrlProblem(value) : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const blocking = z.strictObject({
   mode: z.enum(['nxdomain', 'null_ip', 'refused', 'custom_ip']).prefault('nxdomain'),
   custom_ip: z.array(ipAddress).prefault([]),
-  lists: z.array(z.string()).prefault(['blocklists/default.txt']),
-  allow: z.array(z.string()).prefault([]),
+  lists: z.array(listSource).prefault(['blocklists/default.txt']),
+  allow: z.array(listSource).prefault([]),
   refresh: cronSchedule.prefault('0 4 * * *'),
 });
 

@@ -5,14 +5,14 @@ import { z } from 'zod';
 import { blockingSchema, type Config } from '../../config/schema.ts';
 import type { ListReport } from '../../dns/blocklist/blocklists.ts';
 import { toName } from '../../dns/blocklist/parse.ts';
-import { isUrl } from '../../dns/blocklist/sources.ts';
+import { isUrl, listUrlProblem } from '../../dns/blocklist/sources.ts';
 import type { ApiContext } from '../context.ts';
 import { refuseHostOnlyChanges } from '../host-only.ts';
 import { badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
 import type { ApiApp } from '../server.ts';
 
 const listSource = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).optional(),
+  url: z.url({ protocol: /^https?$/, error: 'not an https URL' }).refine((url) => listUrlProblem(url) === undefined, 'lists are downloaded over https:// only').optional(),
   path: z.string().min(1).refine((path) => !isUrl(path), 'a URL: send it as "url"').optional(),
 }).refine((body) => (body.url === undefined) !== (body.path === undefined), 'give exactly one of "url" and "path"')
   .meta({ example: { url: 'https://big.oisd.nl/' } });
