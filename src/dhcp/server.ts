@@ -11,6 +11,7 @@ import type { Lease, LeaseStore } from './leases.ts';
 import { BROADCAST_FLAG, decodePacket, type DhcpPacket } from './packet.ts';
 import { encodeReply, type DhcpReply, type LeaseReply } from './reply.ts';
 import type { DhcpSetup } from './setup.ts';
+import { ThrottledLog } from '../observe/throttled-log.ts';
 
 export type Send = (bytes: Uint8Array, address: string, port: number) => void;
 
@@ -25,7 +26,6 @@ export interface DhcpServerOptions {
 }
 
 const ZERO = '0.0.0.0';
-const WARN_EVERY_MS = 60_000;
 /** The shortest lease a client may ask for: dnsmasq's floor too, so a
  *  client asking for seconds does not renew in a storm. */
 const MIN_REQUESTED_LEASE = 120;
@@ -36,10 +36,9 @@ export class DhcpServer {
   private readonly store: LeaseStore;
   private readonly send: Send;
   private readonly log: Logger;
-  private readonly now: () => number;
   private readonly broadcastAddress: string;
-  /** When each repeated warning was last logged. */
-  private readonly warned = new Map<string, number>();
+  /** Clients retry every few seconds: a warning their retries would repeat is logged once a minute. */
+  private readonly warnings: ThrottledLog;
 
   constructor(options: DhcpServerOptions) {
     this.setup = options.setup;
@@ -47,8 +46,8 @@ export class DhcpServer {
     this.store = options.bindings.store;
     this.send = options.send;
     this.log = options.log;
-    this.now = options.now;
     this.broadcastAddress = options.broadcastAddress;
+    this.warnings = new ThrottledLog(options.log, options.now);
   }
 
   reconfigure(setup: DhcpSetup): void {
@@ -100,23 +99,15 @@ export class DhcpServer {
     const reserved = this.setup.reservations.of(client)?.address;
     if (reserved !== undefined) {
       if (this.mayHave(client, reserved)) return reserved;
-      this.warnOnce(`reserved ${reserved}`, { address: reserved, mac: client.mac }, 'a static lease\'s address is held by another client: nothing offered until it is free');
+      this.warnings.warn(`reserved ${reserved}`, { address: reserved, mac: client.mac }, 'a static lease\'s address is held by another client: nothing offered until it is free');
       return undefined;
     }
     for (const address of [this.bindings.offerOf(client.key), this.store.ofClient(client.key)?.address, packet.options.requestedAddress()]) {
       if (address !== undefined && this.mayHave(client, address)) return address;
     }
     const fresh = this.bindings.nextFree();
-    if (fresh === undefined) this.warnOnce('exhausted', { range: this.setup.config.range }, 'DHCP pool exhausted: new clients get no address');
+    if (fresh === undefined) this.warnings.warn('exhausted', { range: this.setup.config.range }, 'DHCP pool exhausted: new clients get no address');
     return fresh;
-  }
-
-  /** Clients retry every few seconds: a warning their retries would repeat is logged once a minute. */
-  private warnOnce(key: string, fields: object, message: string): void {
-    const now = this.now();
-    if (now - (this.warned.get(key) ?? -Infinity) < WARN_EVERY_MS) return;
-    this.warned.set(key, now);
-    this.log.warn(fields, `${message} (logged once a minute)`);
   }
 
   /** Whether `client` may be bound to `address` now: its static address, or

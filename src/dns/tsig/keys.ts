@@ -13,9 +13,12 @@ import { TsigKeyring, type GrantedKey } from './keyring.ts';
 
 type KeyConfig = Config['dns_update']['keys'][number];
 
-export type KeysLoad =
-  | { readonly kind: 'loaded'; readonly keyring: TsigKeyring }
-  | { readonly kind: 'failed'; readonly errors: readonly string[] };
+/** The keys that could be read, and an error for each that could not: one
+ *  broken key (a missing secret_file) leaves the others working. */
+export interface KeysLoad {
+  readonly keyring: TsigKeyring;
+  readonly errors: readonly string[];
+}
 
 /** A key the config describes wrongly; the message starts with the config path. */
 export class TsigKeyError extends Error {}
@@ -23,7 +26,7 @@ export class TsigKeyError extends Error {}
 export type ReadFile = (path: string) => string;
 const readText: ReadFile = (path) => readFileSync(path, 'utf8');
 
-/** Reads dns_update.keys (see src/config/schema.ts, `dnsUpdate`): base64 secrets inline or from secret_file (BIND key-file syntax `key "name" { algorithm ...; secret "..."; };` as written by tsig-keygen, or the bare base64). Returns keys plus the zones each may change, or errors naming the config key. */
+/** Reads dns_update.keys (see src/config/schema.ts, `dnsUpdate`): base64 secrets inline or from secret_file (BIND key-file syntax `key "name" { algorithm ...; secret "..."; };` as written by tsig-keygen, or the bare base64). Returns keys plus the zones each may change, and errors naming the config key of each key left out. */
 export function loadTsigKeys(section: Config['dns_update'], readFile: ReadFile = readText): KeysLoad {
   const errors: string[] = [];
   const grants: GrantedKey[] = [];
@@ -40,7 +43,7 @@ export function loadTsigKeys(section: Config['dns_update'], readFile: ReadFile =
       errors.push(error.message);
     }
   });
-  return errors.length > 0 ? { kind: 'failed', errors } : { kind: 'loaded', keyring: new TsigKeyring(grants) };
+  return { keyring: new TsigKeyring(grants), errors };
 }
 
 /** One key as the config describes it (the rfc2136 dynamic-DNS provider's
