@@ -11,6 +11,7 @@ import type { Lease, LeaseStore } from './leases.ts';
 import { BROADCAST_FLAG, decodePacket, type DhcpPacket } from './packet.ts';
 import { encodeReply, type DhcpReply, type LeaseReply } from './reply.ts';
 import type { DhcpSetup } from './setup.ts';
+import { TokenBucket } from '../net/token-bucket.ts';
 import { ThrottledLog } from '../observe/throttled-log.ts';
 
 export type Send = (bytes: Uint8Array, address: string, port: number) => void;
@@ -29,6 +30,10 @@ const ZERO = '0.0.0.0';
 /** The shortest lease a client may ask for: dnsmasq's floor too, so a
  *  client asking for seconds does not renew in a storm. */
 const MIN_REQUESTED_LEASE = 120;
+/** New clients answered a second, after a burst (a house's devices coming
+ *  back after a power cut are known clients, and not counted). */
+const NEW_CLIENTS_PER_SECOND = 5;
+const NEW_CLIENTS_BURST = 30;
 
 export class DhcpServer {
   private setup: DhcpSetup;
@@ -37,6 +42,9 @@ export class DhcpServer {
   private readonly send: Send;
   private readonly log: Logger;
   private readonly broadcastAddress: string;
+  private readonly now: () => number;
+  /** DISCOVERs from clients never seen before: random MACs by the thousand are an attack, not a house. */
+  private readonly newcomers: TokenBucket;
   /** Clients retry every few seconds: a warning their retries would repeat is logged once a minute. */
   private readonly warnings: ThrottledLog;
 
@@ -48,6 +56,8 @@ export class DhcpServer {
     this.log = options.log;
     this.broadcastAddress = options.broadcastAddress;
     this.warnings = new ThrottledLog(options.log, options.now);
+    this.now = options.now;
+    this.newcomers = new TokenBucket(NEW_CLIENTS_PER_SECOND, NEW_CLIENTS_BURST, options.now());
   }
 
   reconfigure(setup: DhcpSetup): void {
@@ -85,12 +95,21 @@ export class DhcpServer {
   }
 
   private discover(packet: DhcpPacket, client: Client): string | undefined {
+    if (this.isNewcomer(client) && !this.newcomers.take(this.now())) {
+      this.warnings.warn('newcomers', { mac: client.mac }, `new DHCP clients arrive faster than ${NEW_CLIENTS_PER_SECOND} a second: the others are not answered`);
+      return 'too many new clients at once';
+    }
     const address = this.choose(packet, client);
     if (address === undefined) return 'no address to offer';
     this.bindings.offer(client.key, address);
     const fqdn = this.hostFqdn(packet, client);
     this.reply(packet, this.leaseReply('OFFER', client, address, this.leaseSeconds(packet), fqdn, fqdn));
     return undefined;
+  }
+
+  /** A client with no static lease, no lease (current or past) and no offer. */
+  private isNewcomer(client: Client): boolean {
+    return this.setup.reservations.of(client) === undefined && this.store.ofClient(client.key) === undefined && this.bindings.offerOf(client.key) === undefined;
   }
 
   /** RFC 2131 §4.3.1: the client's reservation; else its offer, current or

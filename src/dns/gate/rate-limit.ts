@@ -6,6 +6,7 @@
 // is still served. TCP is never limited here: a handshake proves the address.
 import { BlockList } from 'node:net';
 import { ipv6Bytes } from '../../net/address.ts';
+import { TokenBucket } from '../../net/token-bucket.ts';
 import { blockListOf, normalizeAddress } from '../views.ts';
 
 export interface RateLimitSettings {
@@ -25,8 +26,8 @@ export interface RateLimitSettings {
 export type RateVerdict = 'answer' | 'drop' | 'slip';
 
 interface Bucket {
-  tokens: number;
-  at: number;
+  readonly tokens: TokenBucket;
+  /** Queries over the limit so far: every slip-th of them is truncated. */
   limited: number;
 }
 
@@ -68,24 +69,16 @@ export class RateLimiter {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       if (this.buckets.size >= MAX_BUCKETS) this.sweep(now);
-      bucket = { tokens: this.capacity, at: now, limited: 0 };
+      bucket = { tokens: new TokenBucket(this.settings.qps, this.capacity, now), limited: 0 };
       this.buckets.set(key, bucket);
-    } else {
-      bucket.tokens = Math.min(this.capacity, bucket.tokens + ((now - bucket.at) / 1000) * this.settings.qps);
-      bucket.at = now;
     }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 'answer';
-    }
+    if (bucket.tokens.take(now)) return 'answer';
     bucket.limited++;
     return this.settings.slip > 0 && bucket.limited % this.settings.slip === 0 ? 'slip' : 'drop';
   }
 
   private sweep(now: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.settings.qps >= this.capacity) this.buckets.delete(key);
-    }
+    for (const [key, bucket] of this.buckets) if (bucket.tokens.isFull(now)) this.buckets.delete(key);
     if (this.buckets.size >= MAX_BUCKETS) this.buckets.clear();
   }
 }
