@@ -110,7 +110,7 @@ export class Hearth implements ApiContext {
 
   static async start(store: ConfigStore, log: Logger): Promise<Hearth> {
     const config = store.current;
-    const journal = new ZoneJournal(config.data_dir);
+    const journal = new ZoneJournal(config.data_dir, log);
     const deps = { ...resolverDeps(log, config.data_dir, journal), journal };
     const built = await Hearth.resolverFor(config, deps);
     const querylog = config.querylog.enabled
