@@ -12,7 +12,7 @@ import { BROADCAST_FLAG, decodePacket, type DhcpPacket } from './packet.ts';
 import { encodeReply, type DhcpReply, type LeaseReply } from './reply.ts';
 import type { DhcpSetup } from './setup.ts';
 import { TokenBucket } from '../net/token-bucket.ts';
-import { ThrottledLog } from '../observe/throttled-log.ts';
+import { ThrottledLog } from '../diagnostics/throttled-log.ts';
 
 export type Send = (bytes: Uint8Array, address: string, port: number) => void;
 
@@ -263,7 +263,7 @@ export class DhcpServer {
 
   private reply(packet: DhcpPacket, reply: DhcpReply): void {
     const relayed = packet.giaddr !== ZERO;
-    // RFC 2131 §4.1: a NAK through a relay has the broadcast bit set, so the relay broadcasts it.
+    // RFC 2131 §4.3.2 (DHCPREQUEST): a NAK through a relay has the broadcast bit set, so the relay broadcasts it.
     const request = reply.type === 'NAK' && relayed ? { ...packet, flags: packet.flags | BROADCAST_FLAG } : packet;
     const { bytes } = encodeReply(request, reply);
     const { port } = this.setup.config;

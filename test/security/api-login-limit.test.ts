@@ -3,7 +3,7 @@
 // lock the admin and Prometheus out, while a guesser still gets 429s.
 import { describe, expect, it } from 'vitest';
 import { FAILURES_PER_MINUTE } from '../../src/api/auth.ts';
-import { start } from '../../src/api/test-harness.ts';
+import { start } from '../support/api-harness.ts';
 
 describe('a script with a stale token hammering the API', () => {
   it('gets 429 after the limit, while the right token keeps working from the same address', async () => {

@@ -4,7 +4,10 @@
 // sends its token while keeping the placeholder is refused (400).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { start, type Harness } from '../../src/api/test-harness.ts';
+import { start, type Harness, type Reply } from '../support/api-harness.ts';
+
+/** A config as GET /config shows it: JSON to edit. */
+type Body = Reply['body'];
 
 const CONFIG = `dns:
   upstreams: { servers: ["https://dns.nextdns.io/abc123", "https://dns.quad9.net/dns-query", "https://d.adguard-dns.com/dns-query/x9y8z7"] }
@@ -51,10 +54,10 @@ describe('secrets over the API', () => {
   });
 
   it.each([
-    ['a Cloudflare record pointed at another API', (c: any) => { c.ddns.records[0].api_url = 'https://evil.example/client/v4'; }, ['ddns', 'records', 0, 'token']],
-    ['a dyndns2 record pointed at another server', (c: any) => { c.ddns.records[1].server = 'https://evil.example'; }, ['ddns', 'records', 1, 'password']],
-    ['a TSIG key given more zones', (c: any) => { c.dns_update.keys[0].zones.push('example.com'); }, ['dns_update', 'keys', 0, 'secret']],
-    ['a DoH profile URL moved to another host', (c: any) => { c.dns.upstreams.servers[0] = 'https://evil.example/********'; }, ['dns', 'upstreams', 'servers', 0]],
+    ['a Cloudflare record pointed at another API', (c: Body) => { c.ddns.records[0].api_url = 'https://evil.example/client/v4'; }, ['ddns', 'records', 0, 'token']],
+    ['a dyndns2 record pointed at another server', (c: Body) => { c.ddns.records[1].server = 'https://evil.example'; }, ['ddns', 'records', 1, 'password']],
+    ['a TSIG key given more zones', (c: Body) => { c.dns_update.keys[0].zones.push('example.com'); }, ['dns_update', 'keys', 0, 'secret']],
+    ['a DoH profile URL moved to another host', (c: Body) => { c.dns.upstreams.servers[0] = 'https://evil.example/********'; }, ['dns', 'upstreams', 'servers', 0]],
   ])('are not kept for %s: 400, send the secret again', async (_what, change, path) => {
     const before = readFileSync(h.file!, 'utf8');
     const config = await current();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { parseCidr } from '../../src/config/types.ts';
+import { parseCidr } from '../../src/values/cidr.ts';
 import { ZoneHostRegistry } from '../../src/dns/update/hosts.ts';
 import { ZoneJournal } from '../../src/dns/update/journal.ts';
 import { ZoneUpdater } from '../../src/dns/update/updater.ts';

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { Option } from '../../src/dhcp/options.ts';
-import { lease, TestClient, TestServer } from '../../src/dhcp/server-fixture.ts';
+import { lease, TestClient, TestServer } from '../support/dhcp-server.ts';
 import { hostLabel } from '../../src/dhcp/hostname.ts';
 
 const NAS = { mac: '02:00:00:00:00:10', ip: '192.168.1.10', hostname: 'nas' };

@@ -3,7 +3,7 @@
 // REQUEST), and clients never seen before are answered at 5 a second after a
 // burst of 30, while known clients are answered as always.
 import { afterEach, describe, expect, it } from 'vitest';
-import { capturingLogger, lease, TestClient, TestServer } from '../../src/dhcp/server-fixture.ts';
+import { capturingLogger, lease, TestClient, TestServer } from '../support/dhcp-server.ts';
 
 const servers: TestServer[] = [];
 afterEach(() => { for (const made of servers.splice(0)) made.close(); });

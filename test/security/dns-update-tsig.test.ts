@@ -19,7 +19,7 @@ import { ZoneUpdater } from '../../src/dns/update/updater.ts';
 import { Zone } from '../../src/dns/zones/zone.ts';
 import { parseZoneFile } from '../../src/dns/zones/zonefile.ts';
 import { ZoneSet } from '../../src/dns/zones/zoneset.ts';
-import { capturingLogger } from '../../src/dhcp/server-fixture.ts';
+import { capturingLogger } from '../support/dhcp-server.ts';
 
 const KEY: TsigKey = { name: 'ddns-key', algorithm: 'hmac-sha256', secret: new TextEncoder().encode('a shared secret of 32 bytes.....') };
 const CLIENT: Client = { address: '192.168.1.50', port: 5300, transport: 'udp' };

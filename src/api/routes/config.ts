@@ -9,7 +9,7 @@ import { REDACTED, redact, unredact } from '../config-secrets.ts';
 import type { ApiContext } from '../context.ts';
 import { errorResponses, errorSchema } from '../errors.ts';
 import { refuseHostOnlyChanges } from '../host-only.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 
 const versionSchema = z.object({ version: z.number().int(), hash: z.string() });
 

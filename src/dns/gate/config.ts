@@ -2,7 +2,7 @@
 // the code they configure. The defaults are the safe ones: only this host's
 // own networks are answered, whatever dns.listen binds to.
 import { z } from 'zod';
-import { cidr } from '../../config/types.ts';
+import { cidr } from '../../values/cidr.ts';
 import { LOCAL } from './allow.ts';
 
 const allowEntry = z.string().refine((value) => value === LOCAL || cidr.safeParse(value).success, {

@@ -19,7 +19,6 @@ function questionOf(ctx: QueryContext): UpstreamQuestion {
 }
 
 export class ConditionalForwardStage implements Stage {
-  readonly name = 'forward';
   private readonly routes: ReadonlyMap<Name, UpstreamPool>;
   private readonly limit: InFlightLimit;
 
@@ -39,7 +38,6 @@ export class ConditionalForwardStage implements Stage {
 }
 
 export class UpstreamStage implements Stage {
-  readonly name = 'upstreams';
   private readonly pool: UpstreamPool;
   private readonly limit: InFlightLimit;
 

@@ -5,7 +5,7 @@
 // zone, the key's permission for it, and the update itself. Every answer to
 // a signed request is signed with the same key, over the request's MAC.
 import type { Logger } from '../../observe/log.ts';
-import { ThrottledLog } from '../../observe/throttled-log.ts';
+import { ThrottledLog } from '../../diagnostics/throttled-log.ts';
 import { Rcode } from '../message.ts';
 import type { Client } from '../pipeline.ts';
 import type { Name } from '../record.ts';
@@ -14,7 +14,7 @@ import { signMessage, tsigSize } from '../tsig/sign.ts';
 import { ReplayCache } from '../tsig/replay.ts';
 import { signRejection, verifyRequest } from '../tsig/verify.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
-import type { SignedResponder } from '../server.ts';
+import type { AnswerUnsigned, SignedResponder } from '../server.ts';
 import { decodeUpdate, encodeUpdateResponse, queryError, type DecodedUpdate, type UpdateMessage } from './message.ts';
 import type { ZoneUpdater } from './updater.ts';
 
@@ -45,7 +45,7 @@ export class UpdateHandler implements SignedResponder {
     this.refusals = new ThrottledLog(deps.log, () => deps.now() * 1000);
   }
 
-  async signedQuery(bytes: Uint8Array, client: Client, answer: (unsigned: Uint8Array, reserve: number) => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined> {
+  async signedQuery(bytes: Uint8Array, client: Client, answer: AnswerUnsigned): Promise<Uint8Array | undefined> {
     const { now } = this.deps;
     const verdict = verifyRequest(bytes, (name) => this.deps.policy().findKey(name), now());
     switch (verdict.kind) {

@@ -2,7 +2,7 @@
 // every few seconds, spoofed or unsigned UPDATEs by the thousand) are logged
 // at most once a minute per kind, with how many were left out since: the log
 // stays readable and the disk stays free, and nothing goes unmentioned.
-import type { Logger } from './log.ts';
+import type { Logger } from '../observe/log.ts';
 
 const EVERY_MS = 60_000;
 
