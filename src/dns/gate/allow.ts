@@ -8,6 +8,7 @@
 // later). Everyone else is REFUSED: no recursion and no local data.
 import { BlockList } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { BoundedMemo } from '../../net/memo.ts';
 import { blockListOf, normalizeAddress } from '../views.ts';
 
 export const LOCAL = 'local';
@@ -31,6 +32,8 @@ export class AllowList {
   private readonly now: () => number;
   private interfaces = new BlockList();
   private readAt = Number.NEGATIVE_INFINITY;
+  /** Verdicts by address as the socket gives it, until the interfaces are read again. */
+  private readonly verdicts = new BoundedMemo<boolean>();
 
   /** `entries`: CIDRs and `local`; `subnets` and `now` are injectable for tests. */
   constructor(entries: readonly string[], subnets: InterfaceSubnets = hostSubnets, now: () => number = Date.now) {
@@ -41,20 +44,25 @@ export class AllowList {
   }
 
   allows(address: string): boolean {
-    const normalized = normalizeAddress(address).split('%')[0]!; // fe80::1%eth0: the zone is not part of the address
-    const family = normalized.includes(':') ? 'ipv6' : 'ipv4';
-    if (this.fixed.check(normalized, family)) return true;
-    if (!this.local) return false;
+    if (this.local && this.now() - this.readAt >= REREAD_MS) this.reread(this.now());
+    const allowed = this.verdicts.get(address, (key) => this.check(key));
+    if (allowed || !this.local) return allowed;
+    // A refusal may be an interface that just came up: look again, at most once a second.
     const now = this.now();
-    if (now - this.readAt >= REREAD_MS) this.reread(now);
-    if (this.interfaces.check(normalized, family)) return true;
     if (now - this.readAt < REREAD_ON_MISS_MS) return false;
     this.reread(now);
-    return this.interfaces.check(normalized, family);
+    return this.verdicts.get(address, (key) => this.check(key));
+  }
+
+  private check(address: string): boolean {
+    const normalized = normalizeAddress(address).split('%')[0]!; // fe80::1%eth0: the zone is not part of the address
+    const family = normalized.includes(':') ? 'ipv6' : 'ipv4';
+    return this.fixed.check(normalized, family) || (this.local && this.interfaces.check(normalized, family));
   }
 
   private reread(now: number): void {
     this.readAt = now;
+    this.verdicts.clear();
     // Loopback is local even in a namespace whose `lo` is down.
     this.interfaces = blockListOf(['127.0.0.0/8', '::1/128', ...this.subnets()]);
   }

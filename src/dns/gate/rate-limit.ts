@@ -6,6 +6,7 @@
 // is still served. TCP is never limited here: a handshake proves the address.
 import { BlockList } from 'node:net';
 import { ipv6Bytes } from '../../net/address.ts';
+import { BoundedMemo } from '../../net/memo.ts';
 import { TokenBucket } from '../../net/token-bucket.ts';
 import { blockListOf, normalizeAddress } from '../views.ts';
 
@@ -42,6 +43,8 @@ export class RateLimiter {
   private readonly exempt: BlockList;
   private readonly now: () => number;
   private readonly buckets = new Map<string, Bucket>();
+  /** Each address's prefix key; undefined for an exempt one. */
+  private readonly keys = new BoundedMemo<string | undefined>();
 
   constructor(settings: RateLimitSettings, now: () => number = performance.now.bind(performance)) {
     this.settings = settings;
@@ -61,10 +64,8 @@ export class RateLimiter {
 
   check(address: string): RateVerdict {
     if (!this.enabled) return 'answer';
-    const normalized = normalizeAddress(address);
-    const v6 = normalized.includes(':');
-    if (this.exempt.check(normalized, v6 ? 'ipv6' : 'ipv4')) return 'answer';
-    const key = v6 ? prefixKey6(normalized, this.settings.ipv6_prefix) : prefixKey4(normalized, this.settings.ipv4_prefix);
+    const key = this.keys.get(address, (text) => this.keyOf(text));
+    if (key === undefined) return 'answer';
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (!bucket) {
@@ -75,6 +76,14 @@ export class RateLimiter {
     if (bucket.tokens.take(now)) return 'answer';
     bucket.limited++;
     return this.settings.slip > 0 && bucket.limited % this.settings.slip === 0 ? 'slip' : 'drop';
+  }
+
+  /** The client prefix `address` counts under, or undefined when it is exempt. */
+  private keyOf(address: string): string | undefined {
+    const normalized = normalizeAddress(address);
+    const v6 = normalized.includes(':');
+    if (this.exempt.check(normalized, v6 ? 'ipv6' : 'ipv4')) return undefined;
+    return v6 ? prefixKey6(normalized, this.settings.ipv6_prefix) : prefixKey4(normalized, this.settings.ipv4_prefix);
   }
 
   private sweep(now: number): void {
