@@ -23,7 +23,7 @@ describe('block list regexes', () => {
     const slow = (list: number) => Array.from({ length: 1000 }, (_, i) => `/^.*a.*b${list}x${i}$/`).join('\n');
     for (const list of [1, 2, 3]) writeFileSync(join(dir, 'lists', `${list}.txt`), slow(list));
     const lists = new Blocklists(join(dir, 'data'), createLogger('silent'));
-    const ref = lists.ref({ lists: [1, 2, 3].map((list) => join(dir, 'lists', `${list}.txt`)), allow: [] });
+    const ref = lists.ref({ lists: [1, 2, 3].map((list) => join(dir, 'lists', `${list}.txt`)), rules: [], allow: [] });
     await lists.load();
     expect(ref.reports.map((report) => report.stats?.regexes)).toEqual([1000, 0, 0]);
     expect(ref.reports[1]?.stats?.firstErrors[0]?.message).toMatch(/more than 1000 regexes in all the lists together/);
@@ -36,7 +36,7 @@ describe('block list regexes', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'list.txt'), '/^ads(?=[0-9])/\n');
     const lists = new Blocklists(join(dir, 'data'), createLogger('silent'));
-    const ref = lists.ref({ lists: [join(dir, 'list.txt')], allow: [] });
+    const ref = lists.ref({ lists: [join(dir, 'list.txt')], rules: [], allow: [] });
     await lists.load();
     expect(ref.reports[0]?.stats).toMatchObject({ regexes: 0, invalid: 1 });
   });
