@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../test/support/random.ts';
 import { compileGlob } from './glob.ts';
+
+/** The glob as a backtracking RegExp: slow on crafted input, but a plain statement of the meaning. */
+function reference(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.]/g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
 
 describe('compileGlob', () => {
   it('anchors at both ends and counts literal characters', () => {
@@ -36,6 +42,16 @@ describe('compileGlob', () => {
     expect(glob.test('baa')).toBe(false);
     // The head and tail may not overlap.
     expect(compileGlob('ab*ba').test('aba')).toBe(false);
+  });
+
+  it('agrees with a RegExp on 20,000 random short globs and names', () => {
+    const rand = seededRandom(15);
+    const pick = (alphabet: string, length: number) => Array.from({ length }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    for (let i = 0; i < 20_000; i++) {
+      const glob = pick('ab.*?', 1 + Math.floor(rand() * 7));
+      const name = pick('ab.', Math.floor(rand() * 9));
+      expect(compileGlob(glob).test(name), `${glob} on "${name}"`).toBe(reference(glob).test(name));
+    }
   });
 
   it('rejects malformed globs', () => {
