@@ -64,7 +64,7 @@ async function check(file: string | undefined): Promise<number> {
     errors.push(...deps.blocklists.errors());
     deps.upstreams.closeAll();
     const keys = loadTsigKeys(config.dns_update);
-    if (keys.kind === 'failed') errors.push(...keys.errors.map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
+    errors.push(...keys.errors.map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
   }
   for (const error of errors) console.log(formatError(error));
   if (errors.length === 0) console.log(`${file ?? '(built-in default)'}: ok`);
