@@ -31,6 +31,7 @@ export function apiContext(running: RunningHearth, store: ConfigStore): ApiConte
     // The stored config, not the one in force: a change made while a reload
     // runs must build on the change before it.
     config: () => store.current,
+    configFile: () => store.file,
     replaceConfig: async (config: Config): Promise<ConfigVersion> => {
       const written = store.write(config);
       await running.reload(store.current);

@@ -11,6 +11,7 @@ import type { ConfigStore } from './config/store.ts';
 import type { ListReport, NameCheck } from './dns/blocklist/blocklists.ts';
 import { parseName } from './dns/name.ts';
 import { buildResolver, resolverDeps, type BuiltResolver, type ResolverDeps } from './dns/resolver.ts';
+import { Admission } from './dns/gate/admission.ts';
 import { DnsServer, type AnsweredQuery, type QueryObserver } from './dns/server.ts';
 import type { TsigKeyring } from './dns/tsig/keyring.ts';
 import { UpdateHandler } from './dns/update/handler.ts';
@@ -67,6 +68,7 @@ export class Hearth {
     this.inForce = store.current;
     this.querylog = querylog;
     this.dns = new DnsServer(built.resolver, log);
+    this.dns.admit(new Admission(store.current.dns));
     this.updater = new ZoneUpdater(deps.journal, log);
     this.zones = new LocalZones(this.updater, () => this.built.resolver);
     this.keyring = keyringOf(store.current, log);
@@ -92,7 +94,7 @@ export class Hearth {
 
   static async start(store: ConfigStore, log: Logger): Promise<Hearth> {
     const config = store.current;
-    const journal = new ZoneJournal(config.data_dir);
+    const journal = new ZoneJournal(config.data_dir, log);
     const deps = { ...resolverDeps(log, config.data_dir, journal), journal };
     const built = await Hearth.resolverFor(config, deps);
     const querylog = config.querylog.enabled
@@ -181,6 +183,7 @@ export class Hearth {
     }
     if (JSON.stringify(config.ha) !== JSON.stringify(this.inForce.ha)) this.log.warn('ha changed: takes effect on restart');
     this.dns.setResolver(built.resolver);
+    this.dns.admit(new Admission(config.dns));
     this.built = built;
     this.keyring = keyringOf(config, this.log);
     await this.applyDhcp(config).catch((error: unknown) => this.log.error({ err: error }, 'DHCP config not applied'));
@@ -236,6 +239,7 @@ export class Hearth {
     // no query slips through unblocked.
     await deps.blocklists.load('changed');
     for (const error of [...built.errors, ...deps.blocklists.errors()]) deps.log.error(formatError(error));
+    for (const warning of built.warnings) deps.log.warn(formatError(warning));
     deps.log.info({ zones: built.zoneCount, upstreams: built.upstreams.size }, 'resolver built');
     return built;
   }

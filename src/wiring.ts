@@ -23,9 +23,8 @@ export function listenAddresses(config: Config): ListenAddress[] {
  *  logged and left out, so the others keep working. */
 export function keyringOf(config: Config, log: Logger): TsigKeyring {
   const loaded = loadTsigKeys(config.dns_update);
-  if (loaded.kind === 'loaded') return loaded.keyring;
   for (const error of loaded.errors) log.error(error);
-  return new TsigKeyring([]);
+  return loaded.keyring;
 }
 
 /** With DHCP on, its domain and reverse zones exist even without zone files. */

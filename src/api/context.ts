@@ -52,6 +52,8 @@ export interface ApiContext
    *  applying. A change builds on it, not on the one in force, so two
    *  changes in a row both survive. */
   config(): Config;
+  /** The config file, when there is one (its directory is the owner's, like data_dir). */
+  configFile?(): string | undefined;
   /** Validates nothing: the caller passes a parsed Config; writes it durably
    *  (see config/store.ts) and reloads hearth with it. */
   replaceConfig(config: Config): Promise<{ readonly version: number; readonly hash: string }>;

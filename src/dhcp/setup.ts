@@ -1,7 +1,7 @@
 // What the DHCP server derives from its config section once, at start and at
 // each reload: the subnet, its own address (option 54), the static leases,
 // the pool's bounds and the options every reply carries.
-import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
+import { hostname, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { parseCidr } from '../values/cidr.ts';
 import { parseName } from '../dns/name.ts';
 import type { Name } from '../dns/record.ts';
@@ -9,6 +9,7 @@ import type { Logger } from '../observe/log.ts';
 import type { DhcpConfig } from './config.ts';
 import type { PoolConfig } from './pool.ts';
 import type { ReplyParameters } from './reply.ts';
+import { hostLabel } from './hostname.ts';
 import { Reservations } from './reservations.ts';
 import { addressNumber, Subnet } from './subnet.ts';
 
@@ -20,6 +21,10 @@ export interface DhcpSetup {
   /** Where client names are registered, canonical. */
   readonly domain: Name;
   readonly reservations: Reservations;
+  /** Labels a client cannot take by asking for them (dnsmasq refuses such
+   *  names "to avoid impersonation"): dhcp.reserved_names, this host's own
+   *  name, and every static lease's name, which belongs to its MAC or client id. */
+  readonly reservedNames: ReadonlySet<string>;
   readonly pool: PoolConfig;
   readonly parameters: ReplyParameters;
 }
@@ -60,6 +65,7 @@ export function dhcpSetup(config: DhcpConfig, log: Logger, interfaces?: Interfac
     serverId,
     domain,
     reservations,
+    reservedNames: new Set([...config.reserved_names, hostname(), ...reservations.hostnames].flatMap((name) => hostLabel(name) ?? [])),
     // The server's and the router's own addresses are never a client's.
     pool: { range: config.range, exclude: config.exclude, reserved: new Set([...reservations.addresses, serverId, ...routers]) },
     parameters: {

@@ -11,6 +11,7 @@ import { mergeCloakRules, parseCloakingRules, type CloakRule } from './cloaking/
 import { parseName } from './name.ts';
 import type { Name } from './record.ts';
 import { buildChain } from './stages/index.ts';
+import { InFlightLimit } from './upstream/in-flight.ts';
 import { UpstreamPool } from './upstream/pool.ts';
 import { UpstreamRegistry } from './upstream/registry.ts';
 import type { Upstream } from './upstream/upstream.ts';
@@ -35,6 +36,8 @@ export interface ResolverDeps {
   readonly journal: ZoneJournal | undefined;
   /** Each view's cache by view name, kept while its cache settings stay the same. */
   readonly caches: Map<string, { readonly settings: string; readonly cache: AnswerCache }>;
+  /** Queries waiting for upstreams, counted across reloads. */
+  readonly inFlight: InFlightLimit;
   readonly log: Logger;
 }
 
@@ -42,7 +45,7 @@ export interface ResolverDeps {
 export function resolverDeps(log: Logger, dataDir: string, journal?: ZoneJournal): ResolverDeps {
   return {
     upstreams: new UpstreamRegistry(), blocklists: new Blocklists(dataDir, log), lastGoodZones: new Map(),
-    zoneSets: new Map(), journal, caches: new Map(), log,
+    zoneSets: new Map(), journal, caches: new Map(), inFlight: new InFlightLimit(Infinity), log,
   };
 }
 
@@ -50,6 +53,8 @@ export interface BuiltResolver {
   readonly resolver: Views;
   /** Problems in zone and rule files; the parts with problems are left out. */
   readonly errors: readonly SourceError[];
+  /** Records left out of zones that are served (out-of-zone data, as BIND ignores it). */
+  readonly warnings: readonly SourceError[];
   readonly zoneCount: number;
   /** Every upstream the chains use (the registry closes the others). */
   readonly upstreams: ReadonlySet<Upstream>;
@@ -63,6 +68,8 @@ export interface BuiltResolver {
  *  them (DHCP's domain and reverse zone, so its names have somewhere to go). */
 export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: readonly Zone[] = []): BuiltResolver {
   const errors: SourceError[] = [];
+  const warnings: SourceError[] = [];
+  deps.inFlight.max = dns.max_in_flight;
   const used = new Set<Upstream>();
   const pools: UpstreamPool[] = [];
   const viewLists = new Map<string, BlocklistRef>();
@@ -75,6 +82,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: rea
     loadedDirs.add(dir);
     const loaded = loadZonesDir(dir, deps.lastGoodZones);
     errors.push(...loaded.errors);
+    warnings.push(...loaded.warnings);
     const files = new Set(loaded.zones.map((zone) => zone.origin));
     const zones = [...loaded.zones, ...generated.filter((zone) => !files.has(zone.origin))];
     set.load(zones.map((zone) => replayJournal(zone, dir, deps, errors)), zones);
@@ -128,6 +136,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: rea
         forwardRoutes: routes,
         upstreams: settings.upstreams.servers.length > 0 ? poolOf(settings.upstreams.servers, settings.upstreams) : undefined,
         cache: settings.cache.max_entries > 0 ? cacheOf(name, settings.cache) : undefined,
+        inFlight: deps.inFlight,
       }),
     };
   };
@@ -148,7 +157,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: rea
   }
   for (const dir of deps.zoneSets.keys()) if (!loadedDirs.has(dir)) deps.zoneSets.delete(dir);
   const zoneCount = [...loadedDirs].reduce((sum, dir) => sum + (deps.zoneSets.get(dir)?.size ?? 0), 0);
-  return { resolver: new Views(fallback, views), errors, zoneCount, upstreams: used, pools, viewLists };
+  return { resolver: new Views(fallback, views), errors, warnings, zoneCount, upstreams: used, pools, viewLists };
 }
 
 function replayJournal(zone: Zone, dir: string, deps: ResolverDeps, errors: SourceError[]): Zone {

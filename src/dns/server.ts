@@ -6,9 +6,10 @@ import { createSocket, type Socket as UdpSocket, type RemoteInfo } from 'node:dg
 import { createServer, isIPv6, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
 import type { Logger } from '../observe/log.ts';
 import type { ListenAddress } from '../values/listen-address.ts';
-import { emptyResponse, Rcode, type Query } from './message.ts';
+import { emptyResponse, Rcode, type Query, type Response } from './message.ts';
 import type { Client, Resolved, Resolver } from './pipeline.ts';
 import { FrameReader, frame } from './framing.ts';
+import { TURNED_AWAY, type Admission } from './gate/admission.ts';
 import { isUpdate } from './update/message.ts';
 import { encodeResponse, parseQuery, responseLimit } from './wire.ts';
 
@@ -47,6 +48,7 @@ export class DnsServer {
   private resolver: Resolver;
   private observer: QueryObserver | undefined;
   private signed: SignedResponder | undefined;
+  private admission: Admission | undefined;
   private readonly log: Logger;
   private readonly udp: UdpSocket[] = [];
   private readonly tcp: TcpServer[] = [];
@@ -115,13 +117,24 @@ export class DnsServer {
     this.signed = responder;
   }
 
+  /** Who may query and how fast (dns.allow, dns.rate_limit); everyone, unlimited, until set. */
+  admit(admission: Admission): void {
+    this.admission = admission;
+  }
+
   /** The bytes to send back for one message, or undefined to stay silent;
    *  `reserve` bytes under the transport's size limit are left free. */
-  async answer(message: Uint8Array, client: Client, reserve = 0): Promise<Uint8Array | undefined> {
+  answer(message: Uint8Array, client: Client): Promise<Uint8Array | undefined> {
+    const admitted = this.admission?.admit(client) ?? 'answer';
+    if (admitted !== 'answer') return Promise.resolve(this.turnAway(message, client, TURNED_AWAY[admitted]));
+    return this.respond(message, client);
+  }
+
+  private async respond(message: Uint8Array, client: Client, reserve = 0): Promise<Uint8Array | undefined> {
     if (this.signed && isUpdate(message)) return this.signed.update(message, client);
     const parsed = parseQuery(message);
     if (parsed.kind === 'drop') return undefined;
-    if (parsed.kind === 'signed' && this.signed) return this.signed.signedQuery(message, client, (unsigned, room) => this.answer(unsigned, client, room));
+    if (parsed.kind === 'signed' && this.signed) return this.signed.signedQuery(message, client, (unsigned, room) => this.respond(unsigned, client, room));
     const limit = responseLimit(parsed.query, client.transport) - reserve;
     if (parsed.kind === 'error') return encodeResponse(parsed.query, emptyResponse(parsed.rcode, 'invalid'), limit);
     const started = this.observer ? performance.now() : 0;
@@ -134,6 +147,16 @@ export class DnsServer {
     }
     this.observer?.({ query: parsed.query, client, ...resolved, latencyMs: performance.now() - started });
     return encodeResponse(parsed.query, resolved.response, limit);
+  }
+
+  /** A query the gate turned away: observed like any other, answered with
+   *  `response` (a slipped one truncated: its limit is 0), or not at all. */
+  private turnAway(message: Uint8Array, client: Client, response: Response): Uint8Array | undefined {
+    const parsed = parseQuery(message);
+    if (parsed.kind === 'drop') return undefined;
+    this.observer?.({ query: parsed.query, client, response, view: '', latencyMs: 0 });
+    if (response.source === 'dropped') return undefined;
+    return encodeResponse(parsed.query, response, response.source === 'slipped' ? 0 : responseLimit(parsed.query, client.transport));
   }
 
   /** Hears of every answered query (query log, statistics, metrics); none by default. */
@@ -206,9 +229,12 @@ export class DnsServer {
       if (left > 0) this.connectionsPerClient.set(client.address, left);
       else this.connectionsPerClient.delete(client.address);
     });
-    socket.on('drain', resumeIfIdle);
-    socket.on('data', (chunk: Buffer) => {
-      for (const message of reader.push(chunk)) {
+    // Messages are started one at a time and only while the connection is
+    // under its limit: the rest of a read waits in the reader, so one 64 KB
+    // chunk of ~2,000 pipelined queries starts no more than the limit.
+    const startQueued = () => {
+      if (socket.destroyed) return;
+      for (let message = busy() ? undefined : reader.next(); message; message = busy() ? undefined : reader.next()) {
         idle.refresh();
         inFlight++;
         this.answer(message, client)
@@ -223,9 +249,14 @@ export class DnsServer {
             this.log.error({ err: error }, 'tcp handler failed');
             socket.destroy();
           })
-          .finally(() => { inFlight--; resumeIfIdle(); });
+          .finally(() => { inFlight--; startQueued(); resumeIfIdle(); });
       }
       if (busy()) socket.pause();
+    };
+    socket.on('drain', () => { startQueued(); resumeIfIdle(); });
+    socket.on('data', (chunk: Buffer) => {
+      reader.add(chunk);
+      startQueued();
     });
   }
 }

@@ -10,7 +10,7 @@ import { Zone } from '../zones/zone.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
 import { ZoneContents } from './contents.ts';
 import { applyUpdates, prescanUpdates } from './changes.ts';
-import type { ZoneJournal } from './journal.ts';
+import type { Durability, ZoneJournal } from './journal.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 import { nextSerial, serialOf, withSerial } from './serial.ts';
 
@@ -35,8 +35,8 @@ export class ZoneUpdater {
   }
 
   /** Applies `update` to `zone` of `zones`, all or nothing. Synchronous, so
-   *  no query or other update sees half of it. */
-  apply(zones: ZoneSet, zone: Zone, update: ZoneUpdate): UpdateResult {
+   *  no query or other update sees half of it. `durability`: see ZoneJournal. */
+  apply(zones: ZoneSet, zone: Zone, update: ZoneUpdate, durability: Durability = 'now'): UpdateResult {
     const contents = new ZoneContents(zone);
     // RFC 2136 §3.4.1.3 zone_of(name): the zone itself, not a child zone hearth also serves.
     const inZone = (name: Name) => zones.find(name)?.origin === zone.origin;
@@ -57,7 +57,7 @@ export class ZoneUpdater {
       return { rcode: Rcode.REFUSED, reason: next.join('; ') };
     }
     try {
-      this.journal.record(zones.dir, zone.origin, diff, serial);
+      this.journal.record(zones.dir, zone.origin, diff, serial, durability);
     } catch (error) {
       this.log.error({ err: error, zone: zone.origin }, 'update not stored');
       return { rcode: Rcode.SERVFAIL, reason: 'the update could not be stored' };
