@@ -15,6 +15,9 @@ import type { Logger } from '../observe/log.ts';
 import { Bindings } from './bindings.ts';
 import type { DhcpConfig } from './config.ts';
 import { LeaseStore, type LeaseListener } from './leases.ts';
+
+/** What the pair's sync needs of the leases (src/ha/sync/leases.ts). */
+export type ReplicatedLeases = Pick<LeaseStore, 'all' | 'apply' | 'replicateWith' | 'commit'>;
 import type { HostRegistry } from './names.ts';
 import { DhcpServer } from './server.ts';
 import { dhcpSetup, type DhcpSetup, type Interfaces } from './setup.ts';
@@ -66,6 +69,9 @@ export class DhcpService {
   private sweeper: NodeJS.Timeout | undefined;
   /** Datagrams read since the lease store last asked. */
   private arrived = 0;
+  /** False on a pair's standby: the socket stays open and the replicated
+   *  leases are kept, but no client is answered while a master lives. */
+  private serving = true;
 
   /** Opens the lease store; throws an Error naming the key when the config can't be served. */
   constructor(options: DhcpServiceOptions) {
@@ -88,7 +94,8 @@ export class DhcpService {
   /** Binds 0.0.0.0:<port> and starts sweeping expired leases. */
   async start(): Promise<void> {
     this.socket = await this.open(this.setup.config.port);
-    this.sweeper = setInterval(() => this.bindings.sweep(), SWEEP_MS);
+    // Only the node that serves ends leases: a standby's come from the master.
+    this.sweeper = setInterval(() => { if (this.serving) this.bindings.sweep(); }, SWEEP_MS);
     this.sweeper.unref();
     this.log.info({ port: this.setup.config.port, server: this.setup.serverId, range: this.setup.config.range, leases: this.activeLeaseCount() }, 'DHCP server started');
   }
@@ -150,6 +157,23 @@ export class DhcpService {
     return true;
   }
 
+  /** Starts or stops answering clients (the pair's master serves, its
+   *  standby does not). Starting rebuilds the pool from the leases held now,
+   *  so replicated ones are never offered to anyone else. */
+  serve(on: boolean): void {
+    if (on && !this.serving) this.bindings.usePool(this.setup.pool);
+    this.serving = on;
+  }
+
+  get isServing(): boolean {
+    return this.serving;
+  }
+
+  /** The leases as the pair's sync reads, applies and gates them. */
+  get replicated(): ReplicatedLeases {
+    return this.store;
+  }
+
   /** Durable lease changes, for replication. */
   onChange(listener: LeaseListener): () => void {
     return this.store.onChange(listener);
@@ -171,6 +195,7 @@ export class DhcpService {
       // Capped by net.core.rmem_max: the default buffer still works.
     }
     socket.on('message', (bytes, from) => {
+      if (!this.serving) return;
       this.arrived++;
       this.server.handle(bytes, from);
     });

@@ -14,8 +14,9 @@
 // Declined addresses (RFC 2131 §4.3.3) and the end of their quarantine are
 // kept here too, written at once, so a restart does not hand them out.
 //
-// This store is the one place leases change, so HA replication hooks in here
-// (`onChange`).
+// This store is the one place leases change, so HA replication hooks in here:
+// `onChange` for listeners, `replicateWith` for the pair, whose standby must
+// hold every lease before its client is ACKed (src/ha/sync/leases.ts).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -42,6 +43,10 @@ export type LeaseChange =
   | { readonly kind: 'remove'; readonly address: string };
 
 export type LeaseListener = (change: LeaseChange) => void;
+
+/** Hands a committed batch to the standby; the batch's writers (and so the
+ *  clients' ACKs) wait until the promise settles, which the pair bounds. */
+export type LeaseReplication = (changes: readonly LeaseChange[]) => Promise<void>;
 
 export interface LeaseStoreOptions {
   /** Milliseconds since the epoch. */
@@ -82,6 +87,7 @@ export class LeaseStore {
   /** Declined addresses and when their quarantine ends (ms since the epoch). */
   private readonly quarantine = new Map<string, number>();
   private readonly listeners = new Set<LeaseListener>();
+  private replication: LeaseReplication | undefined;
   /** Each address written since the last commit, with its latest state (null: removed). */
   private pending = new Map<string, Lease | null>();
   private waiting: Committed[] = [];
@@ -192,6 +198,20 @@ export class LeaseStore {
     this.quarantine.delete(address);
   }
 
+  /** How a standby applies a change the master made: whatever held the
+   *  address or the client before gives way, as it did on the master. */
+  apply(change: LeaseChange, committed?: Committed): void {
+    if (change.kind === 'remove') return this.remove(change.address, committed);
+    const holder = this.byAddress.get(change.lease.address);
+    if (holder && holder.client !== change.lease.client) this.forget(holder);
+    this.put(change.lease, committed);
+  }
+
+  /** Replication for the pair (undefined: none); see LeaseReplication. */
+  replicateWith(replication: LeaseReplication | undefined): void {
+    this.replication = replication;
+  }
+
   /** Listens to durable changes; returns the function that stops listening. */
   onChange(listener: LeaseListener): () => void {
     this.listeners.add(listener);
@@ -225,11 +245,15 @@ export class LeaseStore {
       for (const done of waiting) this.tell(done, false);
       return;
     }
+    const changes: LeaseChange[] = [];
     for (const [address, lease] of writes) {
       const change: LeaseChange = lease ? { kind: 'upsert', lease } : { kind: 'remove', address };
+      changes.push(change);
       for (const listener of this.listeners) this.tell(() => listener(change), true);
     }
-    for (const done of waiting) this.tell(done, true);
+    const replicated = this.replication?.(changes);
+    if (!replicated) for (const done of waiting) this.tell(done, true);
+    else void replicated.catch(() => undefined).then(() => { for (const done of waiting) this.tell(done, true); });
   }
 
   /** Commits what is pending and closes the database. */

@@ -56,6 +56,7 @@ export class PeerLink {
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
     const { key, log, self, peer } = this.options;
     this.server = await listenChannel({ key, log, host: self.host, port: self.port, allowed: (address) => address === peer.host, accepted: (socket) => this.adopt(socket) });
     if (this.dials) this.dial();
