@@ -5,7 +5,7 @@ import { schedule, type ScheduledTask } from 'node-cron';
 import type { ApiContext } from './api/context.ts';
 import { startApi, type ApiApp } from './api/server.ts';
 import { formatError } from './config/load.ts';
-import type { Config } from './config/schema.ts';
+import { configSchema, type Config } from './config/schema.ts';
 import type { ConfigStore, ConfigVersion } from './config/store.ts';
 import { parseCidr, parseListenAddress, type ListenAddress } from './config/types.ts';
 import type { ListReport, NameCheck } from './dns/blocklist/blocklists.ts';
@@ -23,6 +23,8 @@ import { DEFAULT_VIEW } from './dns/views.ts';
 import { hostZones } from './dns/zones/generated.ts';
 import { DdnsUpdater } from './ddns/updater.ts';
 import { DhcpService } from './dhcp/dhcp-service.ts';
+import type { PairRole } from './ha/role.ts';
+import { PairSync, type PairSyncStatus } from './ha/sync/pair-sync.ts';
 import type { Logger } from './observe/log.ts';
 import { Metrics } from './observe/metrics.ts';
 import { QueryLog } from './observe/querylog.ts';
@@ -74,6 +76,8 @@ export class Hearth implements ApiContext {
   private keyring: TsigKeyring;
   /** Running while dhcp.enabled. */
   private dhcpService: DhcpService | undefined;
+  /** The pair's state sync, while ha is on and the election gives a role. */
+  private pair: PairSync | undefined;
 
   private constructor(store: ConfigStore, log: Logger, deps: AppDeps, built: BuiltResolver, querylog: QueryLog | undefined, ddns: DdnsUpdater) {
     this.store = store;
@@ -107,7 +111,7 @@ export class Hearth implements ApiContext {
     this.listRefresh = this.scheduleListRefresh(store.current);
   }
 
-  static async start(store: ConfigStore, log: Logger): Promise<Hearth> {
+  static async start(store: ConfigStore, log: Logger, options: { readonly role?: PairRole } = {}): Promise<Hearth> {
     const config = store.current;
     const journal = new ZoneJournal(config.data_dir);
     const deps = { ...resolverDeps(log, config.data_dir, journal), journal };
@@ -118,6 +122,7 @@ export class Hearth implements ApiContext {
     const ddns = await DdnsUpdater.open({ config: config.ddns, dataDir: config.data_dir, log });
     const hearth = new Hearth(store, log, deps, built, querylog, ddns);
     try {
+      if (options.role) hearth.pair = await PairSync.start({ config: hearth.pairConfig(), role: options.role, log });
       await hearth.dns.listen(listenAddresses(config));
       await hearth.applyDhcp(config);
       ddns.start();
@@ -142,6 +147,7 @@ export class Hearth implements ApiContext {
   }
 
   async stop(): Promise<void> {
+    await this.pair?.stop();
     await this.listRefresh.stop();
     await this.dhcpService?.stop();
     await this.ddns.close();
@@ -169,6 +175,11 @@ export class Hearth implements ApiContext {
     const written = this.store.write(config);
     await this.reload(this.store.current);
     return written;
+  }
+
+  /** The pair's sync (GET /ha): undefined when this node is not in a pair. */
+  pairStatus(): PairSyncStatus | undefined {
+    return this.pair?.status();
   }
 
   configVersion(): ConfigVersion {
@@ -215,11 +226,13 @@ export class Hearth implements ApiContext {
     }
     this.inForce = config;
     this.log.info({ version: this.store.version }, 'config reloaded');
+    this.pair?.configChanged();
   }
 
   /** Starts, reconfigures or stops the DHCP server to match `config`. */
   private async applyDhcp(config: Config): Promise<void> {
     if (!config.dhcp.enabled) {
+      this.pair?.useDhcp(undefined);
       await this.dhcpService?.stop();
       this.dhcpService = undefined;
       return;
@@ -227,13 +240,28 @@ export class Hearth implements ApiContext {
     if (this.dhcpService) return this.dhcpService.reconfigure(config.dhcp);
     const registry = new ZoneHostRegistry(this.updater, () => this.built.resolver.fallbackView.zones, this.log);
     const service = new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log: this.log });
+    this.pair?.useDhcp(service);
     try {
       await service.start();
     } catch (error) {
+      this.pair?.useDhcp(undefined);
       await service.stop();
       throw error;
     }
     this.dhcpService = service;
+  }
+
+  /** The config as the pair's sync reads and replaces it: a config from the
+   *  master is written and hot-reloaded as PUT /config does. */
+  private pairConfig() {
+    return {
+      current: () => this.store.current,
+      version: () => this.store.version,
+      adopt: async (config: unknown, version: number) => {
+        this.store.write(configSchema.parse(config), version);
+        await this.reload(this.store.current);
+      },
+    };
   }
 
   private scheduleListRefresh(config: Config): ScheduledTask {

@@ -1,0 +1,102 @@
+// The pair's state sync as the app sees it: one link to the peer (the first
+// of `ha.peers`) and the replicators riding on it. It follows the election
+// through PairRole: on becoming master it serves DHCP with the replicated
+// leases and offers its state; as the standby it keeps DHCP closed and takes
+// the master's. Not synced: the cache, the query log, statistics (each
+// node's own).
+import type { Config } from '../../config/schema.ts';
+import { parseListenAddress } from '../../config/types.ts';
+import type { DhcpService } from '../../dhcp/dhcp-service.ts';
+import type { Logger } from '../../observe/log.ts';
+import type { HaState, PairRole } from '../role.ts';
+import { readPairSecret } from '../secret.ts';
+import { channelKey } from './channel.ts';
+import { ClockSkew, type SkewStatus } from './clock.ts';
+import { ConfigReplicator, type ConfigSyncStatus, type PairConfig } from './config.ts';
+import { LeaseReplicator, type LeaseSyncStatus } from './leases.ts';
+import { PeerLink } from './link.ts';
+
+export interface PairSyncStatus {
+  readonly peer: string;
+  readonly connected: boolean;
+  readonly config: ConfigSyncStatus;
+  readonly leases: LeaseSyncStatus;
+  readonly clockSkew: SkewStatus;
+  /** What each node keeps for itself. */
+  readonly notSynced: readonly string[];
+}
+
+export class PairSync {
+  private readonly link: PeerLink;
+  private readonly role: PairRole;
+  private readonly peer: string;
+  private readonly configSync: ConfigReplicator;
+  private readonly leaseSync: LeaseReplicator;
+  private readonly skew: ClockSkew;
+  private readonly unsubscribe: () => void;
+  private dhcp: DhcpService | undefined;
+
+  private constructor(link: PeerLink, role: PairRole, peer: string, config: PairConfig, log: Logger) {
+    const current = config.current();
+    this.link = link;
+    this.role = role;
+    this.peer = peer;
+    this.configSync = new ConfigReplicator({ link, role, config, log, nodeId: current.ha.node_id, dataDir: current.data_dir });
+    this.leaseSync = new LeaseReplicator(link, role, log);
+    this.skew = new ClockSkew(link, log);
+    this.unsubscribe = role.onTransition((to) => this.follow(to));
+  }
+
+  /** The sync of an enabled pair; undefined when `ha` is off or names no peer. Throws on a bad secret or listen address. */
+  static async start(options: { readonly config: PairConfig; readonly role: PairRole; readonly log: Logger }): Promise<PairSync | undefined> {
+    const { ha } = options.config.current();
+    const [peerText, ...others] = ha.peers;
+    if (!ha.enabled || peerText === undefined) return undefined;
+    if (others.length > 0) options.log.warn({ peers: ha.peers }, 'ha.peers: a pair syncs with its first peer only');
+    if (ha.secret_file === undefined) throw new Error('ha.secret_file: the pair needs a shared secret to sync (make one with "hearth ha keygen")');
+    const self = parseListenAddress(ha.listen, 5399);
+    const peer = parseListenAddress(peerText, 5399);
+    if (!self || !peer) throw new Error(`ha.listen ${ha.listen} or ha.peers ${peerText} is not an address:port`);
+    const link = new PeerLink({ key: channelKey(readPairSecret(ha.secret_file)), self, peer, log: options.log });
+    const sync = new PairSync(link, options.role, peerText, options.config, options.log);
+    await link.start();
+    return sync;
+  }
+
+  /** The DHCP service when DHCP is on (undefined when it stops): its leases
+   *  are replicated, and it answers clients only on the master. Call before its start(). */
+  useDhcp(service: DhcpService | undefined): void {
+    this.dhcp = service;
+    this.leaseSync.use(service?.replicated);
+    service?.serve(this.role.state === 'master');
+  }
+
+  /** The config in force changed (PUT /config, SIGHUP, or the peer's). */
+  configChanged(): void {
+    this.configSync.changed();
+  }
+
+  status(): PairSyncStatus {
+    return {
+      peer: this.peer,
+      connected: this.link.isUp,
+      config: this.configSync.status(),
+      leases: this.leaseSync.status(),
+      clockSkew: this.skew.status(),
+      notSynced: ['cache', 'query log', 'statistics'],
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    this.leaseSync.stop();
+    this.skew.stop();
+    await this.link.stop();
+  }
+
+  private follow(to: HaState): void {
+    // A new master serves the replicated leases at once; a standby stays closed.
+    this.dhcp?.serve(to === 'master');
+    if (to === 'master') this.configSync.changed();
+  }
+}

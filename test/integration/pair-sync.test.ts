@@ -1,0 +1,82 @@
+// Two hearth nodes of a pair, in this process, on loopback with their own
+// data dirs and ports; the election's role is set by the test (FixedRole).
+// What a user sees: a change made on the master answers on the standby's
+// own address, and both report the same config version and hash.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Hearth } from '../../src/app.ts';
+import { ConfigStore } from '../../src/config/store.ts';
+import { generatePairSecret } from '../../src/ha/secret.ts';
+import { createLogger } from '../../src/observe/log.ts';
+import { eventually, FixedRole } from '../support/pair.ts';
+import { describeWith, dig, freePort, tempDir } from './harness.ts';
+
+interface Node {
+  readonly hearth: Hearth;
+  readonly role: FixedRole;
+  readonly dns: number;
+  readonly api: number;
+  readonly dir: string;
+}
+
+const secretFile = join(tempDir(), 'ha.key');
+writeFileSync(secretFile, generatePairSecret());
+
+async function node(name: string, state: 'master' | 'backup', sync: number, peer: number, rules: string[] = []): Promise<Node> {
+  const dir = tempDir();
+  const [dns, api] = [await freePort(), await freePort()];
+  writeFileSync(join(dir, 'hearth.yaml'), `# ${name}: its own addresses, the house's config
+data_dir: ${dir}/data
+dns:
+  listen: ["127.0.0.1:${dns}"]
+  blocking: { lists: [] }
+  cloaking: { rules: ${JSON.stringify(rules)} }
+api: { listen: "127.0.0.1:${api}", token_file: ${dir}/api.token }
+ha:
+  enabled: true
+  node_id: ${name}
+  listen: "127.0.0.1:${sync}"
+  peers: ["127.0.0.1:${peer}"]
+  secret_file: ${secretFile}
+`);
+  const loaded = ConfigStore.load(join(dir, 'hearth.yaml'));
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  const role = new FixedRole(state);
+  const hearth = await Hearth.start(loaded.store, createLogger('silent'), { role });
+  return { hearth, role, dns, api, dir };
+}
+
+describeWith(['dig'])('a pair keeps one config', () => {
+  let master: Node;
+  let backup: Node;
+
+  beforeAll(async () => {
+    const [a, b] = [await freePort(), await freePort()];
+    master = await node('pi-a', 'master', a, b, ['printer.lan 192.168.1.40']);
+    backup = await node('pi-b', 'backup', b, a);
+  });
+  afterAll(async () => {
+    await master?.hearth.stop();
+    await backup?.hearth.stop();
+  });
+
+  it('brings a standby that started with another config to the master\'s, keeping its own addresses', async () => {
+    await eventually(async () => (await dig(backup.dns, ['printer.lan', 'A'])).answer.length === 1);
+    expect((await dig(backup.dns, ['printer.lan', 'A'])).answer[0]).toMatch(/^printer\.lan\. \d+ IN A 192\.168\.1\.40$/);
+    expect(backup.hearth.config().dns.listen).toEqual([`127.0.0.1:${backup.dns}`]);
+    expect(backup.hearth.config().ha.node_id).toBe('pi-b');
+    const [m, s] = [master.hearth.pairStatus()!, backup.hearth.pairStatus()!];
+    expect(s.config.hash).toBe(m.config.hash);
+    expect(s.config.version).toBe(m.config.version);
+  });
+
+  it('shows a config change made on the master on the standby\'s own address', async () => {
+    const config = master.hearth.config();
+    await master.hearth.replaceConfig({ ...config, dns: { ...config.dns, cloaking: { ...config.dns.cloaking, rules: [...config.dns.cloaking.rules, 'tv.lan 192.168.1.50'] } } });
+    await eventually(async () => (await dig(backup.dns, ['tv.lan', 'A'])).answer.length === 1, 2_000);
+    await eventually(() => backup.hearth.pairStatus()!.config.version === master.hearth.pairStatus()!.config.version);
+    expect(backup.hearth.pairStatus()!.config.hash).toBe(master.hearth.pairStatus()!.config.hash);
+    expect(backup.hearth.config().api.listen).toBe(`127.0.0.1:${backup.api}`);
+  });
+});
