@@ -24,7 +24,7 @@ import { hostZones } from './dns/zones/generated.ts';
 import { DdnsUpdater } from './ddns/updater.ts';
 import { DhcpService } from './dhcp/dhcp-service.ts';
 import type { PairRole } from './ha/role.ts';
-import { PairSync, type PairSyncStatus } from './ha/sync/pair-sync.ts';
+import { PairSync, type PairState, type PairSyncStatus } from './ha/sync/pair-sync.ts';
 import type { Logger } from './observe/log.ts';
 import { Metrics } from './observe/metrics.ts';
 import { QueryLog } from './observe/querylog.ts';
@@ -122,7 +122,7 @@ export class Hearth implements ApiContext {
     const ddns = await DdnsUpdater.open({ config: config.ddns, dataDir: config.data_dir, log });
     const hearth = new Hearth(store, log, deps, built, querylog, ddns);
     try {
-      if (options.role) hearth.pair = await PairSync.start({ config: hearth.pairConfig(), role: options.role, log });
+      if (options.role) hearth.pair = await PairSync.start({ state: hearth.pairState(), role: options.role, log });
       await hearth.dns.listen(listenAddresses(config));
       await hearth.applyDhcp(config);
       ddns.start();
@@ -251,16 +251,19 @@ export class Hearth implements ApiContext {
     this.dhcpService = service;
   }
 
-  /** The config as the pair's sync reads and replaces it: a config from the
-   *  master is written and hot-reloaded as PUT /config does. */
-  private pairConfig() {
+  /** What the pair's sync reads and replaces: a config from the master is
+   *  written and hot-reloaded as PUT /config does; zones follow its journal. */
+  private pairState(): PairState {
     return {
-      current: () => this.store.current,
-      version: () => this.store.version,
-      adopt: async (config: unknown, version: number) => {
-        this.store.write(configSchema.parse(config), version);
-        await this.reload(this.store.current);
+      config: {
+        current: () => this.store.current,
+        version: () => this.store.version,
+        adopt: async (config: unknown, version: number) => {
+          this.store.write(configSchema.parse(config), version);
+          await this.reload(this.store.current);
+        },
       },
+      zones: { journal: this.deps.journal, updater: this.updater, zoneSets: () => this.deps.zoneSets, reload: () => this.reload(this.store.current) },
     };
   }
 

@@ -2,6 +2,7 @@
 // data dirs and ports; the election's role is set by the test (FixedRole).
 // What a user sees: a change made on the master answers on the standby's
 // own address, and both report the same config version and hash.
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -22,6 +23,22 @@ interface Node {
 
 const secretFile = join(tempDir(), 'ha.key');
 writeFileSync(secretFile, generatePairSecret());
+const TSIG = 'c2VjcmV0LWtleS1mb3ItaGVhcnRoLXRlc3RzLTMyYnk=';
+// Both nodes name the same zones_dir (the pair shares paths, as the config);
+// here it is one directory, as it would be the same files on both Pis.
+const zonesDir = tempDir();
+writeFileSync(join(zonesDir, 'home.lan.zone'), `$TTL 300
+@ IN SOA ns hostmaster ( 100 1h 15m 7d 60 )
+@ NS ns
+ns A 192.168.1.53
+`);
+
+function nsupdate(port: number, commands: string[]): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = execFile('nsupdate', ['-t', '5', '-y', `hmac-sha256:ddns-key:${TSIG}`], (error, stdout, stderr) => (error ? fail(new Error(stderr)) : done(stdout)));
+    child.stdin!.end([`server 127.0.0.1 ${port}`, ...commands, 'send', ''].join('\n'));
+  });
+}
 
 async function node(name: string, state: 'master' | 'backup', sync: number, peer: number, rules: string[] = []): Promise<Node> {
   const dir = tempDir();
@@ -32,6 +49,9 @@ dns:
   listen: ["127.0.0.1:${dns}"]
   blocking: { lists: [] }
   cloaking: { rules: ${JSON.stringify(rules)} }
+  zones_dir: ${zonesDir}
+dns_update:
+  keys: [{ name: ddns-key, algorithm: hmac-sha256, secret: "${TSIG}", zones: [home.lan] }]
 api: { listen: "127.0.0.1:${api}", token_file: ${dir}/api.token }
 ha:
   enabled: true
@@ -47,7 +67,7 @@ ha:
   return { hearth, role, dns, api, dir };
 }
 
-describeWith(['dig'])('a pair keeps one config', () => {
+describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
   let master: Node;
   let backup: Node;
 
@@ -78,5 +98,13 @@ describeWith(['dig'])('a pair keeps one config', () => {
     await eventually(() => backup.hearth.pairStatus()!.config.version === master.hearth.pairStatus()!.config.version);
     expect(backup.hearth.pairStatus()!.config.hash).toBe(master.hearth.pairStatus()!.config.hash);
     expect(backup.hearth.config().api.listen).toBe(`127.0.0.1:${backup.api}`);
+  });
+
+  it('answers a name added with nsupdate on the master on the standby\'s own address', async () => {
+    await nsupdate(master.dns, ['update add laptop.home.lan 300 A 192.168.1.77']);
+    await eventually(async () => (await dig(backup.dns, ['+norec', 'laptop.home.lan', 'A'])).answer.length === 1, 2_000);
+    expect((await dig(backup.dns, ['+norec', 'laptop.home.lan', 'A'])).answer).toEqual(['laptop.home.lan. 300 IN A 192.168.1.77']);
+    const soa = async (port: number) => (await dig(port, ['+norec', 'home.lan', 'SOA'])).answer;
+    expect(await soa(backup.dns)).toEqual(await soa(master.dns));
   });
 });

@@ -15,6 +15,8 @@ import { createLogger } from '../../observe/log.ts';
 import { freePort, tempDir } from '../../../test/integration/harness.ts';
 import { eventually, FixedRole } from '../../../test/support/pair.ts';
 import { generatePairSecret } from '../secret.ts';
+import { ZoneJournal } from '../../dns/update/journal.ts';
+import { ZoneUpdater } from '../../dns/update/updater.ts';
 import { PairSync } from './pair-sync.ts';
 
 const log = createLogger('silent');
@@ -29,7 +31,10 @@ writeFileSync(secretFile, generatePairSecret());
 async function node(name: string, state: 'master' | 'backup', sync: number, peer: number) {
   const config = configSchema.parse({ data_dir: tempDir(), ha: { enabled: true, node_id: name, listen: `127.0.0.1:${sync}`, peers: [`127.0.0.1:${peer}`], secret_file: secretFile } });
   const role = new FixedRole(state);
-  const pair = (await PairSync.start({ config: { current: () => config, version: () => 1, adopt: async () => undefined }, role, log }))!;
+  const journal = new ZoneJournal(config.data_dir);
+  cleanup.push(() => journal.close());
+  const zones = { journal, updater: new ZoneUpdater(journal, log), zoneSets: () => new Map(), reload: async () => undefined };
+  const pair = (await PairSync.start({ state: { config: { current: () => config, version: () => 1, adopt: async () => undefined }, zones }, role, log }))!;
   const port = await freePort();
   const dhcp = new DhcpService({
     config: dhcpSchema.parse({ enabled: true, interface: 'lo', port }), dataDir: config.data_dir,

@@ -15,12 +15,20 @@ import { ClockSkew, type SkewStatus } from './clock.ts';
 import { ConfigReplicator, type ConfigSyncStatus, type PairConfig } from './config.ts';
 import { LeaseReplicator, type LeaseSyncStatus } from './leases.ts';
 import { PeerLink } from './link.ts';
+import { ZoneReplicator, type PairZones, type ZoneSyncStatus } from './zones.ts';
+
+/** What the sync reads and changes of this node (the app implements it). */
+export interface PairState {
+  readonly config: PairConfig;
+  readonly zones: PairZones;
+}
 
 export interface PairSyncStatus {
   readonly peer: string;
   readonly connected: boolean;
   readonly config: ConfigSyncStatus;
   readonly leases: LeaseSyncStatus;
+  readonly zones: ZoneSyncStatus;
   readonly clockSkew: SkewStatus;
   /** What each node keeps for itself. */
   readonly notSynced: readonly string[];
@@ -32,24 +40,26 @@ export class PairSync {
   private readonly peer: string;
   private readonly configSync: ConfigReplicator;
   private readonly leaseSync: LeaseReplicator;
+  private readonly zoneSync: ZoneReplicator;
   private readonly skew: ClockSkew;
   private readonly unsubscribe: () => void;
   private dhcp: DhcpService | undefined;
 
-  private constructor(link: PeerLink, role: PairRole, peer: string, config: PairConfig, log: Logger) {
+  private constructor(link: PeerLink, role: PairRole, peer: string, { config, zones }: PairState, log: Logger) {
     const current = config.current();
     this.link = link;
     this.role = role;
     this.peer = peer;
     this.configSync = new ConfigReplicator({ link, role, config, log, nodeId: current.ha.node_id, dataDir: current.data_dir });
     this.leaseSync = new LeaseReplicator(link, role, log);
+    this.zoneSync = new ZoneReplicator(link, role, zones, log);
     this.skew = new ClockSkew(link, log);
     this.unsubscribe = role.onTransition((to) => this.follow(to));
   }
 
   /** The sync of an enabled pair; undefined when `ha` is off or names no peer. Throws on a bad secret or listen address. */
-  static async start(options: { readonly config: PairConfig; readonly role: PairRole; readonly log: Logger }): Promise<PairSync | undefined> {
-    const { ha } = options.config.current();
+  static async start(options: { readonly state: PairState; readonly role: PairRole; readonly log: Logger }): Promise<PairSync | undefined> {
+    const { ha } = options.state.config.current();
     const [peerText, ...others] = ha.peers;
     if (!ha.enabled || peerText === undefined) return undefined;
     if (others.length > 0) options.log.warn({ peers: ha.peers }, 'ha.peers: a pair syncs with its first peer only');
@@ -58,7 +68,7 @@ export class PairSync {
     const peer = parseListenAddress(peerText, 5399);
     if (!self || !peer) throw new Error(`ha.listen ${ha.listen} or ha.peers ${peerText} is not an address:port`);
     const link = new PeerLink({ key: channelKey(readPairSecret(ha.secret_file)), self, peer, log: options.log });
-    const sync = new PairSync(link, options.role, peerText, options.config, options.log);
+    const sync = new PairSync(link, options.role, peerText, options.state, options.log);
     await link.start();
     return sync;
   }
@@ -82,6 +92,7 @@ export class PairSync {
       connected: this.link.isUp,
       config: this.configSync.status(),
       leases: this.leaseSync.status(),
+      zones: this.zoneSync.status(),
       clockSkew: this.skew.status(),
       notSynced: ['cache', 'query log', 'statistics'],
     };
@@ -90,6 +101,7 @@ export class PairSync {
   async stop(): Promise<void> {
     this.unsubscribe();
     this.leaseSync.stop();
+    this.zoneSync.stop();
     this.skew.stop();
     await this.link.stop();
   }
@@ -97,6 +109,8 @@ export class PairSync {
   private follow(to: HaState): void {
     // A new master serves the replicated leases at once; a standby stays closed.
     this.dhcp?.serve(to === 'master');
-    if (to === 'master') this.configSync.changed();
+    if (to !== 'master') return;
+    this.configSync.changed();
+    void this.zoneSync.resync();
   }
 }
