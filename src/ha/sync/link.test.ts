@@ -12,9 +12,9 @@ afterEach(async () => {
   for (const each of running.splice(0)) await each.stop();
 });
 
-async function pair(keys: [Buffer, Buffer] = [secret, secret], peerOf?: (other: Endpoint) => Endpoint) {
-  const a: Endpoint = { host: '127.0.0.1', port: await freePort() };
-  const b: Endpoint = { host: '127.0.0.1', port: await freePort() };
+async function pair(keys: [Buffer, Buffer] = [secret, secret], peerOf?: (other: Endpoint) => Endpoint, ports?: [number, number]) {
+  const a: Endpoint = { host: '127.0.0.1', port: ports?.[0] ?? await freePort() };
+  const b: Endpoint = { host: '127.0.0.1', port: ports?.[1] ?? await freePort() };
   const logs = [capturingLogger(), capturingLogger()];
   const first = new PeerLink({ key: channelKey(keys[0]), self: a, peer: peerOf ? peerOf(b) : b, log: logs[0]!.log });
   const second = new PeerLink({ key: channelKey(keys[1]), self: b, peer: a, log: logs[1]!.log });
@@ -62,7 +62,8 @@ describe('the sync channel', () => {
   it('puts no plaintext on the wire: a TSIG secret in a message is not in the captured bytes', async () => {
     // A relay between the two nodes records every byte, as a capture would.
     const wire: Buffer[] = [];
-    const relayPort = await freePort();
+    // The first node dials (its port is the lowest), through the relay.
+    const [low, relayPort, high] = [await freePort(), await freePort(), await freePort()].sort((x, y) => x - y) as [number, number, number];
     let target = 0;
     const sockets: Socket[] = [];
     const relay = createServer((inbound: Socket) => {
@@ -81,7 +82,7 @@ describe('the sync channel', () => {
     const { first, second } = await pair(undefined, (other) => {
       target = other.port;
       return { host: '127.0.0.1', port: relayPort };
-    });
+    }, [low, high]);
     expect(first.dials).toBe(true);
     const tsig = 'c2VjcmV0LXRzaWcta2V5LWZvci10aGUtdGVzdA==';
     const got: unknown[] = [];
