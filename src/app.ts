@@ -2,7 +2,8 @@
 // reloads by building the new pieces beside the old and swapping, and stops.
 // It is also what the admin API talks to (ApiContext).
 import { schedule, type ScheduledTask } from 'node-cron';
-import type { ApiContext } from './api/context.ts';
+import type { ApiContext, ForwardedAnswer, ForwardedWrite } from './api/context.ts';
+import { ApiError } from './api/errors.ts';
 import { startApi, type ApiApp } from './api/server.ts';
 import { formatError } from './config/load.ts';
 import { configSchema, type Config } from './config/schema.ts';
@@ -73,6 +74,7 @@ export class Hearth implements ApiContext {
   private reloading: Promise<unknown> = Promise.resolve();
 
   private readonly updater: ZoneUpdater;
+  private readonly updates: UpdateHandler;
   private keyring: TsigKeyring;
   /** Running while dhcp.enabled. */
   private dhcpService: DhcpService | undefined;
@@ -91,13 +93,14 @@ export class Hearth implements ApiContext {
     this.updater = new ZoneUpdater(deps.journal, log);
     this.zones = new LocalZones(this.updater, () => this.built.resolver);
     this.keyring = keyringOf(store.current, log);
-    this.dns.acceptSigned(new UpdateHandler({
+    this.updates = new UpdateHandler({
       updater: this.updater,
       zonesFor: (client) => this.built.resolver.select(client.address).zones,
       policy: () => this.keyring,
       now: () => Date.now() / 1000,
       log,
-    }));
+    });
+    this.dns.acceptSigned(this.updates);
     this.metrics = new Metrics({
       cacheEntries: () => [...deps.caches.values()].reduce((sum, { cache }) => sum + cache.size, 0),
       blocklists: () => deps.blocklists.sizes(),
@@ -123,10 +126,12 @@ export class Hearth implements ApiContext {
     const hearth = new Hearth(store, log, deps, built, querylog, ddns);
     try {
       if (options.role) hearth.pair = await PairSync.start({ state: hearth.pairState(), role: options.role, log });
+      if (hearth.pair) hearth.dns.acceptSigned(hearth.pair.forwardUpdates(hearth.updates));
       await hearth.dns.listen(listenAddresses(config));
       await hearth.applyDhcp(config);
       ddns.start();
       hearth.api = await startApi(hearth, config.api, log);
+      hearth.pair?.serveApi((write) => hearth.injectApi(write));
     } catch (error) {
       await hearth.stop();
       throw error;
@@ -180,6 +185,12 @@ export class Hearth implements ApiContext {
   /** The pair's sync (GET /ha): undefined when this node is not in a pair. */
   pairStatus(): PairSyncStatus | undefined {
     return this.pair?.status();
+  }
+
+  forwardWrite(write: ForwardedWrite): Promise<ForwardedAnswer> | undefined {
+    return this.pair?.forwardApi(write)?.catch((error: unknown) => {
+      throw new ApiError(503, 'master_unreachable', (error as Error).message);
+    });
   }
 
   configVersion(): ConfigVersion {
@@ -265,6 +276,14 @@ export class Hearth implements ApiContext {
       },
       zones: { journal: this.deps.journal, updater: this.updater, zoneSets: () => this.deps.zoneSets, reload: () => this.reload(this.store.current) },
     };
+  }
+
+  /** Runs a write the standby forwarded through this node's own API. */
+  private async injectApi(write: ForwardedWrite): Promise<ForwardedAnswer> {
+    if (!this.api) throw new Error('the API is not running');
+    const response = await this.api.inject({ method: write.method as 'POST', url: write.url, headers: write.headers, ...(write.body === undefined ? {} : { payload: write.body }) });
+    const contentType = response.headers['content-type'];
+    return { status: response.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body: response.body };
   }
 
   private scheduleListRefresh(config: Config): ScheduledTask {

@@ -10,6 +10,10 @@ import type { QuerylogRoutesContext } from './routes/querylog.ts';
 import type { StatsRoutesContext } from './routes/stats.ts';
 import type { ZonesRoutesContext } from './routes/zones.ts';
 
+/** A write as the standby hands it to the master, and the master's answer. */
+export interface ForwardedWrite { readonly method: string; readonly url: string; readonly headers: Record<string, string>; readonly body?: string | undefined }
+export interface ForwardedAnswer { readonly status: number; readonly contentType?: string | undefined; readonly body: string }
+
 /** The observe and zone routes ask for their service by name (`metrics`,
  *  `stats`, `querylog`, `zones`), each declared beside its route. */
 export interface ApiContext extends DdnsRoutesContext, DhcpRoutesContext, MetricsRoutesContext, QuerylogRoutesContext, StatsRoutesContext, ZonesRoutesContext {
@@ -29,6 +33,9 @@ export interface ApiContext extends DdnsRoutesContext, DhcpRoutesContext, Metric
   listReports?(): readonly ListReport[];
   /** Is `name` blocked for the clients of `view` (default view when absent)? */
   checkName(name: string, view?: string): NameCheck | undefined;
+  /** A pair's standby: the master's answer to a request that changes
+   *  something; undefined when this node answers itself. */
+  forwardWrite?(write: ForwardedWrite): Promise<ForwardedAnswer> | undefined;
   /** Subscribes to answered queries (the query log and statistics do). */
   addQueryObserver(observer: QueryObserver): void;
 }

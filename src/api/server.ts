@@ -69,11 +69,31 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions): Promise<Ap
     transform: jsonSchemaTransform,
   });
   requireToken(app, options.token);
+  forwardWrites(app, ctx);
   for (const routes of ROUTES) routes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.ready();
   return app;
+}
+
+/** On a pair's standby, a request that changes something (after its token and
+ *  body are checked) is answered by the master; /ha is each node's own. */
+function forwardWrites(app: ApiApp, ctx: ApiContext): void {
+  if (!ctx.forwardWrite) return;
+  app.addHook('preHandler', async (request, reply) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.url.startsWith('/ha')) return;
+    const headers: Record<string, string> = {};
+    for (const name of ['authorization', 'content-type']) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const forwarded = ctx.forwardWrite?.({ method: request.method, url: request.url, headers, body });
+    if (!forwarded) return;
+    const answer = await forwarded;
+    return reply.code(answer.status).type(answer.contentType ?? 'application/json').send(answer.body);
+  });
 }
 
 /** Loads (or creates) the token, builds the API and listens on `api.listen`. */

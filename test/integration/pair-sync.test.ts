@@ -23,6 +23,7 @@ interface Node {
 
 const secretFile = join(tempDir(), 'ha.key');
 writeFileSync(secretFile, generatePairSecret());
+const TOKEN = 'one-token-for-the-house-0123456789';
 const TSIG = 'c2VjcmV0LWtleS1mb3ItaGVhcnRoLXRlc3RzLTMyYnk=';
 // Both nodes name the same zones_dir (the pair shares paths, as the config);
 // here it is one directory, as it would be the same files on both Pis.
@@ -43,6 +44,7 @@ function nsupdate(port: number, commands: string[]): Promise<string> {
 async function node(name: string, state: 'master' | 'backup', sync: number, peer: number, rules: string[] = []): Promise<Node> {
   const dir = tempDir();
   const [dns, api] = [await freePort(), await freePort()];
+  writeFileSync(join(dir, 'api.token'), `${TOKEN}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'hearth.yaml'), `# ${name}: its own addresses, the house's config
 data_dir: ${dir}/data
 dns:
@@ -76,8 +78,9 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
     master = await node('pi-a', 'master', a, b, ['printer.lan 192.168.1.40']);
     backup = await node('pi-b', 'backup', b, a);
   });
+  let masterStopped = false;
   afterAll(async () => {
-    await master?.hearth.stop();
+    if (!masterStopped) await master?.hearth.stop();
     await backup?.hearth.stop();
   });
 
@@ -106,5 +109,35 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
     expect((await dig(backup.dns, ['+norec', 'laptop.home.lan', 'A'])).answer).toEqual(['laptop.home.lan. 300 IN A 192.168.1.77']);
     const soa = async (port: number) => (await dig(port, ['+norec', 'home.lan', 'SOA'])).answer;
     expect(await soa(backup.dns)).toEqual(await soa(master.dns));
+  });
+
+  it('forwards an UPDATE sent to the standby to the master, and answers with its result', async () => {
+    await nsupdate(backup.dns, ['update add tablet.home.lan 300 A 192.168.1.78']);
+    expect((await dig(master.dns, ['+norec', 'tablet.home.lan', 'A'])).answer).toEqual(['tablet.home.lan. 300 IN A 192.168.1.78']);
+    await eventually(async () => (await dig(backup.dns, ['+norec', 'tablet.home.lan', 'A'])).answer.length === 1, 2_000);
+  });
+
+  it('forwards a config change made through the standby\'s API to the master, which syncs it back', async () => {
+    const api = (node: Node, method: string, path: string, body?: unknown) => fetch(`http://127.0.0.1:${node.api}${path}`, {
+      method, headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const config = await (await api(backup, 'GET', '/config')).json() as { dns: { cloaking: { rules: string[] } } };
+    config.dns.cloaking.rules.push('camera.lan 192.168.1.60');
+    const answer = await api(backup, 'PUT', '/config', config);
+    expect(answer.status).toBe(200);
+    expect(master.hearth.config().dns.cloaking.rules).toContain('camera.lan 192.168.1.60');
+    await eventually(async () => (await dig(backup.dns, ['camera.lan', 'A'])).answer.length === 1, 2_000);
+    expect(backup.hearth.config().dns.listen).toEqual([`127.0.0.1:${backup.dns}`]);
+  });
+
+  it('answers a write clearly when the master is gone: 503 naming it, SERVFAIL to an UPDATE', async () => {
+    await master.hearth.stop();
+    masterStopped = true;
+    await eventually(() => !backup.hearth.pairStatus()!.connected);
+    const answer = await fetch(`http://127.0.0.1:${backup.api}/cache/flush`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toMatchObject({ error: 'master_unreachable', message: expect.stringMatching(/master at 127\.0\.0\.1:\d+/) });
+    await expect(nsupdate(backup.dns, ['update add gone.home.lan 300 A 192.168.1.79'])).rejects.toThrow(/SERVFAIL/);
   });
 });

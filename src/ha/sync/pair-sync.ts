@@ -13,6 +13,9 @@ import { readPairSecret } from '../secret.ts';
 import { channelKey } from './channel.ts';
 import { ClockSkew, type SkewStatus } from './clock.ts';
 import { ConfigReplicator, type ConfigSyncStatus, type PairConfig } from './config.ts';
+import type { ForwardedAnswer, ForwardedWrite } from '../../api/context.ts';
+import { WriteForwarding } from './forward.ts';
+import type { SignedResponder } from '../../dns/server.ts';
 import { LeaseReplicator, type LeaseSyncStatus } from './leases.ts';
 import { PeerLink } from './link.ts';
 import { ZoneReplicator, type PairZones, type ZoneSyncStatus } from './zones.ts';
@@ -42,6 +45,7 @@ export class PairSync {
   private readonly leaseSync: LeaseReplicator;
   private readonly zoneSync: ZoneReplicator;
   private readonly skew: ClockSkew;
+  private readonly forwarding: WriteForwarding;
   private readonly unsubscribe: () => void;
   private dhcp: DhcpService | undefined;
 
@@ -54,6 +58,7 @@ export class PairSync {
     this.leaseSync = new LeaseReplicator(link, role, log);
     this.zoneSync = new ZoneReplicator(link, role, zones, log);
     this.skew = new ClockSkew(link, log);
+    this.forwarding = new WriteForwarding(link, role, peer, log);
     this.unsubscribe = role.onTransition((to) => this.follow(to));
   }
 
@@ -79,6 +84,22 @@ export class PairSync {
     this.dhcp = service;
     this.leaseSync.use(service?.replicated);
     service?.serve(this.role.state === 'master');
+  }
+
+  /** `inner` answering UPDATEs on the master; on the standby they go to the master. */
+  forwardUpdates(inner: SignedResponder): SignedResponder {
+    return this.forwarding.forwardingUpdates(inner);
+  }
+
+  /** How this node runs an API write the standby forwarded (its own API). */
+  serveApi(run: (write: ForwardedWrite) => Promise<ForwardedAnswer>): void {
+    this.forwarding.serveApi(run);
+  }
+
+  /** On the standby, the master's answer to `write`; undefined on the master (it
+   *  answers itself). Rejects with MasterUnreachable when the master does not answer. */
+  forwardApi(write: ForwardedWrite): Promise<ForwardedAnswer> | undefined {
+    return this.forwarding.forwards ? this.forwarding.forwardApi(write) : undefined;
   }
 
   /** The config in force changed (PUT /config, SIGHUP, or the peer's). */
