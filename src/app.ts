@@ -202,7 +202,10 @@ export class Hearth implements ApiContext {
   }
 
   async refreshLists(): Promise<void> {
+    // A pair's standby takes the master's copies instead (the list hosts see one house).
+    if (this.pair && !this.pair.downloadsLists) return;
     await this.deps.blocklists.refresh().catch((error: unknown) => this.log.error({ err: error }, 'list refresh failed'));
+    this.pair?.filesChanged();
   }
 
   listReports(): readonly ListReport[] {
@@ -274,7 +277,8 @@ export class Hearth implements ApiContext {
           await this.reload(this.store.current);
         },
       },
-      zones: { journal: this.deps.journal, updater: this.updater, zoneSets: () => this.deps.zoneSets, reload: () => this.reload(this.store.current) },
+      zones: { journal: this.deps.journal, updater: this.updater, zoneSets: () => this.deps.zoneSets },
+      reload: () => this.reload(this.store.current),
     };
   }
 

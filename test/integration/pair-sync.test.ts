@@ -3,6 +3,8 @@
 // What a user sees: a change made on the master answers on the standby's
 // own address, and both report the same config version and hash.
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -41,15 +43,23 @@ function nsupdate(port: number, commands: string[]): Promise<string> {
   });
 }
 
-async function node(name: string, state: 'master' | 'backup', sync: number, peer: number, rules: string[] = []): Promise<Node> {
+/** A list host on loopback that counts its downloads. */
+let downloads = 0;
+const listHost = createServer((request, response) => {
+  downloads++;
+  response.end('ads.tracker.example\n');
+});
+
+async function node(name: string, state: 'master' | 'backup', sync: number, peer: number, rules: string[] = [], lists: string[] = []): Promise<Node> {
   const dir = tempDir();
   const [dns, api] = [await freePort(), await freePort()];
-  writeFileSync(join(dir, 'api.token'), `${TOKEN}\n`, { mode: 0o600 });
+  // The standby starts with a token of its own: the master's replaces it.
+  writeFileSync(join(dir, 'api.token'), `${state === 'master' ? TOKEN : 'the-standby-s-own-token-987654'}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'hearth.yaml'), `# ${name}: its own addresses, the house's config
 data_dir: ${dir}/data
 dns:
   listen: ["127.0.0.1:${dns}"]
-  blocking: { lists: [] }
+  blocking: { lists: ${JSON.stringify(lists)} }
   cloaking: { rules: ${JSON.stringify(rules)} }
   zones_dir: ${zonesDir}
 dns_update:
@@ -75,13 +85,16 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
 
   beforeAll(async () => {
     const [a, b] = [await freePort(), await freePort()];
-    master = await node('pi-a', 'master', a, b, ['printer.lan 192.168.1.40']);
+    await new Promise<void>((done) => listHost.listen(0, '127.0.0.1', done));
+    const list = `http://127.0.0.1:${(listHost.address() as AddressInfo).port}/ads.txt`;
+    master = await node('pi-a', 'master', a, b, ['printer.lan 192.168.1.40'], [list]);
     backup = await node('pi-b', 'backup', b, a);
   });
   let masterStopped = false;
   afterAll(async () => {
     if (!masterStopped) await master?.hearth.stop();
     await backup?.hearth.stop();
+    listHost.close();
   });
 
   it('brings a standby that started with another config to the master\'s, keeping its own addresses', async () => {
@@ -92,6 +105,12 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
     const [m, s] = [master.hearth.pairStatus()!, backup.hearth.pairStatus()!];
     expect(s.config.hash).toBe(m.config.hash);
     expect(s.config.version).toBe(m.config.version);
+  });
+
+  it('blocks with the master\'s copy of a downloaded list (downloaded once for the house) and takes its API token', async () => {
+    await eventually(async () => (await dig(backup.dns, ['ads.tracker.example', 'A'])).status === 'NXDOMAIN' || (await dig(backup.dns, ['ads.tracker.example', 'A'])).answer.some((line) => / 0\.0\.0\.0$/.test(line)));
+    expect(downloads).toBe(1);
+    await eventually(async () => (await fetch(`http://127.0.0.1:${backup.api}/config`, { headers: { authorization: `Bearer ${TOKEN}` } })).status === 200);
   });
 
   it('shows a config change made on the master on the standby\'s own address', async () => {

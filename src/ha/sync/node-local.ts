@@ -1,6 +1,7 @@
 // Which config keys belong to one node and never travel to the other: its
 // identity and addresses in the pair, the sockets it listens on, the
-// interface DHCP serves, and the paths of its own files (two nodes may keep
+// interface and port DHCP serves (67 on both Pis; apart only when a test or
+// bench runs both nodes on one host), and the paths of its own files (two nodes may keep
 // their data and secrets in different places). Everything else is the
 // house's config, the same on both.
 import { createHash } from 'node:crypto';
@@ -8,7 +9,7 @@ import type { Config } from '../../config/schema.ts';
 
 const NODE_LOCAL: readonly (readonly string[])[] = [
   ['ha', 'node_id'], ['ha', 'priority'], ['ha', 'interface'], ['ha', 'listen'], ['ha', 'peers'], ['ha', 'notify'], ['ha', 'secret_file'],
-  ['dns', 'listen'], ['api', 'listen'], ['api', 'token_file'], ['dhcp', 'interface'], ['data_dir'],
+  ['dns', 'listen'], ['api', 'listen'], ['api', 'token_file'], ['dhcp', 'interface'], ['dhcp', 'port'], ['data_dir'],
 ];
 
 type Tree = Record<string, unknown>;

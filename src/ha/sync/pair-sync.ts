@@ -16,6 +16,7 @@ import { ConfigReplicator, type ConfigSyncStatus, type PairConfig } from './conf
 import type { ForwardedAnswer, ForwardedWrite } from '../../api/context.ts';
 import { WriteForwarding } from './forward.ts';
 import type { SignedResponder } from '../../dns/server.ts';
+import { FileReplicator, type FileSyncStatus } from './files.ts';
 import { LeaseReplicator, type LeaseSyncStatus } from './leases.ts';
 import { PeerLink } from './link.ts';
 import { ZoneReplicator, type PairZones, type ZoneSyncStatus } from './zones.ts';
@@ -24,6 +25,8 @@ import { ZoneReplicator, type PairZones, type ZoneSyncStatus } from './zones.ts'
 export interface PairState {
   readonly config: PairConfig;
   readonly zones: PairZones;
+  /** Rebuilds what files and the journal make (zones, lists) without dropping a query, as a reload does. */
+  reload(): Promise<void>;
 }
 
 export interface PairSyncStatus {
@@ -32,6 +35,7 @@ export interface PairSyncStatus {
   readonly config: ConfigSyncStatus;
   readonly leases: LeaseSyncStatus;
   readonly zones: ZoneSyncStatus;
+  readonly files: FileSyncStatus;
   readonly clockSkew: SkewStatus;
   /** What each node keeps for itself. */
   readonly notSynced: readonly string[];
@@ -44,19 +48,21 @@ export class PairSync {
   private readonly configSync: ConfigReplicator;
   private readonly leaseSync: LeaseReplicator;
   private readonly zoneSync: ZoneReplicator;
+  private readonly fileSync: FileReplicator;
   private readonly skew: ClockSkew;
   private readonly forwarding: WriteForwarding;
   private readonly unsubscribe: () => void;
   private dhcp: DhcpService | undefined;
 
-  private constructor(link: PeerLink, role: PairRole, peer: string, { config, zones }: PairState, log: Logger) {
+  private constructor(link: PeerLink, role: PairRole, peer: string, { config, zones, reload }: PairState, log: Logger) {
     const current = config.current();
     this.link = link;
     this.role = role;
     this.peer = peer;
     this.configSync = new ConfigReplicator({ link, role, config, log, nodeId: current.ha.node_id, dataDir: current.data_dir });
     this.leaseSync = new LeaseReplicator(link, role, log);
-    this.zoneSync = new ZoneReplicator(link, role, zones, log);
+    this.zoneSync = new ZoneReplicator(link, role, zones, reload, log);
+    this.fileSync = new FileReplicator({ link, role, config: () => config.current(), reload, log });
     this.skew = new ClockSkew(link, log);
     this.forwarding = new WriteForwarding(link, role, peer, log);
     this.unsubscribe = role.onTransition((to) => this.follow(to));
@@ -105,6 +111,17 @@ export class PairSync {
   /** The config in force changed (PUT /config, SIGHUP, or the peer's). */
   configChanged(): void {
     this.configSync.changed();
+    this.fileSync.changed();
+  }
+
+  /** Files the config names, or downloaded lists, may have changed here. */
+  filesChanged(): void {
+    this.fileSync.changed();
+  }
+
+  /** Only the master downloads URL lists; the standby takes its copies. */
+  get downloadsLists(): boolean {
+    return this.role.state === 'master';
   }
 
   status(): PairSyncStatus {
@@ -114,6 +131,7 @@ export class PairSync {
       config: this.configSync.status(),
       leases: this.leaseSync.status(),
       zones: this.zoneSync.status(),
+      files: this.fileSync.status(),
       clockSkew: this.skew.status(),
       notSynced: ['cache', 'query log', 'statistics'],
     };
@@ -123,6 +141,7 @@ export class PairSync {
     this.unsubscribe();
     this.leaseSync.stop();
     this.zoneSync.stop();
+    this.fileSync.stop();
     this.skew.stop();
     await this.link.stop();
   }
@@ -132,6 +151,7 @@ export class PairSync {
     this.dhcp?.serve(to === 'master');
     if (to !== 'master') return;
     this.configSync.changed();
+    this.fileSync.changed();
     void this.zoneSync.resync();
   }
 }

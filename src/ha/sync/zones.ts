@@ -21,8 +21,6 @@ export interface PairZones {
   readonly updater: ZoneUpdater;
   /** The loaded zone sets by zones_dir as the config names it (the same string on both nodes). */
   zoneSets(): ReadonlyMap<string, ZoneSet>;
-  /** Rebuilds the zones from their files and the journal, without dropping a query. */
-  reload(): Promise<void>;
 }
 
 const wireRecord = z.object({ name: z.string(), type: z.number().int(), ttl: z.number().int(), rdata: z.base64() });
@@ -45,13 +43,16 @@ export class ZoneReplicator {
   private readonly link: PeerLink;
   private readonly role: PairRole;
   private readonly zones: PairZones;
+  private readonly reload: () => Promise<void>;
   private readonly log: Logger;
   private readonly unsubscribe: () => void;
   private streamed = 0;
   private applied = 0;
   private lastSnapshot: ZoneSyncStatus['lastSnapshot'];
 
-  constructor(link: PeerLink, role: PairRole, zones: PairZones, log: Logger) {
+  /** `reload` rebuilds the zones from their files and the journal, without dropping a query. */
+  constructor(link: PeerLink, role: PairRole, zones: PairZones, reload: () => Promise<void>, log: Logger) {
+    this.reload = reload;
     this.link = link;
     this.role = role;
     this.zones = zones;
@@ -131,7 +132,7 @@ export class ZoneReplicator {
     for (const zone of message.zones) {
       this.zones.journal.restore(zone.dir, zone.origin, { serial: zone.serial ?? undefined, rows: zone.rows.map(rowFromWire) });
     }
-    await this.zones.reload();
+    await this.reload();
     return message.zones.length;
   }
 }
