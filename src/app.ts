@@ -278,6 +278,7 @@ export class Hearth implements ApiContext {
         },
       },
       zones: { journal: this.deps.journal, updater: this.updater, zoneSets: () => this.deps.zoneSets },
+      ddns: this.ddns,
       reload: () => this.reload(this.store.current),
     };
   }

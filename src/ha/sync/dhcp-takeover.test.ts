@@ -34,7 +34,7 @@ async function node(name: string, state: 'master' | 'backup', sync: number, peer
   const journal = new ZoneJournal(config.data_dir);
   cleanup.push(() => journal.close());
   const zones = { journal, updater: new ZoneUpdater(journal, log), zoneSets: () => new Map() };
-  const pair = (await PairSync.start({ state: { config: { current: () => config, version: () => 1, adopt: async () => undefined }, zones, reload: async () => undefined }, role, log }))!;
+  const pair = (await PairSync.start({ state: { config: { current: () => config, version: () => 1, adopt: async () => undefined }, zones, ddns: { setActive: () => undefined, remembered: () => ({}), remember: async () => undefined }, reload: async () => undefined }, role, log }))!;
   const port = await freePort();
   const dhcp = new DhcpService({
     config: dhcpSchema.parse({ enabled: true, interface: 'lo', port }), dataDir: config.data_dir,

@@ -16,6 +16,7 @@ import { ConfigReplicator, type ConfigSyncStatus, type PairConfig } from './conf
 import type { ForwardedAnswer, ForwardedWrite } from '../../api/context.ts';
 import { WriteForwarding } from './forward.ts';
 import type { SignedResponder } from '../../dns/server.ts';
+import { DdnsReplicator, type PairDdns } from './ddns.ts';
 import { FileReplicator, type FileSyncStatus } from './files.ts';
 import { LeaseReplicator, type LeaseSyncStatus } from './leases.ts';
 import { PeerLink } from './link.ts';
@@ -25,6 +26,7 @@ import { ZoneReplicator, type PairZones, type ZoneSyncStatus } from './zones.ts'
 export interface PairState {
   readonly config: PairConfig;
   readonly zones: PairZones;
+  readonly ddns: PairDdns;
   /** Rebuilds what files and the journal make (zones, lists) without dropping a query, as a reload does. */
   reload(): Promise<void>;
 }
@@ -49,12 +51,13 @@ export class PairSync {
   private readonly leaseSync: LeaseReplicator;
   private readonly zoneSync: ZoneReplicator;
   private readonly fileSync: FileReplicator;
+  private readonly ddnsSync: DdnsReplicator;
   private readonly skew: ClockSkew;
   private readonly forwarding: WriteForwarding;
   private readonly unsubscribe: () => void;
   private dhcp: DhcpService | undefined;
 
-  private constructor(link: PeerLink, role: PairRole, peer: string, { config, zones, reload }: PairState, log: Logger) {
+  private constructor(link: PeerLink, role: PairRole, peer: string, { config, zones, ddns, reload }: PairState, log: Logger) {
     const current = config.current();
     this.link = link;
     this.role = role;
@@ -63,6 +66,7 @@ export class PairSync {
     this.leaseSync = new LeaseReplicator(link, role, log);
     this.zoneSync = new ZoneReplicator(link, role, zones, reload, log);
     this.fileSync = new FileReplicator({ link, role, config: () => config.current(), reload, log });
+    this.ddnsSync = new DdnsReplicator(link, role, ddns, log);
     this.skew = new ClockSkew(link, log);
     this.forwarding = new WriteForwarding(link, role, peer, log);
     this.unsubscribe = role.onTransition((to) => this.follow(to));
@@ -142,6 +146,7 @@ export class PairSync {
     this.leaseSync.stop();
     this.zoneSync.stop();
     this.fileSync.stop();
+    this.ddnsSync.stop();
     this.skew.stop();
     await this.link.stop();
   }
@@ -149,6 +154,7 @@ export class PairSync {
   private follow(to: HaState): void {
     // A new master serves the replicated leases at once; a standby stays closed.
     this.dhcp?.serve(to === 'master');
+    this.ddnsSync.follow(to);
     if (to !== 'master') return;
     this.configSync.changed();
     this.fileSync.changed();
