@@ -253,7 +253,9 @@ export class Hearth implements ApiContext {
     }
     if (this.dhcpService) return this.dhcpService.reconfigure(config.dhcp);
     const registry = new ZoneHostRegistry(this.updater, () => this.built.resolver.fallbackView.zones, this.log);
-    const service = new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log: this.log });
+    // In a pair, option 54 is the VIP, so renewals reach whichever node holds it.
+    const vip = this.pair && config.ha.vip !== undefined ? config.ha.vip.split('/')[0] : undefined;
+    const service = new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log: this.log, vip });
     this.pair?.useDhcp(service);
     try {
       await service.start();

@@ -42,6 +42,8 @@ export interface DhcpServiceOptions {
   readonly interfaces?: Interfaces;
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
+  /** A failover pair's VIP: the server identifier (see dhcpSetup). */
+  readonly vip?: string | undefined;
 }
 
 /** A lease as the API shows it. */
@@ -64,6 +66,7 @@ export class DhcpService {
   private readonly server: DhcpServer;
   private readonly log: Logger;
   private readonly interfaces: Interfaces | undefined;
+  private readonly vip: string | undefined;
   private readonly now: () => number;
   private socket: Socket | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -77,8 +80,9 @@ export class DhcpService {
   constructor(options: DhcpServiceOptions) {
     this.log = options.log;
     this.interfaces = options.interfaces;
+    this.vip = options.vip;
     this.now = options.now ?? Date.now;
-    this.setup = dhcpSetup(options.config, this.log, this.interfaces);
+    this.setup = dhcpSetup(options.config, this.log, this.interfaces, this.vip);
     this.store = new LeaseStore(options.dataDir, this.log, { now: this.now, moreComing: () => this.moreComing() });
     this.bindings = new Bindings(this.store, this.setup.pool, options.registry, this.log, this.now);
     this.server = new DhcpServer({
@@ -115,7 +119,7 @@ export class DhcpService {
    * changing nothing, when the config can't be served.
    */
   async reconfigure(config: DhcpConfig): Promise<void> {
-    const setup = dhcpSetup(config, this.log, this.interfaces);
+    const setup = dhcpSetup(config, this.log, this.interfaces, this.vip);
     if (this.socket && config.port !== this.setup.config.port) {
       const socket = await this.open(config.port);
       const old = this.socket;

@@ -25,6 +25,7 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
+const VIP = '192.168.1.53';
 const secretFile = join(tempDir(), 'ha.key');
 writeFileSync(secretFile, generatePairSecret());
 
@@ -38,7 +39,7 @@ async function node(name: string, state: 'master' | 'backup', sync: number, peer
   const port = await freePort();
   const dhcp = new DhcpService({
     config: dhcpSchema.parse({ enabled: true, interface: 'lo', port }), dataDir: config.data_dir,
-    registry: new MemoryRegistry(), log, broadcastAddress: '127.0.0.1',
+    registry: new MemoryRegistry(), log, broadcastAddress: '127.0.0.1', vip: VIP,
   });
   pair.useDhcp(dhcp);
   await dhcp.start();
@@ -51,7 +52,7 @@ async function node(name: string, state: 'master' | 'backup', sync: number, peer
 }
 
 describe('DHCP in a pair', () => {
-  it('is served by the master alone, and after a takeover the client keeps its address', async () => {
+  it('is served by the master alone as the VIP, and after a takeover the client keeps its address', async () => {
     const [a, b] = [await freePort(), await freePort()];
     const master = await node('pi-a', 'master', a, b);
     const standby = await node('pi-b', 'backup', b, a);
@@ -60,7 +61,9 @@ describe('DHCP in a pair', () => {
     const phone = new TestClient('02:00:00:00:00:07');
     const [toMaster, toStandby] = [await bound(master.port + 1), await bound(standby.port + 1)];
     const offer = (await toMaster.ask(phone.discover(), master.port))!;
-    const ack = (await toMaster.ask(phone.select(offer.yiaddr), master.port))!;
+    // Option 54 is the VIP: the client's renewals go to whichever node holds it.
+    expect(offer.options.serverId()).toBe(VIP);
+    const ack = (await toMaster.ask(phone.select(offer.yiaddr, VIP), master.port))!;
     expect(ack.messageType).toBe('ACK');
     expect(await toStandby.ask(phone.discover(), standby.port)).toBeUndefined();
     expect(standby.dhcp.leases()).toEqual([expect.objectContaining({ address: ack.yiaddr, mac: '02:00:00:00:00:07' })]);
