@@ -16,9 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { decodePacket } from '../src/dhcp/packet.ts';
-import { TestClient } from '../src/dhcp/server-fixture.ts';
+import { TestClient } from '../test/support/dhcp-server.ts';
 import { generatePairSecret } from '../src/ha/secret.ts';
-import { freePort } from '../test/integration/harness.ts';
+import { freePort } from '../test/support/ports.ts';
 
 const CHANGES = Number(process.env.CHANGES ?? 100);
 const CLIENTS = Number(process.env.CLIENTS ?? 64);

@@ -1,27 +1,25 @@
-// The composition root: builds each service from the config, starts them,
-// reloads by building the new pieces beside the old and swapping, and stops.
-// It is also what the admin API talks to (ApiContext).
+// The composition root: builds each service from the config (wiring.ts),
+// starts them, reloads by building the new pieces beside the old and
+// swapping, and stops. The admin API sees it through api-adapter.ts.
 import { schedule, type ScheduledTask } from 'node-cron';
-import type { ApiContext, ForwardedAnswer, ForwardedWrite } from './api/context.ts';
+import type { ApiApp } from './api/api-app.ts';
+import type { ForwardedAnswer, ForwardedWrite } from './api/context.ts';
 import { ApiError } from './api/errors.ts';
-import { startApi, type ApiApp } from './api/server.ts';
-import { formatError } from './config/load.ts';
+import { startApi } from './api/server.ts';
+import { apiContext } from './api-adapter.ts';
+import { formatError } from './diagnostics/source-error.ts';
 import { configSchema, type Config } from './config/schema.ts';
-import type { ConfigStore, ConfigVersion } from './config/store.ts';
-import { parseCidr, parseListenAddress, type ListenAddress } from './config/types.ts';
+import type { ConfigStore } from './config/store.ts';
 import type { ListReport, NameCheck } from './dns/blocklist/blocklists.ts';
 import { parseName } from './dns/name.ts';
 import { buildResolver, resolverDeps, type BuiltResolver, type ResolverDeps } from './dns/resolver.ts';
 import { DnsServer, type AnsweredQuery, type QueryObserver } from './dns/server.ts';
-import { loadTsigKeys } from './dns/tsig/keys.ts';
-import { TsigKeyring } from './dns/tsig/keyring.ts';
+import type { TsigKeyring } from './dns/tsig/keyring.ts';
 import { UpdateHandler } from './dns/update/handler.ts';
-import { ZoneHostRegistry } from './dns/update/hosts.ts';
 import { LocalZones } from './dns/update/local-zones.ts';
 import { ZoneJournal } from './dns/update/journal.ts';
 import { ZoneUpdater } from './dns/update/updater.ts';
 import { DEFAULT_VIEW } from './dns/views.ts';
-import { hostZones } from './dns/zones/generated.ts';
 import { DdnsUpdater } from './ddns/updater.ts';
 import { DhcpService } from './dhcp/dhcp-service.ts';
 import type { PairRole } from './ha/role.ts';
@@ -30,30 +28,13 @@ import type { Logger } from './observe/log.ts';
 import { Metrics } from './observe/metrics.ts';
 import { QueryLog } from './observe/querylog.ts';
 import { Stats } from './observe/stats.ts';
-
-function listenAddresses(config: Config): ListenAddress[] {
-  return config.dns.listen.flatMap((text) => parseListenAddress(text, 53) ?? []);
-}
+import { pairZones } from './pair-adapter.ts';
+import { dhcpServiceFor, dhcpZones, keyringOf, listenAddresses } from './wiring.ts';
 
 /** Hearth always journals zone updates (`hearth check` reads zones without). */
 type AppDeps = ResolverDeps & { readonly journal: ZoneJournal };
 
-/** The keys UPDATEs may be signed with; a key the config gets wrong is
- *  logged and left out, so the others keep working. */
-function keyringOf(config: Config, log: Logger): TsigKeyring {
-  const loaded = loadTsigKeys(config.dns_update);
-  if (loaded.kind === 'loaded') return loaded.keyring;
-  for (const error of loaded.errors) log.error(error);
-  return new TsigKeyring([]);
-}
-
-/** With DHCP on, its domain and reverse zones exist even without zone files. */
-function dhcpZones(config: Config) {
-  const subnet = parseCidr(config.dhcp.subnet);
-  return config.dhcp.enabled && subnet ? hostZones(config.dhcp.domain, subnet) : [];
-}
-
-export class Hearth implements ApiContext {
+export class Hearth {
   readonly stats = new Stats();
   readonly metrics: Metrics;
   readonly querylog: QueryLog | undefined;
@@ -130,7 +111,7 @@ export class Hearth implements ApiContext {
       await hearth.dns.listen(listenAddresses(config));
       await hearth.applyDhcp(config);
       ddns.start();
-      hearth.api = await startApi(hearth, config.api, log);
+      hearth.api = await startApi(apiContext(hearth, store), config.api, log);
       hearth.pair?.serveApi((write) => hearth.injectApi(write));
     } catch (error) {
       await hearth.stop();
@@ -164,22 +145,10 @@ export class Hearth implements ApiContext {
     this.log.info('hearth stopped');
   }
 
-  // ApiContext: what the admin API reads and changes.
+  // What the admin API reaches (through api-adapter.ts).
 
   get dhcp(): DhcpService | undefined {
     return this.dhcpService;
-  }
-
-  config(): Config {
-    // The stored config, not the one in force: a change made while a reload
-    // runs must build on the change before it.
-    return this.store.current;
-  }
-
-  async replaceConfig(config: Config): Promise<ConfigVersion> {
-    const written = this.store.write(config);
-    await this.reload(this.store.current);
-    return written;
   }
 
   /** The pair's sync (GET /ha): undefined when this node is not in a pair. */
@@ -187,14 +156,11 @@ export class Hearth implements ApiContext {
     return this.pair?.status();
   }
 
+  /** On a pair's standby, the master's answer to an API write (503 when it is out of reach). */
   forwardWrite(write: ForwardedWrite): Promise<ForwardedAnswer> | undefined {
     return this.pair?.forwardApi(write)?.catch((error: unknown) => {
       throw new ApiError(503, 'master_unreachable', (error as Error).message);
     });
-  }
-
-  configVersion(): ConfigVersion {
-    return { version: this.store.version, hash: this.store.hash };
   }
 
   flushCache(): number {
@@ -216,7 +182,7 @@ export class Hearth implements ApiContext {
     return this.built.viewLists.get(view)?.check(parseName(name.endsWith('.') ? name : `${name}.`));
   }
 
-  addQueryObserver(observer: QueryObserver): void {
+  private addQueryObserver(observer: QueryObserver): void {
     this.observers.push(observer);
     const observers = [...this.observers];
     this.dns.observe((answered: AnsweredQuery) => {
@@ -252,10 +218,9 @@ export class Hearth implements ApiContext {
       return;
     }
     if (this.dhcpService) return this.dhcpService.reconfigure(config.dhcp);
-    const registry = new ZoneHostRegistry(this.updater, () => this.built.resolver.fallbackView.zones, this.log);
     // In a pair, option 54 is the VIP, so renewals reach whichever node holds it.
     const vip = this.pair && config.ha.vip !== undefined ? config.ha.vip.split('/')[0] : undefined;
-    const service = new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log: this.log, vip });
+    const service = dhcpServiceFor(config, this.updater, () => this.built.resolver.fallbackView.zones, this.log, vip);
     this.pair?.useDhcp(service);
     try {
       await service.start();
@@ -279,7 +244,7 @@ export class Hearth implements ApiContext {
           await this.reload(this.store.current);
         },
       },
-      zones: { journal: this.deps.journal, updater: this.updater, zoneSets: () => this.deps.zoneSets },
+      zones: pairZones(this.deps.journal, this.updater, () => this.deps.zoneSets),
       ddns: this.ddns,
       reload: () => this.reload(this.store.current),
     };

@@ -2,7 +2,8 @@
 // The hearth command line: run, check, lists update, ddns update.
 import { parseArgs } from 'node:util';
 import { Hearth } from './app.ts';
-import { formatError, loadConfig, type SourceError } from './config/load.ts';
+import { formatError, type SourceError } from './diagnostics/source-error.ts';
+import { loadConfig } from './config/load.ts';
 import { ConfigStore } from './config/store.ts';
 import { buildResolver, resolverDeps } from './dns/resolver.ts';
 import { loadTsigKeys } from './dns/tsig/keys.ts';

@@ -14,7 +14,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from '../observe/log.ts';
 import { Bindings } from './bindings.ts';
 import type { DhcpConfig } from './config.ts';
-import { LeaseStore, type LeaseListener } from './leases.ts';
+import { LeaseStore } from './leases.ts';
 
 /** What the pair's sync needs of the leases (src/ha/sync/leases.ts). */
 export type ReplicatedLeases = Pick<LeaseStore, 'all' | 'apply' | 'replicateWith' | 'commit'>;
@@ -169,18 +169,9 @@ export class DhcpService {
     this.serving = on;
   }
 
-  get isServing(): boolean {
-    return this.serving;
-  }
-
   /** The leases as the pair's sync reads, applies and gates them. */
   get replicated(): ReplicatedLeases {
     return this.store;
-  }
-
-  /** Durable lease changes, for replication. */
-  onChange(listener: LeaseListener): () => void {
-    return this.store.onChange(listener);
   }
 
   private async open(port: number): Promise<Socket> {

@@ -14,8 +14,7 @@
 // Declined addresses (RFC 2131 §4.3.3) and the end of their quarantine are
 // kept here too, written at once, so a restart does not hand them out.
 //
-// This store is the one place leases change, so HA replication hooks in here:
-// `onChange` for listeners, `replicateWith` for the pair, whose standby must
+// HA replication hooks in here (`replicateWith`): the pair's standby must
 // hold every lease before its client is ACKed (src/ha/sync/leases.ts).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,13 +35,11 @@ export interface Lease {
   readonly expires: number;
 }
 
-/** What changed, after it is durable. An upsert replaces any row of the same
- *  address and any other row of the same client. */
+/** A durable change as the pair's standby applies it (src/ha/sync/leases.ts).
+ *  An upsert replaces any row of the same address and any other row of the same client. */
 export type LeaseChange =
   | { readonly kind: 'upsert'; readonly lease: Lease }
   | { readonly kind: 'remove'; readonly address: string };
-
-export type LeaseListener = (change: LeaseChange) => void;
 
 /** Hands a committed batch to the standby; the batch's writers (and so the
  *  clients' ACKs) wait until the promise settles, which the pair bounds. */
@@ -86,7 +83,6 @@ export class LeaseStore {
   private readonly byClient = new Map<string, Lease>();
   /** Declined addresses and when their quarantine ends (ms since the epoch). */
   private readonly quarantine = new Map<string, number>();
-  private readonly listeners = new Set<LeaseListener>();
   private replication: LeaseReplication | undefined;
   /** Each address written since the last commit, with its latest state (null: removed). */
   private pending = new Map<string, Lease | null>();
@@ -168,14 +164,6 @@ export class LeaseStore {
     return true;
   }
 
-  /** Deletes the row of `address`, ending any memory of its client there
-   *  (how a replica applies a 'remove' change). */
-  remove(address: string, committed?: Committed): void {
-    const lease = this.byAddress.get(address);
-    if (lease) this.forget(lease);
-    this.stage(address, null, committed);
-  }
-
   /** RFC 2131 §4.3.3: a host without a lease uses `address`, which no one
    *  gets before `until`; written at once, so a restart keeps it too. */
   decline(address: string, until: number): void {
@@ -201,7 +189,11 @@ export class LeaseStore {
   /** How a standby applies a change the master made: whatever held the
    *  address or the client before gives way, as it did on the master. */
   apply(change: LeaseChange, committed?: Committed): void {
-    if (change.kind === 'remove') return this.remove(change.address, committed);
+    if (change.kind === 'remove') {
+      const lease = this.byAddress.get(change.address);
+      if (lease) this.forget(lease);
+      return this.stage(change.address, null, committed);
+    }
     const holder = this.byAddress.get(change.lease.address);
     if (holder && holder.client !== change.lease.client) this.forget(holder);
     this.put(change.lease, committed);
@@ -210,12 +202,6 @@ export class LeaseStore {
   /** Replication for the pair (undefined: none); see LeaseReplication. */
   replicateWith(replication: LeaseReplication | undefined): void {
     this.replication = replication;
-  }
-
-  /** Listens to durable changes; returns the function that stops listening. */
-  onChange(listener: LeaseListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** Writes everything pending in one transaction, then tells the writers
@@ -245,15 +231,13 @@ export class LeaseStore {
       for (const done of waiting) this.tell(done, false);
       return;
     }
-    const changes: LeaseChange[] = [];
-    for (const [address, lease] of writes) {
-      const change: LeaseChange = lease ? { kind: 'upsert', lease } : { kind: 'remove', address };
-      changes.push(change);
-      for (const listener of this.listeners) this.tell(() => listener(change), true);
+    const replication = this.replication;
+    if (!replication) {
+      for (const done of waiting) this.tell(done, true);
+      return;
     }
-    const replicated = this.replication?.(changes);
-    if (!replicated) for (const done of waiting) this.tell(done, true);
-    else void replicated.catch(() => undefined).then(() => { for (const done of waiting) this.tell(done, true); });
+    const changes = [...writes].map(([address, lease]): LeaseChange => (lease ? { kind: 'upsert', lease } : { kind: 'remove', address }));
+    void replication(changes).catch(() => undefined).then(() => { for (const done of waiting) this.tell(done, true); });
   }
 
   /** Commits what is pending and closes the database. */

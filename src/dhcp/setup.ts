@@ -2,7 +2,7 @@
 // each reload: the subnet, its own address (option 54), the static leases,
 // the pool's bounds and the options every reply carries.
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
-import { parseCidr } from '../config/types.ts';
+import { parseCidr } from '../values/cidr.ts';
 import { parseName } from '../dns/name.ts';
 import type { Name } from '../dns/record.ts';
 import type { Logger } from '../observe/log.ts';
@@ -64,7 +64,10 @@ export function dhcpSetup(config: DhcpConfig, log: Logger, interfaces?: Interfac
     domain,
     reservations,
     // The server's (its own and the VIP) and the router's addresses are never a client's.
-    pool: { range: config.range, exclude: config.exclude, reserved: new Set([...reservations.addresses, serverId, ...(own === undefined ? [] : [own]), ...routers]) },
+    pool: {
+      range: config.range, exclude: config.exclude,
+      reserved: new Set([...reservations.addresses, serverId, ...(own === undefined ? [] : [own]), ...routers]),
+    },
     parameters: {
       subnetMask: subnet.mask,
       routers,

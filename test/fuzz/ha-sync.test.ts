@@ -13,7 +13,9 @@ import { LeaseReplicator } from '../../src/ha/sync/leases.ts';
 import { PeerLink } from '../../src/ha/sync/link.ts';
 import { ZoneReplicator } from '../../src/ha/sync/zones.ts';
 import { createLogger } from '../../src/observe/log.ts';
-import { freePort, tempDir } from '../integration/harness.ts';
+import { pairZones } from '../../src/pair-adapter.ts';
+import { freePort } from '../support/ports.ts';
+import { tempDir } from '../support/temp-dir.ts';
 import { eventually, FixedRole } from '../support/pair.ts';
 import { seededRandom } from '../support/random.ts';
 
@@ -61,7 +63,7 @@ describe('the sync protocol under random messages', () => {
     new ConfigReplicator({ link: receiver, role, log, nodeId: 'pi-b', dataDir: dir, config: {
       current: () => config, version: () => 1, adopt: async (next) => { config = configSchema.parse(next); },
     } });
-    const zones = new ZoneReplicator(receiver, role, { journal, updater: new ZoneUpdater(journal, log), zoneSets: () => new Map() }, async () => undefined, log);
+    const zones = new ZoneReplicator(receiver, role, pairZones(journal, new ZoneUpdater(journal, log), () => new Map()), async () => undefined, log);
     cleanup.push(() => store.close(), () => journal.close(), () => leases.stop(), () => zones.stop(), () => sender.stop(), () => receiver.stop());
     await sender.start();
     await receiver.start();

@@ -13,10 +13,14 @@ import { ConfigStore } from '../../src/config/store.ts';
 import { generatePairSecret } from '../../src/ha/secret.ts';
 import { createLogger } from '../../src/observe/log.ts';
 import { eventually, FixedRole } from '../support/pair.ts';
-import { describeWith, dig, freePort, tempDir } from './harness.ts';
+import { freePort } from '../support/ports.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { describeWith } from '../support/tools.ts';
+import { dig } from './harness.ts';
 
 interface Node {
   readonly hearth: Hearth;
+  readonly store: ConfigStore;
   readonly role: FixedRole;
   readonly dns: number;
   readonly api: number;
@@ -76,7 +80,15 @@ ha:
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   const role = new FixedRole(state);
   const hearth = await Hearth.start(loaded.store, createLogger('silent'), { role });
-  return { hearth, role, dns, api, dir };
+  return { hearth, store: loaded.store, role, dns, api, dir };
+}
+
+/** The admin API of `node`, with the house's token. */
+function api(node: Node, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`http://127.0.0.1:${node.api}${path}`, {
+    method, headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 }
 
 describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
@@ -100,8 +112,8 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
   it('brings a standby that started with another config to the master\'s, keeping its own addresses', async () => {
     await eventually(async () => (await dig(backup.dns, ['printer.lan', 'A'])).answer.length === 1);
     expect((await dig(backup.dns, ['printer.lan', 'A'])).answer[0]).toMatch(/^printer\.lan\. \d+ IN A 192\.168\.1\.40$/);
-    expect(backup.hearth.config().dns.listen).toEqual([`127.0.0.1:${backup.dns}`]);
-    expect(backup.hearth.config().ha.node_id).toBe('pi-b');
+    expect(backup.store.current.dns.listen).toEqual([`127.0.0.1:${backup.dns}`]);
+    expect(backup.store.current.ha.node_id).toBe('pi-b');
     const [m, s] = [master.hearth.pairStatus()!, backup.hearth.pairStatus()!];
     expect(s.config.hash).toBe(m.config.hash);
     expect(s.config.version).toBe(m.config.version);
@@ -114,12 +126,13 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
   });
 
   it('shows a config change made on the master on the standby\'s own address', async () => {
-    const config = master.hearth.config();
-    await master.hearth.replaceConfig({ ...config, dns: { ...config.dns, cloaking: { ...config.dns.cloaking, rules: [...config.dns.cloaking.rules, 'tv.lan 192.168.1.50'] } } });
+    const config = await (await api(master, 'GET', '/config')).json() as { dns: { cloaking: { rules: string[] } } };
+    config.dns.cloaking.rules.push('tv.lan 192.168.1.50');
+    expect((await api(master, 'PUT', '/config', config)).status).toBe(200);
     await eventually(async () => (await dig(backup.dns, ['tv.lan', 'A'])).answer.length === 1, 2_000);
     await eventually(() => backup.hearth.pairStatus()!.config.version === master.hearth.pairStatus()!.config.version);
     expect(backup.hearth.pairStatus()!.config.hash).toBe(master.hearth.pairStatus()!.config.hash);
-    expect(backup.hearth.config().api.listen).toBe(`127.0.0.1:${backup.api}`);
+    expect(backup.store.current.api.listen).toBe(`127.0.0.1:${backup.api}`);
   });
 
   it('answers a name added with nsupdate on the master on the standby\'s own address', async () => {
@@ -137,17 +150,13 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
   });
 
   it('forwards a config change made through the standby\'s API to the master, which syncs it back', async () => {
-    const api = (node: Node, method: string, path: string, body?: unknown) => fetch(`http://127.0.0.1:${node.api}${path}`, {
-      method, headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
     const config = await (await api(backup, 'GET', '/config')).json() as { dns: { cloaking: { rules: string[] } } };
     config.dns.cloaking.rules.push('camera.lan 192.168.1.60');
     const answer = await api(backup, 'PUT', '/config', config);
     expect(answer.status).toBe(200);
-    expect(master.hearth.config().dns.cloaking.rules).toContain('camera.lan 192.168.1.60');
+    expect(master.store.current.dns.cloaking.rules).toContain('camera.lan 192.168.1.60');
     await eventually(async () => (await dig(backup.dns, ['camera.lan', 'A'])).answer.length === 1, 2_000);
-    expect(backup.hearth.config().dns.listen).toEqual([`127.0.0.1:${backup.dns}`]);
+    expect(backup.store.current.dns.listen).toEqual([`127.0.0.1:${backup.dns}`]);
   });
 
   it('answers a write clearly when the master is gone: 503 naming it, SERVFAIL to an UPDATE', async () => {

@@ -12,16 +12,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../../observe/log.ts';
 import { writeFileAtomic } from '../../store/atomic.ts';
 import type { PairRole } from '../role.ts';
 import type { PeerLink } from './link.ts';
 import { sharedConfig, sharedHash, withLocalKeys } from './node-local.ts';
+import type { HouseConfig } from './ports.ts';
 
 /** The node's config as the sync reads and replaces it (the app implements it). */
 export interface PairConfig {
-  current(): Config;
+  current(): HouseConfig;
   version(): number;
   /** Validates `config`, writes it atomically and hot-reloads it, as PUT /config does, numbered `version`. */
   adopt(config: unknown, version: number): Promise<void>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../observe/log.ts';
-import { freePort } from '../../../test/integration/harness.ts';
+import { freePort } from '../../../test/support/ports.ts';
 import { eventually, FixedRole } from '../../../test/support/pair.ts';
 import { channelKey } from './channel.ts';
 import { DdnsReplicator, type PairDdns } from './ddns.ts';

@@ -10,20 +10,21 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import type { Config } from '../../config/schema.ts';
-import { isUrl } from '../../dns/blocklist/sources.ts';
 import type { Logger } from '../../observe/log.ts';
 import { writeFileAtomic } from '../../store/atomic.ts';
 import type { PairRole } from '../role.ts';
 import type { PeerLink } from './link.ts';
+import type { HouseConfig } from './ports.ts';
 
 const manifest = z.object({ files: z.record(z.string(), z.string()) });
 const wanted = z.object({ want: z.array(z.string()) });
 const contents = z.object({ files: z.record(z.string(), z.base64()) });
 const CHECK_EVERY_MS = 30_000;
+/** A list given as a URL: its saved copy under data_dir/lists is synced instead. */
+const DOWNLOADED = /^https?:\/\//i;
 
 /** Each synced file by its key, the same on both nodes, and its path on this one. */
-export function syncedFiles(config: Config): Map<string, string> {
+export function syncedFiles(config: HouseConfig): Map<string, string> {
   const files = new Map<string, string>([['token', config.api.token_file]]);
   const dns = config.dns;
   const sections = [dns, ...dns.views];
@@ -32,7 +33,7 @@ export function syncedFiles(config: Config): Map<string, string> {
       for (const name of filesIn(section.zones_dir)) files.set(`path:${join(section.zones_dir, name)}`, join(section.zones_dir, name));
     }
     for (const path of [...(section.cloaking?.files ?? []), ...(section.blocking?.lists ?? []), ...(section.blocking?.allow ?? [])]) {
-      if (!isUrl(path)) files.set(`path:${path}`, path);
+      if (!DOWNLOADED.test(path)) files.set(`path:${path}`, path);
     }
   }
   const lists = join(config.data_dir, 'lists');
@@ -58,7 +59,7 @@ export interface FileSyncStatus {
 export class FileReplicator {
   private readonly link: PeerLink;
   private readonly role: PairRole;
-  private readonly config: () => Config;
+  private readonly config: () => HouseConfig;
   private readonly reload: () => Promise<void>;
   private readonly log: Logger;
   /** Hashes by path, valid while size and mtime stay the same. */
@@ -69,7 +70,7 @@ export class FileReplicator {
   private received = 0;
   private lastSync: FileSyncStatus['lastSync'];
 
-  constructor(options: { link: PeerLink; role: PairRole; config: () => Config; reload: () => Promise<void>; log: Logger }) {
+  constructor(options: { link: PeerLink; role: PairRole; config: () => HouseConfig; reload: () => Promise<void>; log: Logger }) {
     ({ link: this.link, role: this.role, config: this.config, reload: this.reload, log: this.log } = options);
     this.link.handle('files-manifest', (body) => this.compare(manifest.parse(body).files));
     this.link.handle('files', (body) => this.write(contents.parse(body).files));

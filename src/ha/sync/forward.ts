@@ -4,9 +4,7 @@
 // be reached the standby says so (SERVFAIL; API 503 naming the master); it
 // never applies the write itself, which would fork the pair's state.
 import { z } from 'zod';
-import type { ForwardedAnswer as ApiAnswer, ForwardedWrite as ApiWrite } from '../../api/context.ts';
 import { Rcode } from '../../dns/message.ts';
-import type { Client } from '../../dns/pipeline.ts';
 import type { SignedResponder } from '../../dns/server.ts';
 import { queryError } from '../../dns/update/message.ts';
 import type { Logger } from '../../observe/log.ts';
@@ -15,9 +13,12 @@ import type { PeerLink } from './link.ts';
 
 const FORWARD_TIMEOUT_MS = 5_000;
 
-/** An API request as it travels to the master, and the master's answer, sent back as it is (types: api/context.ts). */
-const apiWrite: z.ZodType<ApiWrite> = z.object({ method: z.string(), url: z.string(), headers: z.record(z.string(), z.string()), body: z.string().optional() });
-const apiAnswer: z.ZodType<ApiAnswer> = z.object({ status: z.number().int(), contentType: z.string().optional(), body: z.string() });
+/** An API request as it travels to the master, and the master's answer, sent back as it is. */
+const apiWrite = z.object({ method: z.string(), url: z.string(), headers: z.record(z.string(), z.string()), body: z.string().optional() });
+const apiAnswer = z.object({ status: z.number().int(), contentType: z.string().optional(), body: z.string() });
+export type ApiWrite = z.infer<typeof apiWrite>;
+export type ApiAnswer = z.infer<typeof apiAnswer>;
+type Client = Parameters<SignedResponder['update']>[1];
 const dnsUpdate = z.object({ message: z.base64(), client: z.object({ address: z.string(), port: z.number().int(), transport: z.enum(['udp', 'tcp']) }) });
 
 /** Thrown when this node is the standby and its master is out of reach (the API answers 503). */

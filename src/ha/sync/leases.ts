@@ -11,11 +11,10 @@
 // "newer" being the later expiry (every binding runs the configured lease
 // time from its client's last REQUEST, so the later end is the later transaction).
 import { z } from 'zod';
-import type { ReplicatedLeases } from '../../dhcp/dhcp-service.ts';
-import type { Lease, LeaseChange } from '../../dhcp/leases.ts';
 import type { Logger } from '../../observe/log.ts';
 import type { PairRole } from '../role.ts';
 import type { PeerLink } from './link.ts';
+import type { ReplicatedLeases, SyncedLease as Lease, SyncedLeaseChange as LeaseChange } from './ports.ts';
 
 /** How long an ACK waits for the standby (the issue's ~200 ms). */
 export const BOUND_MS = 200;
@@ -195,10 +194,12 @@ export class LeaseReplicator {
 
   private leaseToWire(lease: Lease): WireLease {
     const { address, client, mac, clientId, hostname } = lease;
-    return { address, client, mac, ...(clientId === undefined ? {} : { clientId }), ...(hostname === undefined ? {} : { hostname }), remainingMs: lease.expires - this.now() };
+    const optional = { ...(clientId === undefined ? {} : { clientId }), ...(hostname === undefined ? {} : { hostname }) };
+    return { address, client, mac, ...optional, remainingMs: lease.expires - this.now() };
   }
 
   private fromWire(wire: WireLease): Lease {
-    return { address: wire.address, client: wire.client, mac: wire.mac, clientId: wire.clientId, hostname: wire.hostname, expires: this.now() + wire.remainingMs };
+    const { address, client, mac, clientId, hostname } = wire;
+    return { address, client, mac, clientId, hostname, expires: this.now() + wire.remainingMs };
   }
 }

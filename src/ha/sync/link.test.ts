@@ -2,7 +2,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { capturingLogger, eventually } from '../../../test/support/pair.ts';
-import { freePort } from '../../../test/integration/harness.ts';
+import { freePort } from '../../../test/support/ports.ts';
 import { channelKey } from './channel.ts';
 import { PeerLink, type Endpoint } from './link.ts';
 

@@ -58,7 +58,8 @@ export class PeerLink {
   async start(): Promise<void> {
     this.stopped = false;
     const { key, log, self, peer } = this.options;
-    this.server = await listenChannel({ key, log, host: self.host, port: self.port, allowed: (address) => address === peer.host, accepted: (socket) => this.adopt(socket) });
+    const allowed = (address: string) => address === peer.host;
+    this.server = await listenChannel({ key, log, host: self.host, port: self.port, allowed, accepted: (socket) => this.adopt(socket) });
     if (this.dials) this.dial();
   }
 

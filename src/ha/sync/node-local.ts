@@ -5,7 +5,7 @@
 // their data and secrets in different places). Everything else is the
 // house's config, the same on both.
 import { createHash } from 'node:crypto';
-import type { Config } from '../../config/schema.ts';
+import type { HouseConfig } from './ports.ts';
 
 const NODE_LOCAL: readonly (readonly string[])[] = [
   ['ha', 'node_id'], ['ha', 'priority'], ['ha', 'interface'], ['ha', 'listen'], ['ha', 'peers'], ['ha', 'notify'], ['ha', 'secret_file'],
@@ -15,7 +15,7 @@ const NODE_LOCAL: readonly (readonly string[])[] = [
 type Tree = Record<string, unknown>;
 
 /** `config` without its node-local keys: what the pair shares. */
-export function sharedConfig(config: Config): Tree {
+export function sharedConfig(config: HouseConfig): Tree {
   const copy = structuredClone(config) as unknown as Tree;
   for (const path of NODE_LOCAL) {
     const parent = walk(copy, path.slice(0, -1));
@@ -25,7 +25,7 @@ export function sharedConfig(config: Config): Tree {
 }
 
 /** The shared part from the peer with this node's own node-local keys put back. */
-export function withLocalKeys(shared: Tree, local: Config): Tree {
+export function withLocalKeys(shared: Tree, local: HouseConfig): Tree {
   const merged = structuredClone(shared);
   const own = local as unknown as Tree;
   for (const path of NODE_LOCAL) {
@@ -39,7 +39,7 @@ export function withLocalKeys(shared: Tree, local: Config): Tree {
 }
 
 /** Equal on both nodes when they run the same house config. */
-export function sharedHash(config: Config): string {
+export function sharedHash(config: HouseConfig): string {
   return createHash('sha256').update(JSON.stringify(sharedConfig(config))).digest('hex');
 }
 

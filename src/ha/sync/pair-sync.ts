@@ -4,23 +4,21 @@
 // leases and offers its state; as the standby it keeps DHCP closed and takes
 // the master's. Not synced: the cache, the query log, statistics (each
 // node's own).
-import type { Config } from '../../config/schema.ts';
-import { parseListenAddress } from '../../config/types.ts';
-import type { DhcpService } from '../../dhcp/dhcp-service.ts';
+import { parseListenAddress } from '../../values/listen-address.ts';
 import type { Logger } from '../../observe/log.ts';
 import type { HaState, PairRole } from '../role.ts';
 import { readPairSecret } from '../secret.ts';
 import { channelKey } from './channel.ts';
 import { ClockSkew, type SkewStatus } from './clock.ts';
 import { ConfigReplicator, type ConfigSyncStatus, type PairConfig } from './config.ts';
-import type { ForwardedAnswer, ForwardedWrite } from '../../api/context.ts';
-import { WriteForwarding } from './forward.ts';
+import { WriteForwarding, type ApiAnswer, type ApiWrite } from './forward.ts';
 import type { SignedResponder } from '../../dns/server.ts';
 import { DdnsReplicator, type PairDdns } from './ddns.ts';
 import { FileReplicator, type FileSyncStatus } from './files.ts';
 import { LeaseReplicator, type LeaseSyncStatus } from './leases.ts';
 import { PeerLink } from './link.ts';
-import { ZoneReplicator, type PairZones, type ZoneSyncStatus } from './zones.ts';
+import type { PairDhcp, PairZones } from './ports.ts';
+import { ZoneReplicator, type ZoneSyncStatus } from './zones.ts';
 
 /** What the sync reads and changes of this node (the app implements it). */
 export interface PairState {
@@ -55,7 +53,7 @@ export class PairSync {
   private readonly skew: ClockSkew;
   private readonly forwarding: WriteForwarding;
   private readonly unsubscribe: () => void;
-  private dhcp: DhcpService | undefined;
+  private dhcp: PairDhcp | undefined;
 
   private constructor(link: PeerLink, role: PairRole, peer: string, { config, zones, ddns, reload }: PairState, log: Logger) {
     const current = config.current();
@@ -90,7 +88,7 @@ export class PairSync {
 
   /** The DHCP service when DHCP is on (undefined when it stops): its leases
    *  are replicated, and it answers clients only on the master. Call before its start(). */
-  useDhcp(service: DhcpService | undefined): void {
+  useDhcp(service: PairDhcp | undefined): void {
     this.dhcp = service;
     this.leaseSync.use(service?.replicated);
     service?.serve(this.role.state === 'master');
@@ -102,13 +100,13 @@ export class PairSync {
   }
 
   /** How this node runs an API write the standby forwarded (its own API). */
-  serveApi(run: (write: ForwardedWrite) => Promise<ForwardedAnswer>): void {
+  serveApi(run: (write: ApiWrite) => Promise<ApiAnswer>): void {
     this.forwarding.serveApi(run);
   }
 
   /** On the standby, the master's answer to `write`; undefined on the master (it
    *  answers itself). Rejects with MasterUnreachable when the master does not answer. */
-  forwardApi(write: ForwardedWrite): Promise<ForwardedAnswer> | undefined {
+  forwardApi(write: ApiWrite): Promise<ApiAnswer> | undefined {
     return this.forwarding.forwards ? this.forwarding.forwardApi(write) : undefined;
   }
 

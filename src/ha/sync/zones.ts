@@ -4,24 +4,12 @@
 // same diff with the same serial. On connect the master asks for the
 // standby's serials and sends whole overlays only for zones that differ.
 import { z } from 'zod';
-import type { ZoneDiff } from '../../dns/update/contents.ts';
-import type { JournaledUpdate, OverlayRow, ZoneJournal } from '../../dns/update/journal.ts';
-import { serialIsNewer, serialOf } from '../../dns/update/serial.ts';
-import type { ZoneUpdater } from '../../dns/update/updater.ts';
 import type { ResourceRecord } from '../../dns/record.ts';
 import { RRClass } from '../../dns/record.ts';
-import type { ZoneSet } from '../../dns/zones/zoneset.ts';
 import type { Logger } from '../../observe/log.ts';
 import type { PairRole } from '../role.ts';
 import type { PeerLink } from './link.ts';
-
-/** What the zone sync reads and changes (the app implements it). */
-export interface PairZones {
-  readonly journal: ZoneJournal;
-  readonly updater: ZoneUpdater;
-  /** The loaded zone sets by zones_dir as the config names it (the same string on both nodes). */
-  zoneSets(): ReadonlyMap<string, ZoneSet>;
-}
+import type { PairZones, ZoneChange, ZoneOverlay } from './ports.ts';
 
 const wireRecord = z.object({ name: z.string(), type: z.number().int(), ttl: z.number().int(), rdata: z.base64() });
 const updateMessage = z.object({ dir: z.string(), origin: z.string(), serial: z.number().int(), present: z.array(wireRecord), absent: z.array(wireRecord) });
@@ -57,7 +45,7 @@ export class ZoneReplicator {
     this.role = role;
     this.zones = zones;
     this.log = log;
-    this.unsubscribe = zones.journal.onRecord((update) => this.stream(update));
+    this.unsubscribe = zones.onRecord((update) => this.stream(update));
     link.handle('zone-update', (body) => this.applyUpdate(updateMessage.parse(body)));
     link.handle('zone-serials', () => this.serials());
     link.handle('zone-overlays', (body) => this.restore(overlayMessage.parse(body)));
@@ -79,8 +67,8 @@ export class ZoneReplicator {
     try {
       const theirs = serialsReply.parse(await this.link.request('zone-serials', {}, 10_000));
       const zones: z.infer<typeof overlayMessage>['zones'] = [];
-      for (const dir of this.zones.zoneSets().keys()) {
-        const overlays = this.zones.journal.overlays(dir);
+      for (const dir of this.zones.dirs()) {
+        const overlays = this.zones.overlays(dir);
         const origins = new Set([...overlays.keys(), ...Object.keys(theirs[dir] ?? {})]);
         for (const origin of origins) {
           const overlay = overlays.get(origin);
@@ -97,9 +85,10 @@ export class ZoneReplicator {
     }
   }
 
-  private stream(update: JournaledUpdate): void {
+  private stream(update: ZoneChange): void {
     if (this.role.state !== 'master' || !this.link.isUp) return;
-    const message = { dir: update.dir, origin: update.origin, serial: update.serial, present: update.diff.present.map(recordToWire), absent: update.diff.absent.map(recordToWire) };
+    const { dir, origin, serial, diff } = update;
+    const message = { dir, origin, serial, present: diff.present.map(recordToWire), absent: diff.absent.map(recordToWire) };
     this.streamed++;
     this.link.request('zone-update', message, 10_000).then(
       (applied) => { if (applied === false) void this.resync(); },
@@ -109,20 +98,16 @@ export class ZoneReplicator {
 
   /** Standby: the master's diff with its serial; false when this zone is not where the diff starts. */
   private applyUpdate(update: z.infer<typeof updateMessage>): boolean {
-    const set = this.zones.zoneSets().get(update.dir);
-    const zone = set?.get(update.origin);
-    if (!set || !zone) return false;
-    if (!serialIsNewer(update.serial, serialOf(zone.soa))) return true; // had it already
-    const diff: ZoneDiff = { present: update.present.map(recordFromWire), absent: update.absent.map(recordFromWire) };
-    if (!this.zones.updater.replay(set, zone, diff, update.serial)) return false;
-    this.applied++;
-    return true;
+    const diff = { present: update.present.map(recordFromWire), absent: update.absent.map(recordFromWire) };
+    const result = this.zones.replay({ dir: update.dir, origin: update.origin, diff, serial: update.serial });
+    if (result === 'applied') this.applied++;
+    return result !== 'missing';
   }
 
   private serials(): z.infer<typeof serialsReply> {
     const serials: z.infer<typeof serialsReply> = {};
-    for (const dir of this.zones.zoneSets().keys()) {
-      serials[dir] = Object.fromEntries([...this.zones.journal.overlays(dir)].map(([origin, overlay]) => [origin, overlay.serial ?? null]));
+    for (const dir of this.zones.dirs()) {
+      serials[dir] = Object.fromEntries([...this.zones.overlays(dir)].map(([origin, overlay]) => [origin, overlay.serial ?? null]));
     }
     return serials;
   }
@@ -130,7 +115,7 @@ export class ZoneReplicator {
   /** Standby: the master's overlays replace its own, then the zones are rebuilt from them. */
   private async restore(message: z.infer<typeof overlayMessage>): Promise<number> {
     for (const zone of message.zones) {
-      this.zones.journal.restore(zone.dir, zone.origin, { serial: zone.serial ?? undefined, rows: zone.rows.map(rowFromWire) });
+      this.zones.restore(zone.dir, zone.origin, { serial: zone.serial ?? undefined, rows: zone.rows.map(rowFromWire) });
     }
     await this.reload();
     return message.zones.length;
@@ -145,10 +130,10 @@ function recordFromWire(wire: z.infer<typeof wireRecord>): ResourceRecord {
   return { name: wire.name, type: wire.type, class: RRClass.IN, ttl: wire.ttl, rdata: new Uint8Array(Buffer.from(wire.rdata, 'base64')) };
 }
 
-function rowToWire(row: OverlayRow) {
+function rowToWire(row: ZoneOverlay['rows'][number]) {
   return { name: row.name, type: row.type, ttl: row.ttl, rdata: Buffer.from(row.rdata).toString('base64'), present: row.present };
 }
 
-function rowFromWire(wire: z.infer<typeof overlayMessage>['zones'][number]['rows'][number]): OverlayRow {
+function rowFromWire(wire: z.infer<typeof overlayMessage>['zones'][number]['rows'][number]): ZoneOverlay['rows'][number] {
   return { name: wire.name, type: wire.type, ttl: wire.ttl, rdata: new Uint8Array(Buffer.from(wire.rdata, 'base64')), present: wire.present };
 }

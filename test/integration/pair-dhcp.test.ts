@@ -6,18 +6,20 @@ import { createSocket, type Socket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configSchema } from '../../config/schema.ts';
-import { dhcpSchema } from '../../dhcp/config.ts';
-import { DhcpService } from '../../dhcp/dhcp-service.ts';
-import { decodePacket, type DhcpPacket } from '../../dhcp/packet.ts';
-import { MemoryRegistry, TestClient } from '../../dhcp/server-fixture.ts';
-import { createLogger } from '../../observe/log.ts';
-import { freePort, tempDir } from '../../../test/integration/harness.ts';
-import { eventually, FixedRole } from '../../../test/support/pair.ts';
-import { generatePairSecret } from '../secret.ts';
-import { ZoneJournal } from '../../dns/update/journal.ts';
-import { ZoneUpdater } from '../../dns/update/updater.ts';
-import { PairSync } from './pair-sync.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import { dhcpSchema } from '../../src/dhcp/config.ts';
+import { DhcpService } from '../../src/dhcp/dhcp-service.ts';
+import { decodePacket, type DhcpPacket } from '../../src/dhcp/packet.ts';
+import { MemoryRegistry, TestClient } from '../support/dhcp-server.ts';
+import { createLogger } from '../../src/observe/log.ts';
+import { freePort } from '../support/ports.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { eventually, FixedRole } from '../support/pair.ts';
+import { generatePairSecret } from '../../src/ha/secret.ts';
+import { ZoneJournal } from '../../src/dns/update/journal.ts';
+import { ZoneUpdater } from '../../src/dns/update/updater.ts';
+import { PairSync } from '../../src/ha/sync/pair-sync.ts';
+import { pairZones } from '../../src/pair-adapter.ts';
 
 const log = createLogger('silent');
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -34,8 +36,14 @@ async function node(name: string, state: 'master' | 'backup', sync: number, peer
   const role = new FixedRole(state);
   const journal = new ZoneJournal(config.data_dir);
   cleanup.push(() => journal.close());
-  const zones = { journal, updater: new ZoneUpdater(journal, log), zoneSets: () => new Map() };
-  const pair = (await PairSync.start({ state: { config: { current: () => config, version: () => 1, adopt: async () => undefined }, zones, ddns: { setActive: () => undefined, remembered: () => ({}), remember: async () => undefined }, reload: async () => undefined }, role, log }))!;
+  const zones = pairZones(journal, new ZoneUpdater(journal, log), () => new Map());
+  const parts = {
+    config: { current: () => config, version: () => 1, adopt: async () => undefined },
+    zones,
+    ddns: { setActive: () => undefined, remembered: () => ({}), remember: async () => undefined },
+    reload: async () => undefined,
+  };
+  const pair = (await PairSync.start({ state: parts, role, log }))!;
   const port = await freePort();
   const dhcp = new DhcpService({
     config: dhcpSchema.parse({ enabled: true, interface: 'lo', port }), dataDir: config.data_dir,

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configSchema, type Config } from '../../config/schema.ts';
-import { createLogger } from '../../observe/log.ts';
-import { freePort, tempDir } from '../../../test/integration/harness.ts';
-import { eventually, FixedRole } from '../../../test/support/pair.ts';
-import { channelKey } from './channel.ts';
-import { ConfigReplicator, type PairConfig } from './config.ts';
-import { PeerLink, type Endpoint } from './link.ts';
+import { configSchema, type Config } from '../../src/config/schema.ts';
+import { createLogger } from '../../src/observe/log.ts';
+import { freePort } from '../support/ports.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { eventually, FixedRole } from '../support/pair.ts';
+import { channelKey } from '../../src/ha/sync/channel.ts';
+import { ConfigReplicator, type PairConfig } from '../../src/ha/sync/config.ts';
+import { PeerLink, type Endpoint } from '../../src/ha/sync/link.ts';
 
 const log = createLogger('silent');
 const key = channelKey(randomBytes(32));

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LeaseStore, type Lease } from '../../dhcp/leases.ts';
-import { createLogger } from '../../observe/log.ts';
-import { freePort, tempDir } from '../../../test/integration/harness.ts';
-import { eventually, FixedRole } from '../../../test/support/pair.ts';
-import { channelKey } from './channel.ts';
-import { LeaseReplicator } from './leases.ts';
-import { PeerLink, type Endpoint } from './link.ts';
+import { LeaseStore, type Lease } from '../../src/dhcp/leases.ts';
+import { createLogger } from '../../src/observe/log.ts';
+import { freePort } from '../support/ports.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { eventually, FixedRole } from '../support/pair.ts';
+import { channelKey } from '../../src/ha/sync/channel.ts';
+import { LeaseReplicator } from '../../src/ha/sync/leases.ts';
+import { PeerLink, type Endpoint } from '../../src/ha/sync/link.ts';
 
 const log = createLogger('silent');
 const key = channelKey(randomBytes(32));
