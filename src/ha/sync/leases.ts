@@ -53,6 +53,7 @@ export class LeaseReplicator {
   private readonly log: Logger;
   private readonly now: () => number;
   private leases: ReplicatedLeases | undefined;
+  /** Set until the first snapshot, and whenever the standby misses a change. */
   private stale = true;
   private snapshotting = false;
   private replicated = 0;
@@ -96,6 +97,9 @@ export class LeaseReplicator {
       this.stale = true;
       return Promise.resolve();
     }
+    // A standby that missed the bound once is caught up by a snapshot; until
+    // then ACKs do not wait for it again (a half-open link would cost every batch 200 ms).
+    const waits = !this.stale;
     const sent = this.link.request('leases', { changes: changes.map((change) => this.toWire(change)) }, SNAPSHOT_TIMEOUT_MS).then(
       () => { this.replicated += changes.length; },
       (error: Error) => {
@@ -103,6 +107,7 @@ export class LeaseReplicator {
         this.log.warn({ err: error.message }, 'DHCP lease changes did not reach the standby: it is caught up later');
       },
     );
+    if (!waits) return Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((done) => {
       timer = setTimeout(() => {

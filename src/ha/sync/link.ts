@@ -28,6 +28,10 @@ export interface PeerLinkOptions {
 
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
+/** A peer that answers no ping for this long is gone (a Pi whose power was cut
+ *  leaves a half-open TCP connection that would otherwise look up for minutes). */
+const PING_EVERY_MS = 1_000;
+const PING_TIMEOUT_MS = 3_000;
 
 export class PeerLink {
   private readonly options: PeerLinkOptions;
@@ -41,8 +45,11 @@ export class PeerLink {
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
 
+  private heartbeat: NodeJS.Timeout | undefined;
+
   constructor(options: PeerLinkOptions) {
     this.options = options;
+    this.handlers.set('ping', () => true);
   }
 
   /** The side that dials: the lower `host:port` (both nodes compute the same answer). */
@@ -57,6 +64,8 @@ export class PeerLink {
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.heartbeat = setInterval(() => this.ping(), PING_EVERY_MS);
+    this.heartbeat.unref();
     const { key, log, self, peer } = this.options;
     const allowed = (address: string) => address === peer.host;
     this.server = await listenChannel({ key, log, host: self.host, port: self.port, allowed, accepted: (socket) => this.adopt(socket) });
@@ -65,6 +74,7 @@ export class PeerLink {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.heartbeat);
     clearTimeout(this.retry);
     this.connection?.close('stopping');
     const server = this.server;
@@ -99,6 +109,14 @@ export class PeerLink {
       }, timeoutMs);
       this.pending.set(id, { done, fail, timer });
       connection.send({ type, body, id } satisfies Envelope);
+    });
+  }
+
+  private ping(): void {
+    const connection = this.connection;
+    if (!connection?.isOpen) return;
+    this.request('ping', {}, PING_TIMEOUT_MS).catch(() => {
+      if (this.connection === connection) connection.close(`no answer to a ping within ${PING_TIMEOUT_MS} ms`);
     });
   }
 
