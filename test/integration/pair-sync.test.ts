@@ -155,6 +155,9 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
     const answer = await api(backup, 'PUT', '/config', config);
     expect(answer.status).toBe(200);
     expect(master.store.current.dns.cloaking.rules).toContain('camera.lan 192.168.1.60');
+    // The standby's own addresses came with the body; the master kept its own.
+    expect(master.store.current.dns.listen).toEqual([`127.0.0.1:${master.dns}`]);
+    expect(master.store.current.data_dir).toBe(`${master.dir}/data`);
     await eventually(async () => (await dig(backup.dns, ['camera.lan', 'A'])).answer.length === 1, 2_000);
     expect(backup.store.current.dns.listen).toEqual([`127.0.0.1:${backup.dns}`]);
   });

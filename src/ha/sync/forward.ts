@@ -10,6 +10,8 @@ import { queryError } from '../../dns/update/message.ts';
 import type { Logger } from '../../observe/log.ts';
 import type { PairRole } from '../role.ts';
 import type { PeerLink } from './link.ts';
+import { withLocalKeys } from './node-local.ts';
+import type { HouseConfig } from './ports.ts';
 
 const FORWARD_TIMEOUT_MS = 5_000;
 
@@ -29,10 +31,12 @@ export class WriteForwarding {
   private readonly role: PairRole;
   private readonly master: string;
   private readonly log: Logger;
+  private readonly config: () => HouseConfig;
   private updates: SignedResponder | undefined;
   private api: ((write: ApiWrite) => Promise<ApiAnswer>) | undefined;
 
-  constructor(link: PeerLink, role: PairRole, master: string, log: Logger) {
+  constructor(link: PeerLink, role: PairRole, master: string, config: () => HouseConfig, log: Logger) {
+    this.config = config;
     this.link = link;
     this.role = role;
     this.master = master;
@@ -44,7 +48,7 @@ export class WriteForwarding {
     });
     link.handle('api-write', (body) => {
       if (!this.api) throw new Error('this node\'s API is not running');
-      return this.api(apiWrite.parse(body));
+      return this.api(this.withOwnKeys(apiWrite.parse(body)));
     });
   }
 
@@ -74,6 +78,20 @@ export class WriteForwarding {
     } catch (error) {
       throw new MasterUnreachable(`this node is the standby and forwards changes to the master at ${this.master}, which did not answer: ${(error as Error).message}`);
     }
+  }
+
+  /** A whole config sent through the standby carries the standby's node-local
+   *  keys (its listen addresses, data_dir): the master keeps its own. */
+  private withOwnKeys(write: ApiWrite): ApiWrite {
+    if (write.url.split('?')[0] !== '/config' || write.body === undefined) return write;
+    let config: unknown;
+    try {
+      config = JSON.parse(write.body);
+    } catch {
+      return write; // the API answers it with its own 400
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) return write;
+    return { ...write, body: JSON.stringify(withLocalKeys(config as Record<string, unknown>, this.config())) };
   }
 
   private async forwardUpdate(message: Uint8Array, client: Client): Promise<Uint8Array> {

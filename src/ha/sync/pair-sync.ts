@@ -66,7 +66,7 @@ export class PairSync {
     this.fileSync = new FileReplicator({ link, role, config: () => config.current(), reload, log });
     this.ddnsSync = new DdnsReplicator(link, role, ddns, log);
     this.skew = new ClockSkew(link, log);
-    this.forwarding = new WriteForwarding(link, role, peer, log);
+    this.forwarding = new WriteForwarding(link, role, peer, () => config.current(), log);
     this.unsubscribe = role.onTransition((to) => this.follow(to));
   }
 
