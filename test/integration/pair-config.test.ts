@@ -67,4 +67,16 @@ describe('config sync', () => {
     expect(kept.dns.cloaking.rules).toContain('tv.lan 192.168.1.50');
     expect(master.sync.status().version).toBe(backup.sync.status().version);
   });
+
+  it('takes a change made on the standby (a file edited there) to the master', async () => {
+    const [a, b] = [{ host: '127.0.0.1', port: await freePort() }, { host: '127.0.0.1', port: await freePort() }];
+    const master = await node('pi-a', a, b, 'master', ['nas.lan 192.168.1.10']);
+    const backup = await node('pi-b', b, a, 'backup', []);
+    await eventually(() => backup.sync.status().inSync && backup.sync.status().hash === master.sync.status().hash);
+    backup.config.edit(['nas.lan 192.168.1.10', 'printer.lan 192.168.1.20']);
+    backup.sync.changed();
+    await eventually(() => master.config.config.dns.cloaking.rules.includes('printer.lan 192.168.1.20'));
+    expect(master.sync.status().conflictFiles).toEqual([]);
+    expect(master.sync.status().version).toBe(backup.sync.status().version);
+  });
 });

@@ -56,6 +56,7 @@ export class ConfigReplicator {
     ({ link: this.link, role: this.role, config: this.config, log: this.log, nodeId: this.nodeId, dataDir: this.dataDir } = options);
     this.agreed = readAgreed(this.agreedFile);
     this.link.handle('config', (body) => this.offered(offer.parse(body)));
+    this.link.handle('config-pull', () => this.changed());
     this.link.onUp(() => this.changed());
   }
 
@@ -64,8 +65,14 @@ export class ConfigReplicator {
     return { version: this.config.version(), hash, inSync: this.agreed?.hash === hash, conflictFiles: [...this.conflictFiles] };
   }
 
-  /** The config changed here (or the link came up): the master offers it. */
+  /** The config changed here (or the link came up): the master offers it; the
+   *  standby asks for the master's offer, so a file edited on the standby
+   *  (SIGHUP) goes to the master by the rule above (its version is the higher). */
   changed(): void {
+    if (this.role.state === 'backup' && this.link.isUp) {
+      this.link.send('config-pull', {});
+      return;
+    }
     if (this.role.state !== 'master' || !this.link.isUp) return;
     this.pushing = this.pushing.then(() => this.push()).catch((error: Error) => this.log.warn({ err: error.message }, 'config not synced to the standby'));
   }
@@ -75,8 +82,9 @@ export class ConfigReplicator {
     const mine = this.ownOffer();
     const reply = answer.parse(await this.link.request('config', mine, 30_000));
     if ('took' in reply) return this.agree(mine);
-    // The standby changed its config during a partition, and its change wins.
-    this.keepLoser(mine, reply.newer.node);
+    // The standby's change wins: a file edited there, or a change made while apart
+    // (then this node's own change since the agreement is kept for the user).
+    if (this.changedSinceAgreed(mine)) this.keepLoser(mine, reply.newer.node);
     await this.config.adopt(withLocalKeys(reply.newer.config, this.config.current()), reply.newer.version);
     this.agree(reply.newer);
   }
@@ -84,7 +92,7 @@ export class ConfigReplicator {
   /** Standby: the master's config, unless this node's own change since the last agreement wins. */
   private async offered(theirs: Offer): Promise<z.infer<typeof answer>> {
     const mine = this.ownOffer();
-    const changedHere = mine.hash !== theirs.hash && this.agreed !== undefined && mine.version > this.agreed.version && mine.hash !== this.agreed.hash;
+    const changedHere = mine.hash !== theirs.hash && this.agreed !== undefined && this.changedSinceAgreed(mine);
     if (changedHere && (mine.version > theirs.version || (mine.version === theirs.version && mine.node > theirs.node))) {
       this.log.warn({ mine: mine.version, theirs: theirs.version }, 'config changed on both nodes while apart: this node\'s newer config wins');
       return { newer: mine };
@@ -102,6 +110,11 @@ export class ConfigReplicator {
   private ownOffer(): Offer {
     const config = this.config.current();
     return { node: this.nodeId, version: this.config.version(), hash: sharedHash(config), config: sharedConfig(config) };
+  }
+
+  /** Whether this node's config moved past the last one both agreed on. */
+  private changedSinceAgreed(mine: Offer): boolean {
+    return this.agreed !== undefined && mine.version > this.agreed.version && mine.hash !== this.agreed.hash;
   }
 
   private agree(agreed: Agreed): void {

@@ -82,6 +82,11 @@ export class LeaseReplicator {
     this.stale = true;
   }
 
+  /** This node just became master: the standby gets the whole table (and gives back what is newer there). */
+  becameMaster(): void {
+    this.stale = true;
+  }
+
   status(): LeaseSyncStatus {
     return { stale: this.stale, replicated: this.replicated, unconfirmed: this.unconfirmed, conflicts: this.conflicts, lastSnapshot: this.lastSnapshot };
   }

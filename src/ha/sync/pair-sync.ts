@@ -154,6 +154,7 @@ export class PairSync {
     this.dhcp?.serve(to === 'master');
     this.ddnsSync.follow(to);
     if (to !== 'master') return;
+    this.leaseSync.becameMaster();
     this.configSync.changed();
     this.fileSync.changed();
     void this.zoneSync.resync();
