@@ -1,6 +1,7 @@
 // The composition root: builds each service from the config (wiring.ts),
 // starts them, reloads by building the new pieces beside the old and
 // swapping, and stops. The admin API sees it through api-adapter.ts.
+import { readFileSync } from 'node:fs';
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { ApiApp } from './api/api-app.ts';
 import type { ForwardedAnswer, ForwardedWrite } from './api/context.ts';
@@ -250,10 +251,14 @@ export class Hearth {
     };
   }
 
-  /** Runs a write the standby forwarded through this node's own API. */
+  /** Runs a write the standby forwarded through this node's own API. The
+   *  standby checked its client's token or session, and the sync channel
+   *  authenticated the standby, so the write carries this node's own token. */
   private async injectApi(write: ForwardedWrite): Promise<ForwardedAnswer> {
     if (!this.api) throw new Error('the API is not running');
-    const response = await this.api.inject({ method: write.method as 'POST', url: write.url, headers: write.headers, ...(write.body === undefined ? {} : { payload: write.body }) });
+    const token = readFileSync(this.store.current.api.token_file, 'utf8').trim();
+    const headers = { ...write.headers, authorization: `Bearer ${token}` };
+    const response = await this.api.inject({ method: write.method as 'POST', url: write.url, headers, ...(write.body === undefined ? {} : { payload: write.body }) });
     const contentType = response.headers['content-type'];
     return { status: response.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body: response.body };
   }

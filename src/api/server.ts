@@ -13,6 +13,10 @@ import type { ApiApp } from './api-app.ts';
 import { loadToken, requireToken, type TokenCheck } from './auth.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiContext } from './context.ts';
+import { loadDashboard } from './dashboard/assets.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
+import { sessionRoutes } from './dashboard/session-routes.ts';
+import { Sessions } from './dashboard/sessions.ts';
 import { installErrorHandlers, validatorCompiler } from './errors.ts';
 import { blocklistRoutes } from './routes/blocklists.ts';
 import { cacheRoutes } from './routes/cache.ts';
@@ -66,23 +70,28 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions): Promise<Ap
     },
     transform: jsonSchemaTransform,
   });
-  requireToken(app, options.token);
+  const sessions = new Sessions();
+  requireToken(app, options.token, sessions);
   forwardWrites(app, ctx);
   for (const routes of ROUTES) routes(app, ctx);
+  sessionRoutes(app, sessions);
+  dashboardRoutes(app, loadDashboard());
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.ready();
   return app;
 }
 
-/** On a pair's standby, a request that changes something (after its token and
- *  body are checked) is answered by the master; /ha is each node's own. */
+/** On a pair's standby, a request that changes something (after its token or
+ *  session and its body are checked) is answered by the master; /ha and the
+ *  dashboard's /session are each node's own. */
 function forwardWrites(app: ApiApp, ctx: ApiContext): void {
   if (!ctx.forwardWrite) return;
   app.addHook('preHandler', async (request, reply) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.url.startsWith('/ha')) return;
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || /^\/(ha|session)(\/|\?|$)/.test(request.url)) return;
+    // The standby checked who asks; the master trusts its authenticated peer (see app.ts).
     const headers: Record<string, string> = {};
-    for (const name of ['authorization', 'content-type']) {
+    for (const name of ['content-type']) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
