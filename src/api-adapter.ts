@@ -41,5 +41,7 @@ export function apiContext(running: RunningHearth, store: ConfigStore): ApiConte
     refreshLists: () => running.refreshLists(),
     listReports: () => running.listReports(),
     checkName: (name, view) => running.checkName(name, view),
+    forwardWrite: (write) => running.forwardWrite?.(write),
+    pairSync: () => running.pairSync?.(),
   };
 }

@@ -23,15 +23,30 @@ export const FAILURES_PER_MINUTE = 10;
 const MIN_TOKEN_LENGTH = 20;
 
 export class TokenCheck {
-  readonly #digest: Buffer;
+  #digest: Buffer;
+  /** The token file and its mtime: a new token in it (a pair's standby takes
+   *  the master's) counts from the next request on, without a restart. */
+  readonly #file: string | undefined;
+  #mtime = 0;
 
-  constructor(token: string) {
+  constructor(token: string, file?: string) {
     this.#digest = sha256(token);
+    this.#file = file;
+    if (file) this.#mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   }
 
   /** Digests have equal lengths, so timingSafeEqual never leaks the token's length. */
   matches(presented: string): boolean {
+    this.#reread();
     return timingSafeEqual(this.#digest, sha256(presented));
+  }
+
+  #reread(): void {
+    const mtime = this.#file ? statSync(this.#file, { throwIfNoEntry: false })?.mtimeMs : undefined;
+    if (mtime === undefined || mtime === this.#mtime) return;
+    const token = readFileSync(this.#file!, 'utf8').trim();
+    this.#mtime = mtime;
+    if (token !== '') this.#digest = sha256(token); // an emptied file keeps the old token
   }
 }
 
@@ -58,7 +73,7 @@ export function loadToken(api: { readonly listen: string; readonly token_file: s
     if (token.length < MIN_TOKEN_LENGTH) {
       log.warn({ token_file: file }, `the API token is shorter than ${MIN_TOKEN_LENGTH} characters and can be guessed: make a long one (head -c 32 /dev/urandom | base64)`);
     }
-    return new TokenCheck(token);
+    return new TokenCheck(token, file);
   }
   const host = parseListenAddress(api.listen, 8053)?.host ?? '';
   if (!isLoopback(host)) {
@@ -71,7 +86,7 @@ export function loadToken(api: { readonly listen: string; readonly token_file: s
   writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
   // The one time the token is shown: it is not logged again.
   log.warn({ token_file: file }, `API token created in ${file} (mode 0600): ${token}`);
-  return new TokenCheck(token);
+  return new TokenCheck(token, file);
 }
 
 function bearer(request: FastifyRequest): string | undefined {

@@ -9,6 +9,7 @@ import type { ListReport, NameCheck } from '../dns/blocklist/blocklists.ts';
 import type { LocalZones } from '../dns/update/local-zones.ts';
 import type { Outcome } from '../ha/election.ts';
 import type { PairStatus } from '../ha/status.ts';
+import type { PairSyncStatus } from '../ha/sync/pair-sync.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import type { QueryLog } from '../observe/querylog.ts';
 import type { Stats } from '../observe/stats.ts';
@@ -44,6 +45,10 @@ export interface ZonesRoutesContext {
   readonly zones: Pick<LocalZones, 'list' | 'records' | 'update'>;
 }
 
+/** A write as the standby hands it to the master, and the master's answer. */
+export interface ForwardedWrite { readonly method: string; readonly url: string; readonly headers: Record<string, string>; readonly body?: string | undefined }
+export interface ForwardedAnswer { readonly status: number; readonly contentType?: string | undefined; readonly body: string }
+
 /** The observe and zone routes ask for their service by name (`metrics`,
  *  `stats`, `querylog`, `zones`), so a test can hand a route just that one. */
 export interface ApiContext
@@ -66,4 +71,9 @@ export interface ApiContext
   listReports?(): readonly ListReport[];
   /** Is `name` blocked for the clients of `view` (default view when absent)? */
   checkName(name: string, view?: string): NameCheck | undefined;
+  /** A pair's standby: the master's answer to a request that changes
+   *  something; undefined when this node answers itself. */
+  forwardWrite?(write: ForwardedWrite): Promise<ForwardedAnswer> | undefined;
+  /** The pair's state sync (channel, versions, lease replication, clock skew); undefined outside a pair. */
+  pairSync?(): PairSyncStatus | undefined;
 }

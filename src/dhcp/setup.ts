@@ -46,7 +46,9 @@ function domainName(text: string, key: string): Name {
 }
 
 /** Throws an Error saying what is wrong when the config can't be served. */
-export function dhcpSetup(config: DhcpConfig, log: Logger, interfaces?: Interfaces): DhcpSetup {
+/** `vip`: a failover pair's shared address, the server identifier (option 54)
+ *  instead of the interface's, so renewals reach whichever node holds it. */
+export function dhcpSetup(config: DhcpConfig, log: Logger, interfaces?: Interfaces, vip?: string): DhcpSetup {
   const cidr = parseCidr(config.subnet);
   if (cidr?.family !== 4) throw new Error(`dhcp.subnet: ${config.subnet} is not an IPv4 subnet`);
   const subnet = new Subnet(cidr);
@@ -54,7 +56,8 @@ export function dhcpSetup(config: DhcpConfig, log: Logger, interfaces?: Interfac
   if (!subnet.isHostAddress(first) || !subnet.isHostAddress(last) || addressNumber(first)! > addressNumber(last)!) {
     throw new Error(`dhcp.range: ${first} - ${last} is not a range of host addresses inside ${config.subnet}`);
   }
-  const serverId = serverAddress(config.interface, subnet, interfaces);
+  const own = serverAddress(config.interface, subnet, interfaces);
+  const serverId = vip ?? own;
   if (serverId === undefined) throw new Error(`dhcp.interface: ${config.interface} has no IPv4 address to serve DHCP from (it is the server identifier, option 54)`);
   const domain = domainName(config.domain, 'domain');
   const reservations = new Reservations(config.static_leases, subnet, log);
@@ -66,8 +69,11 @@ export function dhcpSetup(config: DhcpConfig, log: Logger, interfaces?: Interfac
     domain,
     reservations,
     reservedNames: new Set([...config.reserved_names, hostname(), ...reservations.hostnames].flatMap((name) => hostLabel(name) ?? [])),
-    // The server's and the router's own addresses are never a client's.
-    pool: { range: config.range, exclude: config.exclude, reserved: new Set([...reservations.addresses, serverId, ...routers]) },
+    // The server's (its own and the VIP) and the router's addresses are never a client's.
+    pool: {
+      range: config.range, exclude: config.exclude,
+      reserved: new Set([...reservations.addresses, serverId, ...(own === undefined ? [] : [own]), ...routers]),
+    },
     parameters: {
       subnetMask: subnet.mask,
       routers,

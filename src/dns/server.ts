@@ -19,7 +19,8 @@ export type AnswerUnsigned = (unsigned: Uint8Array, reserve: number) => Promise<
 /** Answers what needs a key: RFC 2136 UPDATEs, which the resolver does not
  *  see, and queries signed with TSIG, whose answers must be signed too. */
 export interface SignedResponder {
-  update(message: Uint8Array, client: Client): Uint8Array;
+  /** The answer to an UPDATE; a pair's standby waits for its master's (RFC 2136 §6). */
+  update(message: Uint8Array, client: Client): Uint8Array | Promise<Uint8Array>;
   /** Verifies `message`, has `answer` answer it unsigned, leaving `reserve`
    *  bytes of the size limit for the TSIG to come, and signs that. */
   signedQuery(message: Uint8Array, client: Client, answer: AnswerUnsigned): Promise<Uint8Array | undefined>;

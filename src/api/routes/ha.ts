@@ -28,13 +28,19 @@ const statusSchema = z.union([
       last_rejection: z.object({ reason: z.string(), from: z.string(), age_ms: z.number() }).nullable(),
     }),
     health: z.record(z.string(), z.object({ failing: z.number(), passing: z.number(), last: z.string() })),
+    sync: z.looseObject({ peer: z.string(), connected: z.boolean() }).optional()
+      .meta({ description: 'the state sync with the peer: config version and hash, lease replication, zones, files, clock skew' }),
   }),
 ]);
 
 export function haRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get('/ha', {
     schema: { summary: 'Failover status: state, priorities, VIP, the peer\'s last advert, transitions', tags: ['ha'], response: { 200: statusSchema, ...errorResponses } },
-  }, () => ctx.ha?.status() ?? { enabled: false as const });
+  }, () => {
+    const status = ctx.ha?.status();
+    const sync = ctx.pairSync?.();
+    return status ? { ...status, ...(sync ? { sync: { ...sync } } : {}) } : { enabled: false as const };
+  });
   for (const action of ['promote', 'demote'] as const) {
     app.post(`/ha/${action}`, {
       schema: {

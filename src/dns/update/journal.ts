@@ -14,7 +14,21 @@ import { Zone } from '../zones/zone.ts';
 import { sameRdata, ZoneContents, type ZoneDiff } from './contents.ts';
 import { serialOf, withSerial, serialIsNewer } from './serial.ts';
 
-interface OverlayRow {
+/** One accepted update as it was journaled (the pair's sync streams these). */
+export interface JournaledUpdate {
+  readonly dir: string;
+  readonly origin: Name;
+  readonly diff: ZoneDiff;
+  readonly serial: number;
+}
+
+/** A zone's whole overlay, for the pair's snapshot. */
+export interface ZoneOverlay {
+  readonly serial: number | undefined;
+  readonly rows: readonly OverlayRow[];
+}
+
+export interface OverlayRow {
   readonly name: string;
   readonly type: number;
   readonly rdata: Uint8Array;
@@ -24,6 +38,8 @@ interface OverlayRow {
 
 /** One accepted update, waiting to be written. */
 interface Entry {
+  /** The zones folder as the caller names it, and `key`, its resolved path the rows are stored under. */
+  readonly dir: string;
   readonly key: string;
   readonly origin: Name;
   readonly diff: ZoneDiff;
@@ -46,6 +62,7 @@ export class ZoneJournal {
   private readonly forget: StatementSync;
   private readonly selectSerial: StatementSync;
   private readonly upsertSerial: StatementSync;
+  private readonly listeners = new Set<(update: JournaledUpdate) => void>();
 
   constructor(dataDir: string, log?: Logger) {
     this.log = log;
@@ -106,7 +123,7 @@ export class ZoneJournal {
   /** Stores one accepted update: in a transaction of its own, durable on
    *  return, or (`soon`) with the others of this turn. */
   record(dir: string, origin: Name, diff: ZoneDiff, serial: number, durability: Durability = 'now'): void {
-    this.pending.push({ key: resolve(dir), origin, diff, serial });
+    this.pending.push({ dir, key: resolve(dir), origin, diff, serial });
     if (durability === 'now') return this.flush();
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -135,6 +152,43 @@ export class ZoneJournal {
         }
         this.upsertSerial.run(key, origin, serial);
       }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    for (const { dir, origin, diff, serial } of entries) {
+      for (const listener of this.listeners) listener({ dir, origin, diff, serial });
+    }
+  }
+
+  /** Called after each durable record(); returns the function that stops it. */
+  onRecord(listener: (update: JournaledUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The journaled serial of a zone (undefined: never updated). */
+  serial(dir: string, origin: Name): number | undefined {
+    return (this.selectSerial.get(resolve(dir), origin) as { serial: number } | undefined)?.serial;
+  }
+
+  /** Every zone of `dir` with an overlay, and its overlay. */
+  overlays(dir: string): Map<Name, ZoneOverlay> {
+    const key = resolve(dir);
+    const origins = this.db.prepare('SELECT origin FROM serials WHERE dir = ? UNION SELECT DISTINCT origin FROM overlay WHERE dir = ?').all(key, key) as { origin: string }[];
+    return new Map(origins.map(({ origin }) => [origin, { serial: this.serial(dir, origin), rows: this.select.all(key, origin) as unknown as OverlayRow[] }]));
+  }
+
+  /** Replaces a zone's overlay with `overlay` (a standby taking the master's), in one transaction. */
+  restore(dir: string, origin: Name, overlay: ZoneOverlay): void {
+    const key = resolve(dir);
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.prepare('DELETE FROM overlay WHERE dir = ? AND origin = ?').run(key, origin);
+      this.db.prepare('DELETE FROM serials WHERE dir = ? AND origin = ?').run(key, origin);
+      for (const row of overlay.rows) this.upsert.run(key, origin, row.name, row.type, row.rdata, row.ttl, row.present);
+      if (overlay.serial !== undefined) this.upsertSerial.run(key, origin, overlay.serial);
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');

@@ -8,7 +8,7 @@ import { Rcode } from '../message.ts';
 import { RRType, type Name, type ResourceRecord } from '../record.ts';
 import { Zone } from '../zones/zone.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
-import { ZoneContents } from './contents.ts';
+import { ZoneContents, type ZoneDiff } from './contents.ts';
 import { applyUpdates, prescanUpdates } from './changes.ts';
 import type { Durability, ZoneJournal } from './journal.ts';
 import { checkPrerequisites } from './prerequisites.ts';
@@ -64,5 +64,21 @@ export class ZoneUpdater {
     }
     zones.replace(next);
     return { rcode: Rcode.NOERROR, zone: next, changed: true };
+  }
+
+  /** Applies a change another node made and journaled (the pair's master):
+   *  the same diff and serial, journaled here too. False when it does not
+   *  make a valid zone (the caller then resyncs the zone whole). */
+  replay(zones: ZoneSet, zone: Zone, diff: ZoneDiff, serial: number): boolean {
+    const contents = new ZoneContents(zone);
+    for (const record of diff.absent) contents.deleteRecord(record);
+    for (const record of diff.present) contents.add(record);
+    contents.deleteRRset(zone.origin, RRType.SOA);
+    contents.add(withSerial(zone.soa, serial));
+    const next = contents.build();
+    if (!(next instanceof Zone)) return false;
+    this.journal.record(zones.dir, zone.origin, diff, serial);
+    zones.replace(next);
+    return true;
   }
 }
