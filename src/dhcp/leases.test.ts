@@ -103,4 +103,36 @@ describe('LeaseStore', () => {
     expect(leases.get('10.0.0.6')).toBeUndefined();
     expect(leases.get('10.0.0.5')?.client).toBe('c1');
   });
+
+  it("hands a batch to the standby before its own fsync, and tells the writer once both hold it", async () => {
+    const { store: leases, dir } = store();
+    const onDiskWhenSent: unknown[] = [];
+    let confirm = (): void => undefined;
+    leases.replicateWith((changes) => {
+      // The standby's copy is under way while the master's commit has not begun.
+      const reader = new DatabaseSync(join(dir, 'dhcp.db'), { readOnly: true });
+      onDiskWhenSent.push(reader.prepare('SELECT client FROM leases WHERE address = ?').get(changes[0]?.kind === 'upsert' ? changes[0].lease.address : ''));
+      reader.close();
+      return new Promise((done) => { confirm = done; });
+    });
+    let told: boolean | undefined;
+    leases.put(lease('10.0.0.5', 'c1'), (ok) => { told = ok; });
+    await new Promise((done) => setTimeout(done, 20));
+    expect(onDiskWhenSent).toEqual([undefined]);
+    expect(told).toBeUndefined(); // on the master's disk, not yet confirmed by the standby
+    confirm();
+    await new Promise((done) => setTimeout(done, 0));
+    expect(told).toBe(true);
+  });
+
+  it('does not tell the writer of a failed commit, even when the standby confirmed it', async () => {
+    const { store: leases, dir } = store();
+    leases.replicateWith(() => Promise.resolve());
+    const blocker = new DatabaseSync(join(dir, 'dhcp.db'));
+    blocker.exec('BEGIN IMMEDIATE');
+    const ok = await committed((done) => leases.put(lease('10.0.0.6', 'c2'), done));
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    expect(ok).toBe(false);
+  });
 });
