@@ -90,7 +90,8 @@ wait_ready origin "$origin_pid" "$origin_port"
 # Started one at a time, so each starts on an otherwise quiet machine.
 for name in tiny log big; do
   port_var=${name}_port
-  start "$name" env HEARTH_LOG_LEVEL=warn "$NODE" ${HEARTH_NODE_OPTIONS:-} src/main.ts run -c "$tmp/$name.yaml"
+  # The flags of `npm start` (package.json).
+  start "$name" env HEARTH_LOG_LEVEL=warn "$NODE" --optimize-for-size src/main.ts run -c "$tmp/$name.yaml"
   declare "${name}_pid=$pid"
   wait_ready "$name" "$pid" "${!port_var}"
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The hearth command line: run, check, lists update, ddns update.
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import { Hearth } from './app.ts';
 import { formatError, loadConfig, type SourceError } from './config/load.ts';
 import { ConfigStore } from './config/store.ts';
@@ -19,7 +20,18 @@ commands:
   ddns update   update the public DNS records now [--force: even if unchanged] [--resume: lift auth stops]
 `;
 
+/** V8 sizes its heap for throughput: at thousands of cache misses a second the
+ *  old generation grew to ~250 MB of garbage between major GCs (bench/footprint.sh:
+ *  317 MB RSS for 50,000 cached answers, 159 MB with this). The flag is read each
+ *  time the heap decides to grow, so setting it here covers every way hearth is
+ *  started; `npm start` also passes it on the command line, which in addition
+ *  starts the young generation small (~12 MB less RSS idle). */
+function optimizeForSize(): void {
+  setFlagsFromString('--optimize-for-size');
+}
+
 async function run(file: string | undefined): Promise<number> {
+  optimizeForSize();
   const log = createLogger();
   const loaded = ConfigStore.load(file);
   if (!loaded.ok) {
