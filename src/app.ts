@@ -22,7 +22,7 @@ import { ZoneUpdater } from './dns/update/updater.ts';
 import { DEFAULT_VIEW } from './dns/views.ts';
 import { hostZones } from './dns/zones/generated.ts';
 import { DdnsUpdater } from './ddns/updater.ts';
-import { DhcpService } from './dhcp/dhcp-service.ts';
+import type { DhcpService } from './dhcp/dhcp-service.ts';
 import type { Logger } from './observe/log.ts';
 import { Metrics } from './observe/metrics.ts';
 import { QueryLog } from './observe/querylog.ts';
@@ -226,6 +226,8 @@ export class Hearth implements ApiContext {
     }
     if (this.dhcpService) return this.dhcpService.reconfigure(config.dhcp);
     const registry = new ZoneHostRegistry(this.updater, () => this.built.resolver.fallbackView.zones, this.log);
+    // Loaded only when enabled: most houses leave DHCP to the router (issue 14).
+    const { DhcpService } = await import('./dhcp/dhcp-service.ts');
     const service = new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log: this.log });
     try {
       await service.start();
