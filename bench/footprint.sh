@@ -26,7 +26,7 @@ source bench/lib.sh
 check_tools dnsperf=dnsperf dnsmasq=dnsmasq-base unbound=unbound
 check_node
 make_tmp
-free_ports origin_port tiny_port tiny_api log_port log_api big_port big_api dnsmasq_port unbound_port
+free_ports origin_port tiny_port tiny_api log_port log_api big_port big_api
 
 # kB -> MB of one field of /proc/PID/status.
 status_mb() { awk -v f="$2:" '$1 == f { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
@@ -96,42 +96,92 @@ for name in tiny log big; do
   declare "${name}_pid=$pid"
   wait_ready "$name" "$pid" "${!port_var}"
 done
+# The peers, each twice: without a list, and with the same million names
+# (dnsmasq as a hosts file, unbound as always_nxdomain local zones), both
+# forwarding to the origin with room for the names to be cached.
+unbound_config() { # port list-file-or-empty
+  sed -n '1,/access-control/p' "$tmp/origin.conf" | sed -e "s/@$origin_port/@$1/" -e "s/port: $origin_port/port: $1/"
+  echo '  do-not-query-localhost: no'
+  echo '  local-zone: "test." nodefault'
+  echo '  msg-cache-size: 32m'
+  echo '  rrset-cache-size: 64m'
+  [[ -n $2 ]] && cat "$2"
+  printf 'forward-zone:\n  name: "."\n  forward-addr: 127.0.0.1@%s\n' "$origin_port"
+}
 if [[ $PEERS == yes ]]; then
-  start dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --pid-file= \
-    --user="$(id -un)" --group="$(id -gn)" --log-facility=- \
-    --listen-address=127.0.0.1 --bind-interfaces --port="$dnsmasq_port" \
-    --cache-size=$((CACHED + CACHED / 5)) --server="127.0.0.1#$origin_port"
-  dnsmasq_pid=$pid
-  {
-    sed -e "s/@$origin_port/@$unbound_port/" -e "s/port: $origin_port/port: $unbound_port/" "$tmp/origin.conf" |
-      sed -n '1,/access-control/p'
-    echo '  do-not-query-localhost: no'
-    echo '  local-zone: "test." nodefault'
-    echo "  msg-cache-size: 32m"
-    echo "  rrset-cache-size: 64m"
-    echo 'forward-zone:'
-    echo '  name: "."'
-    echo "  forward-addr: 127.0.0.1@$origin_port"
-  } >"$tmp/unbound.conf"
-  start unbound unbound -d -c "$tmp/unbound.conf"
-  unbound_pid=$pid
-  wait_ready dnsmasq "$dnsmasq_pid" "$dnsmasq_port"
-  wait_ready unbound "$unbound_pid" "$unbound_port"
+  free_ports dnsmasq_port dnsmasq_big_port unbound_port unbound_big_port
+  for name in dnsmasq dnsmasq_big; do
+    port_var=${name}_port hosts=()
+    [[ $name == dnsmasq_big ]] && hosts=(--addn-hosts="$tmp/blocked.hosts")
+    start "$name" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --pid-file= \
+      --user="$(id -un)" --group="$(id -gn)" --log-facility=- \
+      --listen-address=127.0.0.1 --bind-interfaces --port="${!port_var}" "${hosts[@]}" \
+      --cache-size=$((CACHED + CACHED / 5)) --server="127.0.0.1#$origin_port"
+    declare "${name}_pid=$pid"
+    wait_ready "$name" "$pid" "${!port_var}"
+  done
+  unbound_config "$unbound_port" "" >"$tmp/unbound.conf"
+  unbound_config "$unbound_big_port" "$tmp/blocked.unbound" >"$tmp/unbound-big.conf"
+  for name in unbound unbound_big; do
+    port_var=${name}_port
+    start "$name" unbound -d -c "$tmp/${name/_/-}.conf"
+    declare "${name}_pid=$pid"
+    wait_ready "$name" "$pid" "${!port_var}"
+  done
 fi
 sleep 2
 fill() { # port
   dnsperf -s 127.0.0.1 -p "$1" -d "$tmp/fill" -n 1 -Q "$FILL_QPS" -c 1 -q 100 >"$tmp/fill.dnsperf" 2>&1
-  grep -E 'Queries (completed|lost)' "$tmp/fill.dnsperf" | tr -s ' ' | paste -sd ' ' | sed 's/^/    /'
+  if ! grep -q "Queries completed: *$CACHED " "$tmp/fill.dnsperf"; then
+    echo "warning: not every fill query was answered: $(grep 'Queries lost' "$tmp/fill.dnsperf")" >&2
+  fi
+}
+# One column of the table: "RSS (anon)" of the named server, or "-".
+cell() { # name
+  local pid_var=${1}_pid
+  if [[ -n ${!pid_var:-} ]]; then rss "${!pid_var}"; else echo -; fi
+}
+row() { # label hearth dnsmasq unbound (server names or "")
+  printf '%-46s %-20s %-20s %s\n' "$1" "$(cell "$2")" "$(cell "$3")" "$(cell "$4")"
+}
+fill_all() { # names...
+  local name port_var
+  for name in "$@"; do
+    port_var=${name}_port
+    [[ -n ${!port_var:-} ]] && fill "${!port_var}"
+  done
 }
 
 echo
-echo "state                                              hearth"
-printf '%-50s %s\n' "idle, tiny list, empty cache, query log off" "$(rss "$tiny_pid")"
-printf '%-50s %s\n' "+ query log on" "$(rss "$log_pid")"
-printf '%-50s %s\n' "${BLOCKED} blocked names, query log on, empty cache" "$(rss "$big_pid")"
-fill "$tiny_port"
-printf '%-50s %s\n' "tiny list, $CACHED answers cached" "$(rss "$tiny_pid")"
-fill "$big_port"
-printf '%-50s %s\n' "$BLOCKED blocked + $CACHED cached + query log" "$(rss "$big_pid")"
-fill "$big_port"
-printf '%-50s %s\n' "the same after $CACHED more hits" "$(rss "$big_pid")"
+echo "RSS of the running process (anonymous part in brackets), $(machine_load)"
+printf '%-46s %-20s %-20s %s\n' state hearth dnsmasq unbound
+row "idle, tiny list, empty cache, query log off" tiny dnsmasq unbound
+row "+ query log on" log "" ""
+row "$BLOCKED blocked names, empty cache (+ log)" big dnsmasq_big unbound_big
+fill_all tiny dnsmasq unbound
+row "tiny list, $CACHED answers cached" tiny dnsmasq unbound
+fill_all big dnsmasq_big unbound_big
+row "$BLOCKED blocked + $CACHED cached (+ log)" big dnsmasq_big unbound_big
+fill_all big dnsmasq_big unbound_big
+row "the same after $CACHED more hits" big dnsmasq_big unbound_big
+
+# Churn: names never asked before at a steady rate, so the cache stays at
+# max_entries and evicts all the time; RSS printed every minute.
+if ((CHURN_MINUTES > 0)); then
+  awk -v n=$((CACHED * 4)) 'BEGIN { for (i = 1; i <= n; i++) printf "c%d.churn.test A\n", i }' >"$tmp/churn"
+  echo
+  echo "churn: $CHURN_QPS qps of new names for $CHURN_MINUTES min, cache at max_entries"
+  printf '%-8s %-20s %-20s %s\n' minute hearth dnsmasq unbound
+  printf '%-8s %-20s %-20s %s\n' 0 "$(cell big)" "$(cell dnsmasq_big)" "$(cell unbound_big)"
+  for ((minute = 1; minute <= CHURN_MINUTES; minute++)); do
+    churners=()
+    for name in big dnsmasq_big unbound_big; do
+      port_var=${name}_port
+      [[ -n ${!port_var:-} ]] || continue
+      dnsperf -s 127.0.0.1 -p "${!port_var}" -d "$tmp/churn" -l 60 -Q "$CHURN_QPS" -c 1 -q 100 >"$tmp/churn-$name.dnsperf" 2>&1 &
+      churners+=($!)
+    done
+    wait "${churners[@]}"
+    printf '%-8s %-20s %-20s %s\n' "$minute" "$(cell big)" "$(cell dnsmasq_big)" "$(cell unbound_big)"
+  done
+fi
