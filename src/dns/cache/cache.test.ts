@@ -82,7 +82,7 @@ describe('packed entries', () => {
   });
 
   it('stay unpacked while hot, so hits share one Response and its prepared bytes', () => {
-    const { cache } = setup({ max_entries: HOT_ENTRIES + 10 });
+    const { cache } = setup({ max_entries: HOT_ENTRIES * 2 });
     const first = cache.set(KEY, response(Rcode.NOERROR, [a('www.example.com', 60)]))!;
     const hot = cache.response(first);
     expect(cache.response(first)).toBe(hot);

@@ -17,9 +17,11 @@ export const MAX_STALE_SECONDS = 86_400;
 /** RFC 8767 §5's failure recheck timer: after a failed refresh, stale data is
  *  answered at once for this long instead of asking the upstream again. */
 export const FAILURE_RECHECK_MS = 30_000;
-/** Unpacked entries kept: a home network's working set, for about 6 MB
- *  with their prepared wire bytes (bench/cache-memory.ts). */
-export const HOT_ENTRIES = 5000;
+/** Unpacked entries kept: a home network's working set (a few hundred
+ *  names a day), ~190 bytes each with their prepared wire bytes
+ *  (bench/cache-memory.ts), and every Response a young-generation copy
+ *  less than 5000 of them were. */
+export const HOT_ENTRIES = 2000;
 
 /** One key per (name, type, class, DO, CD): a DO=1 answer carries RRSIGs a DO=0
  *  client did not ask for, and a CD=1 answer may be one the upstream did not
@@ -125,8 +127,10 @@ export class AnswerCache {
   /** The entry's answer (source 'cache', TTLs as stored). Unpacked once per
    *  stay in the hot set; the oldest unpacked entry leaves it beyond HOT_ENTRIES. */
   response(entry: CacheEntry): Response {
+    // Entries are answered from as soon as they are got: a gone one is a bug.
+    if (!entry.alive) throw new Error('the cache entry is gone');
     const hot = this.hot.get(entry.slot);
-    if (hot && entry.alive) return hot;
+    if (hot) return hot;
     const unpacked = unpack(this.slab.packed(entry.slot));
     this.hot.delete(entry.slot);
     this.hot.set(entry.slot, unpacked);
