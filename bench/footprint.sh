@@ -87,12 +87,10 @@ start origin unbound -d -c "$tmp/origin.conf"
 origin_pid=$pid
 wait_ready origin "$origin_pid" "$origin_port"
 
-# hearth runs as `npm start` runs it (package.json): compiled to dist/, with its V8 flags.
-"$NODE" --no-warnings scripts/compile.ts --quiet
 # Started one at a time, so each starts on an otherwise quiet machine.
 for name in tiny log big; do
   port_var=${name}_port
-  start "$name" env HEARTH_LOG_LEVEL=warn "$NODE" --optimize-for-size dist/main.js run -c "$tmp/$name.yaml"
+  start "$name" env HEARTH_LOG_LEVEL=warn "${HEARTH[@]}" run -c "$tmp/$name.yaml"
   declare "${name}_pid=$pid"
   wait_ready "$name" "$pid" "${!port_var}"
 done
