@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { Hearth } from './app.ts';
-import { formatError, loadConfig, type SourceError } from './config/load.ts';
+import { formatError, type SourceError } from './diagnostics/source-error.ts';
+import { loadConfig } from './config/load.ts';
 import { ConfigStore } from './config/store.ts';
 import { buildResolver, resolverDeps } from './dns/resolver.ts';
 import { loadTsigKeys } from './dns/tsig/keys.ts';

@@ -8,7 +8,7 @@ import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reply, startFakeDns, type FakeDns } from '../upstreams/dns.ts';
+import { reply, startFakeDns, type FakeDns } from '../support/fake-dns.ts';
 import { startHearth, type Running } from './harness.ts';
 
 const IDLE_LIMIT_MB = 140;
