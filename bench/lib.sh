@@ -17,8 +17,8 @@ check_tools() { # command=package...
   fi
 }
 
-# hearth as `npm start` runs it (package.json): compiled to dist/, with its V8 flags.
-HEARTH=("$NODE" --optimize-for-size dist/main.js)
+# hearth as `npm start` runs it (package.json): compiled to dist/.
+HEARTH=("$NODE" dist/main.js)
 
 # Exits unless the project's Node is installed; brings dist/ up to date.
 check_node() {

@@ -1,5 +1,5 @@
-// hearth's memory as a house runs it (npm start: compiled, with its V8
-// flags): the resident set of the running process, idle and after 10,000
+// hearth's memory as a house runs it (npm start: compiled to dist/): the
+// resident set of the running process, idle and after 10,000
 // different names were asked through its cache. Generous bounds, above what
 // it takes now on x86-64 (~114 MB idle with the query log, ~142 MB after the
 // 10,000 names), well below what it took before issue 14 (164 MB and 248 MB

@@ -25,7 +25,7 @@ export interface Running {
   readonly signal: (name: NodeJS.Signals) => void;
 }
 
-/** How hearth is started: `node src/main.ts`, or as `npm start` runs it (compiled to dist/, with its V8 flags). */
+/** How hearth is started: `node src/main.ts`, or as `npm start` runs it (compiled to dist/). */
 export type HowStarted = 'source' | 'npm-start';
 
 /** Starts `node src/main.ts run` with `config` (YAML text; `PORT` is replaced by a free port). */
@@ -53,10 +53,10 @@ export function startDefaultHearth(): Promise<Running> {
   return spawnHearth(['run'], ROOT, 5353);
 }
 
-/** The flags and entry of package.json's start script, after its compile step. */
+/** The entry of package.json's start script, after its compile step. */
 async function npmStartCommand(): Promise<string[]> {
   await run(process.execPath, ['--no-warnings', join(ROOT, 'scripts/compile.ts'), '--quiet']);
-  return ['--optimize-for-size', join(ROOT, 'dist/main.js')];
+  return [join(ROOT, 'dist/main.js')];
 }
 
 async function spawnHearth(args: string[], dir: string, port: number, how: HowStarted = 'source'): Promise<Running> {
