@@ -8,7 +8,7 @@
 // gone are removed. Run by `npm ci` (prepare) and before `npm start`.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname, '..');
@@ -18,9 +18,19 @@ const target = join(root, 'dist');
 /** Relative module specifiers ending in .ts (imports, `new URL(…)` of a worker) end in .js in dist. */
 const RELATIVE_TS = /(['"])(\.{1,2}\/[^'"\n]*)\.ts\1/g;
 
+/** The dashboard's modules go to the browser under their own names (index.html
+ *  loads /ui/main.ts): stripped too, but names and specifiers kept. */
+const BROWSER = join(source, 'dashboard') + sep;
+
 function outputOf(file: string): string {
   const path = join(target, relative(source, file));
-  return path.endsWith('.ts') ? `${path.slice(0, -3)}.js` : path;
+  return path.endsWith('.ts') && !file.startsWith(BROWSER) ? `${path.slice(0, -3)}.js` : path;
+}
+
+function compile(file: string): string {
+  const code = readFileSync(file, 'utf8');
+  if (file.startsWith(BROWSER)) return stripTypeScriptTypes(code, { mode: 'strip' });
+  return `${stripTypeScriptTypes(code, { mode: 'strip', sourceUrl: pathToFileURL(file).href }).replace(RELATIVE_TS, '$1$2.js$1')}\n`;
 }
 
 function* sources(dir: string): Generator<string> {
@@ -48,8 +58,7 @@ for (const file of sources(source)) {
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(file).mtimeMs) continue;
   mkdirSync(dirname(out), { recursive: true });
   if (file.endsWith('.ts')) {
-    const code = stripTypeScriptTypes(readFileSync(file, 'utf8'), { mode: 'strip', sourceUrl: pathToFileURL(file).href });
-    writeFileSync(out, `${code.replace(RELATIVE_TS, '$1$2.js$1')}\n`);
+    writeFileSync(out, compile(file));
   } else {
     copyFileSync(file, out);
   }
