@@ -187,3 +187,22 @@ describe('keys and bounds', () => {
     expect(cache.get(KEY)).toBeUndefined();
   });
 });
+
+describe('an entry got from the cache', () => {
+  it('reads as gone once deleted, flushed or replaced, and then marks nothing', () => {
+    const { cache, clock } = setup();
+    const fresh = (): ReturnType<AnswerCache['set']> => cache.set(KEY, response(Rcode.NOERROR, [a('www.example.com', 60)]));
+    const deleted = fresh()!;
+    cache.delete(KEY);
+    const flushed = fresh()!;
+    cache.flush();
+    const replaced = fresh()!;
+    fresh();
+    for (const entry of [deleted, flushed, replaced]) {
+      expect(entry.alive).toBe(false);
+      expect(entry.isFresh(clock.t)).toBe(false);
+      expect(() => cache.response(entry)).toThrow(/gone/);
+    }
+    expect(cache.get(KEY)?.alive).toBe(true);
+  });
+});

@@ -32,7 +32,7 @@ export class EntrySlab {
   readonly ttl: Uint32Array;
   readonly hits: Uint32Array;
   readonly failedAt: Float64Array;
-  /** Bumped when a slot is reused, so a handle to a gone entry can tell. */
+  /** Bumped when an entry leaves its slot, so a handle to a gone entry can tell. */
   readonly generation: Uint32Array;
   private ring: Uint8Array;
   private readonly offset: Uint32Array;
@@ -104,7 +104,6 @@ export class EntrySlab {
     const hash = this.keyHash(keyLength);
     while (this.freeCount === 0) this.evictOldest();
     const slot = this.freeSlots[--this.freeCount]!;
-    this.generation[slot]!++;
     this.hash[slot] = hash;
     this.keyLength[slot] = keyLength;
     this.length[slot] = keyLength + packed.length;
@@ -142,6 +141,7 @@ export class EntrySlab {
   }
 
   clear(): void {
+    for (let slot = 0; slot < this.maxEntries; slot++) if (this.live[slot]) this.generation[slot]!++;
     this.index.fill(0);
     this.live.fill(0);
     this.freeSlots.set(Int32Array.from({ length: this.maxEntries }, (_, i) => this.maxEntries - 1 - i));
@@ -229,6 +229,7 @@ export class EntrySlab {
   private kill(position: number): void {
     const slot = this.index[position]! - 1;
     this.live[slot] = 0;
+    this.generation[slot]!++;
     this.liveCount--;
     // Backward-shift deletion keeps every probe chain unbroken.
     let hole = position;
