@@ -1,7 +1,10 @@
-// DHCP lease replication. The master hands every committed batch of lease
-// changes to the standby and holds the clients' ACKs until the standby has
-// them on disk (Kea's hot-standby does the same), so a takeover never hands
-// an ACKed address to a second client. The wait is bounded: past BOUND_MS
+// DHCP lease replication. The master hands every batch of lease changes to
+// the standby as it commits it and holds the clients' ACKs until the standby
+// has them on disk too (Kea's hot-standby does the same), so a takeover never
+// hands an ACKed address to a second client. The batch leaves before the
+// master's own fsync (src/dhcp/leases.ts) and batches are pipelined (each a
+// request of its own, answered by id), so the two fsyncs overlap and a slow
+// confirmation does not hold back the next batch. The wait is bounded: past BOUND_MS
 // the master ACKs anyway, marks the standby stale and later catches it up
 // with a full snapshot. Lease ends travel as durations, not wall-clock times,
 // so a clock skew between the Pis neither shortens nor lengthens a lease.
@@ -95,7 +98,7 @@ export class LeaseReplicator {
     clearInterval(this.catchUp);
   }
 
-  /** The gate in front of the ACKs: settles once the standby confirmed, or after BOUND_MS. */
+  /** The gate in front of the ACKs: settles once the standby confirmed, or BOUND_MS after the batch left. */
   private replicate(changes: readonly LeaseChange[]): Promise<void> {
     if (this.role.state !== 'master') return Promise.resolve();
     if (!this.link.isUp) {
