@@ -78,6 +78,13 @@ describeLab(['curl', 'arping', 'nft', 'dhclient', 'tcpdump', 'nsupdate', 'dig', 
     for (const node of ['a', 'b'] as const) {
       await waitFor(`printer.lan on ${node}`, async () => ((await answers(node, 'printer.lan')).includes('10.77.0.40') ? true : undefined), () => '', 10_000);
     }
+    // One config: the same version and hash on both (GET /ha).
+    const master = (await a.status()).sync!.config;
+    const backup = await waitFor('b at the master\'s config version', async () => {
+      const seen = (await b.status()).sync?.config;
+      return seen?.version === master.version ? seen : undefined;
+    });
+    expect(backup.hash).toBe(master.hash);
   }, 60_000);
 
   it('keeps every ACKed lease across kill -9 of the master under perfdhcp, and a client asking again keeps its address', async () => {
@@ -98,6 +105,10 @@ describeLab(['curl', 'arping', 'nft', 'dhclient', 'tcpdump', 'nsupdate', 'dig', 
     const acked = acks();
     expect(acked.length).toBeGreaterThanOrEqual(30);
     expect(acked.filter((ack) => held.get(ack.yiaddr) !== ack.mac), `ACKed but not on the new master (of ${acked.length} ACKs)`).toEqual([]);
+    const owner = new Map(acked.map((ack) => [ack.yiaddr, ack.mac]));
+    expect(acked.filter((ack) => owner.get(ack.yiaddr) !== ack.mac), 'addresses ACKed to two clients').toEqual([]);
+    const byA = acked.filter((ack) => ack.sender === NODES.a.mac).length;
+    console.log(`pair lab: ${acked.length} ACKs captured, ${byA} from a before the kill, ${acked.length - byA} from b after; all held by b`);
     expect(held.get(phoneAddress)).toBe(phoneHost.mac);
 
     // The phone starts again (INIT-REBOOT, RFC 2131 §3.2): the new master confirms its address.

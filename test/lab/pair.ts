@@ -148,6 +148,8 @@ export interface HaStatusSeen {
   readonly transitions: readonly { readonly at: string; readonly from: string; readonly to: string; readonly reason: string }[];
   readonly adverts: { readonly rejected: Record<string, number> };
   readonly priority: { readonly configured: number; readonly effective: number };
+  /** The state sync with the peer (issue 13's pair). */
+  readonly sync?: { readonly connected: boolean; readonly config: { readonly version: number; readonly hash: string } };
 }
 
 export interface Reply {
