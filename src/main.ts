@@ -2,10 +2,10 @@
 // The hearth command line: run, check, lists update, ddns update.
 import { parseArgs } from 'node:util';
 import { Hearth } from './app.ts';
-import { formatError, loadConfig, type SourceError } from './config/load.ts';
+import { formatError, loadConfig } from './config/load.ts';
 import { ConfigStore } from './config/store.ts';
 import { buildResolver, resolverDeps } from './dns/resolver.ts';
-import { loadTsigKeys } from './dns/tsig/keys.ts';
+import { checkConfig } from './cli/check.ts';
 import { ddnsUpdate } from './cli/ddns-update.ts';
 import { progressFor } from './cli/progress.ts';
 import { createLogger } from './observe/log.ts';
@@ -50,19 +50,9 @@ async function run(file: string | undefined): Promise<number> {
 }
 
 async function check(file: string | undefined): Promise<number> {
-  const loaded = loadConfig(file);
-  const errors: SourceError[] = loaded.ok ? [] : [...loaded.errors];
-  const config = loaded.ok ? loaded.config : loaded.partial;
-  if (config) {
-    const deps = resolverDeps(createLogger('silent'), config.data_dir);
-    errors.push(...buildResolver(config.dns, deps).errors);
-    await deps.blocklists.load();
-    errors.push(...deps.blocklists.errors());
-    deps.upstreams.closeAll();
-    const keys = loadTsigKeys(config.dns_update);
-    if (keys.kind === 'failed') errors.push(...keys.errors.map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
-  }
+  const { errors, notes } = await checkConfig(file);
   for (const error of errors) console.log(formatError(error));
+  for (const note of notes) console.log(`${formatError(note)} (note: fetched at start or with "hearth lists update")`);
   if (errors.length === 0) console.log(`${file ?? '(built-in default)'}: ok`);
   return errors.length === 0 ? 0 : 1;
 }

@@ -1,0 +1,30 @@
+// `hearth check`: the config, its zone files, rule files, lists and keys, as
+// `hearth run` would load them. A URL list not downloaded yet is a note: a
+// fresh install has not fetched it, and hearth runs without it until it has.
+import { loadConfig, type SourceError } from '../config/load.ts';
+import { NOT_DOWNLOADED } from '../dns/blocklist/blocklists.ts';
+import { buildResolver, resolverDeps } from '../dns/resolver.ts';
+import { loadTsigKeys } from '../dns/tsig/keys.ts';
+import { createLogger } from '../observe/log.ts';
+
+export interface CheckResult {
+  readonly errors: readonly SourceError[];
+  readonly notes: readonly SourceError[];
+}
+
+export async function checkConfig(file: string | undefined): Promise<CheckResult> {
+  const loaded = loadConfig(file);
+  const errors: SourceError[] = loaded.ok ? [] : [...loaded.errors];
+  const notes: SourceError[] = [];
+  const config = loaded.ok ? loaded.config : loaded.partial;
+  if (config) {
+    const deps = resolverDeps(createLogger('silent'), config.data_dir);
+    errors.push(...buildResolver(config.dns, deps).errors);
+    await deps.blocklists.load();
+    for (const error of deps.blocklists.errors()) (error.message === NOT_DOWNLOADED ? notes : errors).push(error);
+    deps.upstreams.closeAll();
+    const keys = loadTsigKeys(config.dns_update);
+    if (keys.kind === 'failed') errors.push(...keys.errors.map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
+  }
+  return { errors, notes };
+}
