@@ -41,7 +41,7 @@ usage() { sed -n '2,15s/^# \{0,1\}//p' "$0"; }
 node_for() {
   local release=$1 candidate
   for candidate in "$release/node_modules/.bin/node" "$(command -v node || true)"; do
-    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    [ -x "$candidate" ] || continue
     if "$candidate" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' 2>/dev/null; then
       printf '%s\n' "$candidate"
       return 0
@@ -171,7 +171,7 @@ warn_conflicts() {
 }
 
 do_install() {
-  [ -f "$SRC/package.json" ] && [ -d "$SRC/src" ] || die "run this script from a hearth checkout ($SRC has no src/)"
+  if [ ! -f "$SRC/package.json" ] || [ ! -d "$SRC/src" ]; then die "run this script from a hearth checkout ($SRC has no src/)"; fi
   live && [ "$(id -u)" -ne 0 ] && die "run as root (or stage with DESTDIR=DIR)"
   live && install_packages
   live && create_user
@@ -231,7 +231,7 @@ do_rollback() {
   local current previous
   current=$(readlink "$DESTDIR$APP/current" 2>/dev/null || true)
   previous=$(readlink "$DESTDIR$APP/previous" 2>/dev/null || true)
-  [ -n "$previous" ] && [ -d "$DESTDIR$APP/$previous" ] || die "no previous version to go back to"
+  if [ -z "$previous" ] || [ ! -d "$DESTDIR$APP/$previous" ]; then die "no previous version to go back to"; fi
   point current "$previous"
   point previous "$current"
   say "rolled back: $current -> $previous"

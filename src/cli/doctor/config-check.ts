@@ -1,0 +1,13 @@
+// The config as `hearth check` sees it: valid, its zone files, lists and keys readable.
+import { formatError } from '../../config/load.ts';
+import { checkConfig } from '../check.ts';
+import { fail, note, ok, type Finding } from './finding.ts';
+
+export async function configCheck(file: string | undefined): Promise<Finding[]> {
+  const name = file ?? '(built-in default)';
+  const { errors, notes } = await checkConfig(file);
+  return [
+    errors.length === 0 ? ok(`config ${name} is valid`) : fail(`config ${name}: ${errors.map(formatError).join('; ')}`, `fix it, then "hearth check -c ${file ?? 'FILE'}"`),
+    ...notes.map((item) => note(`${formatError(item)} (fetched when hearth starts)`)),
+  ];
+}
