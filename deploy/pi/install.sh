@@ -83,7 +83,8 @@ build_release() {
   [ -d "$SRC/docs" ] && parts+=(docs)
   tar -C "$SRC" --exclude='*.test.ts' -cf - "${parts[@]}" | tar -C "$tmp" -xf -
   if [ -d "$SRC/node_modules" ]; then
-    cp -a "$SRC/node_modules" "$tmp/"
+    mkdir "$tmp/node_modules"
+    cp -a "$SRC/node_modules/." "$tmp/node_modules/" # through a symlinked node_modules too
     node=$(node_for "$tmp") || die "no Node 24: run 'npm ci --omit=dev' in $SRC first (it fetches the pinned node package)"
     prune_dev "$tmp" "$node"
   elif command -v npm >/dev/null; then
