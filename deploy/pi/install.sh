@@ -207,7 +207,7 @@ do_install() {
   ln -sfn "$APP/current/deploy/pi/install.sh" "$DESTDIR$ROLLBACK"
   # The failover pair binds the VIP's sockets before the VIP is on the interface.
   install_file 0644 "$SRC/deploy/pi/sysctl.conf" "$SYSCTL"
-  live && { sysctl -q -p "$SYSCTL" || say "warning: could not apply $SYSCTL now (it applies at boot)"; }
+  systemd_up && { sysctl -q -p "$SYSCTL" || say "warning: could not apply $SYSCTL now (it applies at boot)"; }
 
   if systemd_up; then
     systemctl daemon-reload
