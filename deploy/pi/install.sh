@@ -158,7 +158,7 @@ install_config() {
 warn_conflicts() {
   command -v ss >/dev/null || return 0
   local holders
-  holders=$(ss -H -lnup 'sport = :53 or sport = :67' 2>/dev/null | grep -v 'node' | sed -n 's/.*users:(("\([^"]*\)".*/\1/p' | sort -u | tr '\n' ' ')
+  holders=$(ss -H -lnup 'sport = :53 or sport = :67' 2>/dev/null | grep -v 'node' | sed -n 's/.*users:(("\([^"]*\)".*/\1/p' | sort -u | tr '\n' ' ' || true)
   [ -n "$holders" ] || return 0
   say "warning: ports 53/67 are in use by: $holders"
   case $holders in
@@ -184,21 +184,18 @@ do_install() {
   build_release "$id"
   install_config && new_config=yes
 
-  # A new version must accept the config in use before it becomes current.
-  if live; then
-    local node
-    node=$(node_for "$APP/releases/$id")
-    if ! "$node" "$APP/releases/$id/src/main.ts" check -c "$ETC/hearth.yaml"; then
-      [ "$old" = "releases/$id" ] || rm -rf "${APP:?}/releases/$id"
-      die "the new version refuses $ETC/hearth.yaml (above); nothing was changed"
-    fi
+  point current "releases/$id"
+  # The new version must accept the config in use (which may name files in
+  # /opt/hearth/current) before the service runs it; if not, current goes back.
+  if live && ! "$(node_for "$APP/current")" "$APP/current/src/main.ts" check -c "$ETC/hearth.yaml"; then
+    if [ -n "$old" ]; then point current "$old"; else rm -f "$APP/current"; fi
+    [ "$old" = "releases/$id" ] || rm -rf "${APP:?}/releases/$id"
+    die "the new version refuses $ETC/hearth.yaml (above); nothing was changed"
   fi
-
   if [ -n "$old" ] && [ "$old" != "releases/$id" ]; then
     point previous "$old"
     say "upgraded: $old -> releases/$id (hearth-rollback goes back)"
   fi
-  point current "releases/$id"
   drop_old_releases
 
   install_file 0644 "$SRC/deploy/pi/hearth.service" "$UNIT"
