@@ -49,9 +49,27 @@ describeRootfs('install.sh in a Debian 12 root filesystem', () => {
     expect(checked).toMatch(/^\/etc\/hearth\/hearth\.yaml: ok$/m);
   }, 180_000);
 
+  it('refuses an upgrade that rejects the config in use, upgrades when it accepts it, and hearth-rollback goes back', async () => {
+    const installed = readlinkSync(join(rootfs, 'opt/hearth/current'));
+    await inRoot('cp -a /root/hearth /root/newer && echo "// a newer version" >> /root/newer/src/main.ts'
+      + ' && cp /etc/hearth/hearth.yaml /root/hearth.yaml && echo "unknown_key: 1" >> /etc/hearth/hearth.yaml');
+    await expect(inRoot('/root/newer/deploy/pi/install.sh')).rejects.toThrow(/the new version refuses \/etc\/hearth\/hearth\.yaml/);
+    expect(readlinkSync(join(rootfs, 'opt/hearth/current'))).toBe(installed);
+    expect(existsSync(join(rootfs, 'opt/hearth/previous'))).toBe(false);
+
+    await inRoot('cp /root/hearth.yaml /etc/hearth/hearth.yaml');
+    const { stdout } = await inRoot('/root/newer/deploy/pi/install.sh');
+    expect(stdout).toContain(`upgraded: ${installed} -> releases/`);
+    const upgraded = readlinkSync(join(rootfs, 'opt/hearth/current'));
+    expect(await inRoot('hearth-rollback').then(({ stdout: out }) => out)).toContain(`rolled back: ${upgraded} -> ${installed}`);
+    expect(readlinkSync(join(rootfs, 'opt/hearth/current'))).toBe(installed);
+    await inRoot('hearth-rollback');
+    expect(readlinkSync(join(rootfs, 'opt/hearth/current'))).toBe(upgraded);
+  }, 180_000);
+
   it('installs again without changing the release, then uninstalls and purges', async () => {
     const before = readlinkSync(join(rootfs, 'opt/hearth/current'));
-    const { stdout } = await inRoot('/root/hearth/deploy/pi/install.sh');
+    const { stdout } = await inRoot('/root/newer/deploy/pi/install.sh');
     expect(stdout).not.toContain('upgraded');
     expect(readlinkSync(join(rootfs, 'opt/hearth/current'))).toBe(before);
     await inRoot('/root/hearth/deploy/pi/install.sh --uninstall --purge');
