@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generatePairSecret } from '../../src/ha/secret.ts';
 import { ROOT } from '../integration/harness.ts';
 import { describeLab, Lan, LAN_IF, type LabHost } from './lan.ts';
 
@@ -23,8 +24,9 @@ describeLab(['arping'])('hearth doctor on a node of the pair', () => {
       data_dir: join(dir, 'data'),
       dns: { listen: ['10.78.0.2:53'], blocking: { lists: [] }, zones_dir: dir },
       api: { listen: '127.0.0.1:8053', token_file: join(dir, 'api.token') },
-      ha: { enabled: true, interface: LAN_IF, vip: `${VIP}/24`, listen: '10.78.0.2:5399', peers: ['10.78.0.3:5399'] },
+      ha: { enabled: true, interface: LAN_IF, vip: `${VIP}/24`, listen: '10.78.0.2:5399', peers: ['10.78.0.3:5399'], secret_file: join(dir, 'ha.key') },
     }));
+    writeFileSync(join(dir, 'ha.key'), `${generatePairSecret()}\n`);
   }, 60_000);
   afterAll(async () => {
     await lan?.destroy();
@@ -42,6 +44,7 @@ describeLab(['arping'])('hearth doctor on a node of the pair', () => {
     expect(output).toMatch(/^✓ ip is installed/m);
     expect(output).toMatch(/^✓ arping is installed/m);
     expect(output).toMatch(/^✓ the VIP 10\.78\.0\.53 is free on the LAN/m);
+    expect(output).toMatch(/^✓ the pair's secret .*ha\.key holds 32 bytes$/m);
   }, 60_000);
 
   it('names the MAC of a device that is not the pair and answers for the VIP', async () => {

@@ -10,13 +10,14 @@ import { configCheck } from './config-check.ts';
 import type { DoctorCheck, Finding, Verdict } from './finding.ts';
 import { interfacesCheck } from './interfaces-check.ts';
 import { listenCheck } from './listen-check.ts';
+import { pairSecretCheck } from './pair-secret-check.ts';
 import { toolsCheck } from './tools-check.ts';
 import { upstreamsCheck } from './upstreams-check.ts';
 import { vipCheck } from './vip-check.ts';
 
 /** After the config's own, in the order a person would fix things: the machine, then the network. */
 const CHECKS: readonly DoctorCheck[] = [
-  listenCheck, capabilitiesCheck, interfacesCheck, toolsCheck, broadcastCheck, clockCheck, upstreamsCheck, vipCheck,
+  listenCheck, capabilitiesCheck, interfacesCheck, toolsCheck, broadcastCheck, clockCheck, upstreamsCheck, pairSecretCheck, vipCheck,
 ];
 
 const MARKS: Record<Verdict, string> = { ok: '✓', fail: '✗', note: '·' };
