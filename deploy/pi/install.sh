@@ -158,7 +158,7 @@ install_config() {
 warn_conflicts() {
   command -v ss >/dev/null || return 0
   local holders
-  holders=$(ss -H -lnup 'sport = :53 or sport = :67' 2>/dev/null | grep -v 'node' | sed -n 's/.*users:(("\([^"]*\)".*/\1/p' | sort -u | tr '\n' ' ' || true)
+  holders=$(ss -H -lntup 'sport = :53 or sport = :67' 2>/dev/null | grep -v 'node' | sed -n 's/.*users:(("\([^"]*\)".*/\1/p' | sort -u | tr '\n' ' ' || true)
   [ -n "$holders" ] || return 0
   say "warning: ports 53/67 are in use by: $holders"
   case $holders in
