@@ -44,7 +44,7 @@ async function checkStaged(destdir: string): Promise<{ code: number; output: str
 
 describe('install.sh with DESTDIR', () => {
   const destdir = mkdtempSync(join(tmpdir(), 'hearth-destdir-'));
-  afterAll(() => rmSync(destdir, { recursive: true, force: true }));
+  afterAll(() => rmSync(destdir, { recursive: true, force: true }), 300_000);
   let first: string[] = [];
 
   it('stages the program, the unit, the command, the config, the data directory and nothing else', async () => {
