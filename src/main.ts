@@ -7,6 +7,7 @@ import { ConfigStore } from './config/store.ts';
 import { buildResolver, resolverDeps } from './dns/resolver.ts';
 import { checkConfig } from './cli/check.ts';
 import { ddnsUpdate } from './cli/ddns-update.ts';
+import { doctor } from './cli/doctor/doctor.ts';
 import { progressFor } from './cli/progress.ts';
 import { createLogger } from './observe/log.ts';
 
@@ -15,6 +16,7 @@ const USAGE = `usage: hearth <command> [-c FILE]
 commands:
   run           serve DNS with the config FILE (default: the built-in config)
   check         validate the config FILE, its zone files, rule files and lists; exit 1 on any error
+  doctor        check this machine for the config FILE (ports, interfaces, tools, clock, upstreams, VIP); exit 1 if one fails
   lists update  download the blocklists now (kept in data_dir for the running server's next refresh)
   ddns update   update the public DNS records now [--force: even if unchanged] [--resume: lift auth stops]
 `;
@@ -103,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run': return run(values.config);
     case 'check': return check(values.config);
+    case 'doctor': return doctor(values.config);
     case 'lists':
       if (positionals[1] === 'update') return updateLists(values.config);
       process.stderr.write(`hearth: unknown lists command "${positionals[1] ?? ''}"\n${USAGE}`);
