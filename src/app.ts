@@ -1,56 +1,35 @@
-// The composition root: builds each service from the config, starts them,
-// reloads by building the new pieces beside the old and swapping, and stops.
-// It is also what the admin API talks to (ApiContext).
+// The composition root: builds each service from the config (wiring.ts),
+// starts them, reloads by building the new pieces beside the old and
+// swapping, and stops. The admin API sees it through api-adapter.ts.
 import { schedule, type ScheduledTask } from 'node-cron';
-import type { ApiContext } from './api/context.ts';
-import { startApi, type ApiApp } from './api/server.ts';
-import { formatError } from './config/load.ts';
+import type { ApiApp } from './api/api-app.ts';
+import { startApi } from './api/server.ts';
+import { apiContext } from './api-adapter.ts';
+import { formatError } from './diagnostics/source-error.ts';
 import type { Config } from './config/schema.ts';
-import type { ConfigStore, ConfigVersion } from './config/store.ts';
-import { parseCidr, parseListenAddress, type ListenAddress } from './config/types.ts';
+import type { ConfigStore } from './config/store.ts';
 import type { ListReport, NameCheck } from './dns/blocklist/blocklists.ts';
 import { parseName } from './dns/name.ts';
 import { buildResolver, resolverDeps, type BuiltResolver, type ResolverDeps } from './dns/resolver.ts';
 import { DnsServer, type AnsweredQuery, type QueryObserver } from './dns/server.ts';
-import { loadTsigKeys } from './dns/tsig/keys.ts';
-import { TsigKeyring } from './dns/tsig/keyring.ts';
+import type { TsigKeyring } from './dns/tsig/keyring.ts';
 import { UpdateHandler } from './dns/update/handler.ts';
-import { ZoneHostRegistry } from './dns/update/hosts.ts';
 import { LocalZones } from './dns/update/local-zones.ts';
 import { ZoneJournal } from './dns/update/journal.ts';
 import { ZoneUpdater } from './dns/update/updater.ts';
 import { DEFAULT_VIEW } from './dns/views.ts';
-import { hostZones } from './dns/zones/generated.ts';
 import { DdnsUpdater } from './ddns/updater.ts';
 import { DhcpService } from './dhcp/dhcp-service.ts';
 import type { Logger } from './observe/log.ts';
 import { Metrics } from './observe/metrics.ts';
 import { QueryLog } from './observe/querylog.ts';
 import { Stats } from './observe/stats.ts';
-
-function listenAddresses(config: Config): ListenAddress[] {
-  return config.dns.listen.flatMap((text) => parseListenAddress(text, 53) ?? []);
-}
+import { dhcpServiceFor, dhcpZones, keyringOf, listenAddresses } from './wiring.ts';
 
 /** Hearth always journals zone updates (`hearth check` reads zones without). */
 type AppDeps = ResolverDeps & { readonly journal: ZoneJournal };
 
-/** The keys UPDATEs may be signed with; a key the config gets wrong is
- *  logged and left out, so the others keep working. */
-function keyringOf(config: Config, log: Logger): TsigKeyring {
-  const loaded = loadTsigKeys(config.dns_update);
-  if (loaded.kind === 'loaded') return loaded.keyring;
-  for (const error of loaded.errors) log.error(error);
-  return new TsigKeyring([]);
-}
-
-/** With DHCP on, its domain and reverse zones exist even without zone files. */
-function dhcpZones(config: Config) {
-  const subnet = parseCidr(config.dhcp.subnet);
-  return config.dhcp.enabled && subnet ? hostZones(config.dhcp.domain, subnet) : [];
-}
-
-export class Hearth implements ApiContext {
+export class Hearth {
   readonly stats = new Stats();
   readonly metrics: Metrics;
   readonly querylog: QueryLog | undefined;
@@ -121,7 +100,7 @@ export class Hearth implements ApiContext {
       await hearth.dns.listen(listenAddresses(config));
       await hearth.applyDhcp(config);
       ddns.start();
-      hearth.api = await startApi(hearth, config.api, log);
+      hearth.api = await startApi(apiContext(hearth, store), config.api, log);
     } catch (error) {
       await hearth.stop();
       throw error;
@@ -153,26 +132,10 @@ export class Hearth implements ApiContext {
     this.log.info('hearth stopped');
   }
 
-  // ApiContext: what the admin API reads and changes.
+  // What the admin API reaches (through api-adapter.ts).
 
   get dhcp(): DhcpService | undefined {
     return this.dhcpService;
-  }
-
-  config(): Config {
-    // The stored config, not the one in force: a change made while a reload
-    // runs must build on the change before it.
-    return this.store.current;
-  }
-
-  async replaceConfig(config: Config): Promise<ConfigVersion> {
-    const written = this.store.write(config);
-    await this.reload(this.store.current);
-    return written;
-  }
-
-  configVersion(): ConfigVersion {
-    return { version: this.store.version, hash: this.store.hash };
   }
 
   flushCache(): number {
@@ -191,7 +154,7 @@ export class Hearth implements ApiContext {
     return this.built.viewLists.get(view)?.check(parseName(name.endsWith('.') ? name : `${name}.`));
   }
 
-  addQueryObserver(observer: QueryObserver): void {
+  private addQueryObserver(observer: QueryObserver): void {
     this.observers.push(observer);
     const observers = [...this.observers];
     this.dns.observe((answered: AnsweredQuery) => {
@@ -225,8 +188,7 @@ export class Hearth implements ApiContext {
       return;
     }
     if (this.dhcpService) return this.dhcpService.reconfigure(config.dhcp);
-    const registry = new ZoneHostRegistry(this.updater, () => this.built.resolver.fallbackView.zones, this.log);
-    const service = new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log: this.log });
+    const service = dhcpServiceFor(config, this.updater, () => this.built.resolver.fallbackView.zones, this.log);
     try {
       await service.start();
     } catch (error) {

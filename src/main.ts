@@ -2,7 +2,8 @@
 // The hearth command line: run, check, lists update, ddns update.
 import { parseArgs } from 'node:util';
 import { Hearth } from './app.ts';
-import { formatError, loadConfig } from './config/load.ts';
+import { formatError } from './diagnostics/source-error.ts';
+import { loadConfig } from './config/load.ts';
 import { ConfigStore } from './config/store.ts';
 import { buildResolver, resolverDeps } from './dns/resolver.ts';
 import { checkConfig } from './cli/check.ts';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAILURES_PER_MINUTE } from './auth.ts';
-import { CHECK, start, TOKEN, type Harness } from './test-harness.ts';
+import { CHECK, start, TOKEN, type Harness } from '../../test/support/api-harness.ts';
 
 const CONFIG = `dns:
   cloaking:

@@ -9,11 +9,11 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { dirname } from 'node:path';
 import { isIPv4 } from 'node:net';
 import type { FastifyRequest } from 'fastify';
-import { parseListenAddress } from '../config/types.ts';
+import { parseListenAddress } from '../values/listen-address.ts';
 import { ipv6Bytes } from '../net/address.ts';
 import type { Logger } from '../observe/log.ts';
 import { ApiError } from './errors.ts';
-import type { ApiApp } from './server.ts';
+import type { ApiApp } from './api-app.ts';
 
 export const FAILURES_PER_MINUTE = 10;
 

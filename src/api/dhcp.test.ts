@@ -2,7 +2,7 @@
 // static leases written to a real config file.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LeaseInfo } from '../dhcp/dhcp-service.ts';
-import { start, type Harness } from './test-harness.ts';
+import { start, type Harness } from '../../test/support/api-harness.ts';
 
 const CONFIG = `dhcp:
   enabled: true

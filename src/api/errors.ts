@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { ConfigNotWritable } from '../config/store.ts';
-import type { ApiApp } from './server.ts';
+import type { ApiApp } from './api-app.ts';
 
 const issueSchema = z.object({
   /** Where the problem is: `body`, `querystring` or `params`. */

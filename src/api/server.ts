@@ -5,12 +5,13 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Config } from '../config/schema.ts';
-import { parseListenAddress } from '../config/types.ts';
+import { parseListenAddress } from '../values/listen-address.ts';
 import type { Logger } from '../observe/log.ts';
+import type { ApiApp } from './api-app.ts';
 import { loadToken, requireToken, type TokenCheck } from './auth.ts';
+import type { ApiConfig } from './config.ts';
 import type { ApiContext } from './context.ts';
 import { installErrorHandlers, validatorCompiler } from './errors.ts';
 import { blocklistRoutes } from './routes/blocklists.ts';
@@ -25,9 +26,6 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { querylogRoutes } from './routes/querylog.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { zonesRoutes } from './routes/zones.ts';
-
-/** What every route file gets: `export function xxxRoutes(app: ApiApp, ctx: ApiContext): void`. */
-export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 const ROUTES: readonly ((app: ApiApp, ctx: ApiContext) => void)[] = [
   healthRoutes, configRoutes, zonesRoutes, cloakingRoutes, blocklistRoutes, cacheRoutes, dhcpRoutes, ddnsRoutes, haRoutes,
@@ -77,7 +75,7 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions): Promise<Ap
 }
 
 /** Loads (or creates) the token, builds the API and listens on `api.listen`. */
-export async function startApi(ctx: ApiContext, api: Config['api'], logger: Logger): Promise<ApiApp> {
+export async function startApi(ctx: ApiContext, api: ApiConfig, logger: Logger): Promise<ApiApp> {
   const address = parseListenAddress(api.listen, 8053);
   if (!address) throw new Error(`api.listen "${api.listen}" is not an address`);
   const app = await buildApi(ctx, { token: loadToken(api, logger), logger });

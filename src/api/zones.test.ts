@@ -4,14 +4,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/integration/harness.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 import { configSchema } from '../config/schema.ts';
 import { buildResolver, resolverDeps } from '../dns/resolver.ts';
 import { LocalZones } from '../dns/update/local-zones.ts';
 import { ZoneJournal } from '../dns/update/journal.ts';
 import { ZoneUpdater } from '../dns/update/updater.ts';
 import { createLogger } from '../observe/log.ts';
-import { start, type Harness } from './test-harness.ts';
+import { start, type Harness } from '../../test/support/api-harness.ts';
 
 const HOME_LAN = `$TTL 300
 @        IN SOA ns hostmaster ( 10 1h 15m 7d 60 )

@@ -1,7 +1,8 @@
 // `hearth check`: the config, its zone files, rule files, lists and keys, as
 // `hearth run` would load them. A URL list not downloaded yet is a note: a
 // fresh install has not fetched it, and hearth runs without it until it has.
-import { loadConfig, type SourceError } from '../config/load.ts';
+import { loadConfig } from '../config/load.ts';
+import type { SourceError } from '../diagnostics/source-error.ts';
 import { NOT_DOWNLOADED } from '../dns/blocklist/blocklists.ts';
 import { buildResolver, resolverDeps } from '../dns/resolver.ts';
 import { loadTsigKeys } from '../dns/tsig/keys.ts';

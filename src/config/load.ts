@@ -4,13 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import type { SourceError } from '../diagnostics/source-error.ts';
 import { configSchema, type Config } from './schema.ts';
-
-export interface SourceError { readonly file: string; readonly line: number; readonly message: string }
-
-export function formatError(error: SourceError): string {
-  return `${error.file}:${error.line}: ${error.message}`;
-}
 
 export type LoadResult =
   | { readonly ok: true; readonly config: Config }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Document, isMap, isSeq, parseDocument } from 'yaml';
 import { writeFileAtomic } from '../store/atomic.ts';
-import { parseConfig, type LoadResult, type SourceError } from './load.ts';
+import { parseConfig, type LoadResult } from './load.ts';
+import type { SourceError } from '../diagnostics/source-error.ts';
 import { configSchema, type Config } from './schema.ts';
 
 export interface ConfigVersion { readonly version: number; readonly hash: string }

@@ -6,7 +6,8 @@
 // (RECORD_DEFAULTS), not here: the config shown by the API stays as written.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { cronSchedule, duration } from '../config/types.ts';
+import { cronSchedule } from '../values/cron.ts';
+import { duration } from '../values/duration.ts';
 import { isAtOrBelow, parseName } from '../dns/name.ts';
 
 /** Well-known "what is my IP" endpoints that answer with the bare address.

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Keyv } from 'keyv';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/integration/harness.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 import { KeyvSqlite } from '../store/keyv-sqlite.ts';
 import { DdnsState } from './state.ts';
 

@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/integration/harness.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 import type { Family } from './address.ts';
 import { ddnsSchema, type DdnsConfig } from './config.ts';
 import type { Detection } from './detect/detection.ts';
-import { FakeHttp, type SeenRequest } from './fake-http.ts';
+import { FakeHttp, type SeenRequest } from '../../test/support/fake-http.ts';
 import { DdnsUpdater } from './updater.ts';
 
 const V4 = '93.184.216.34';

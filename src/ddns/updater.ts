@@ -144,7 +144,12 @@ export class DdnsUpdater {
     this.task = schedule(this.config.schedule, () => this.run({}), {
       name: 'ddns update',
       noOverlap: true,
-      logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, err) => log.error({ err }, String(m)), debug: (m, err) => log.debug({ err }, String(m)) },
+      logger: {
+        info: (m) => log.info(m),
+        warn: (m) => log.warn(m),
+        error: (m, err) => log.error({ err }, String(m)),
+        debug: (m, err) => log.debug({ err }, String(m)),
+      },
     });
     void this.run({});
   }

@@ -1,6 +1,6 @@
 // Option 121, classless static routes (RFC 3442): each route is a prefix
 // length, the significant octets of the destination, then the router.
-import { parseCidr } from '../config/types.ts';
+import { parseCidr } from '../values/cidr.ts';
 import { readAddress, writeAddress } from './options.ts';
 
 /** A route as the config writes it: destination "10.0.0.0/8", gateway "192.168.1.2". */

@@ -3,7 +3,9 @@
 // to set: exclusions, authoritative NAKs, NTP, search domains and classless
 // routes (RFC 3442), and the port (67; tests on loopback use another).
 import { z } from 'zod';
-import { cidr, duration, ipv4Address, macAddress, parseCidr } from '../config/types.ts';
+import { cidr, parseCidr } from '../values/cidr.ts';
+import { duration } from '../values/duration.ts';
+import { ipv4Address, macAddress } from '../values/address.ts';
 
 /** A client identifier (option 61) as hex bytes, separated by ':' or '-' or not at all. */
 const clientId = z.string().refine((value) => /^([0-9a-f]{2}[:-]?)+$/i.test(value) && value.replace(/[:-]/g, '').length >= 4, {

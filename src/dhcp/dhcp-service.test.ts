@@ -2,12 +2,13 @@
 // broadcast on a LAN go to 127.0.0.1 here.
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, tempDir } from '../../test/integration/harness.ts';
+import { freePort } from '../../test/support/ports.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 import { createLogger } from '../observe/log.ts';
 import { dhcpSchema } from './config.ts';
 import { DhcpService } from './dhcp-service.ts';
 import { decodePacket, type DhcpPacket } from './packet.ts';
-import { MemoryRegistry, TestClient } from './server-fixture.ts';
+import { MemoryRegistry, TestClient } from '../../test/support/dhcp-server.ts';
 
 const phone = new TestClient('02:00:00:00:00:02', [[12, Buffer.from('phone')]]);
 const cleanup: (() => Promise<void> | void)[] = [];

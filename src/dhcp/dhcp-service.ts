@@ -14,7 +14,7 @@ import type { Logger } from '../observe/log.ts';
 import { Bindings } from './bindings.ts';
 import { ensureBroadcastRoute } from './broadcast-route.ts';
 import type { DhcpConfig } from './config.ts';
-import { LeaseStore, type LeaseListener } from './leases.ts';
+import { LeaseStore } from './leases.ts';
 import type { HostRegistry } from './names.ts';
 import { DhcpServer } from './server.ts';
 import { dhcpSetup, type DhcpSetup, type Interfaces } from './setup.ts';
@@ -151,11 +151,6 @@ export class DhcpService {
     if (!lease) return false;
     this.bindings.end(lease, 'released by the API');
     return true;
-  }
-
-  /** Durable lease changes, for replication. */
-  onChange(listener: LeaseListener): () => void {
-    return this.store.onChange(listener);
   }
 
   private async open(port: number): Promise<Socket> {

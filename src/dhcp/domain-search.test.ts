@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDomainSearch, encodeDomainSearch } from './domain-search.ts';
 import { Option } from './options.ts';
-import { clientPacket } from './packet-fixtures.ts';
+import { clientPacket } from '../../test/support/dhcp-packets.ts';
 import { decodePacket } from './packet.ts';
 
 const ascii = (text: string) => [...Buffer.from(text)];

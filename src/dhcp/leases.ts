@@ -13,9 +13,6 @@
 //
 // Declined addresses (RFC 2131 §4.3.3) and the end of their quarantine are
 // kept here too, written at once, so a restart does not hand them out.
-//
-// This store is the one place leases change, so HA replication hooks in here
-// (`onChange`).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -34,14 +31,6 @@ export interface Lease {
   /** Milliseconds since the epoch; at or before now the binding has ended. */
   readonly expires: number;
 }
-
-/** What changed, after it is durable. An upsert replaces any row of the same
- *  address and any other row of the same client. */
-export type LeaseChange =
-  | { readonly kind: 'upsert'; readonly lease: Lease }
-  | { readonly kind: 'remove'; readonly address: string };
-
-export type LeaseListener = (change: LeaseChange) => void;
 
 export interface LeaseStoreOptions {
   /** Milliseconds since the epoch. */
@@ -81,7 +70,6 @@ export class LeaseStore {
   private readonly byClient = new Map<string, Lease>();
   /** Declined addresses and when their quarantine ends (ms since the epoch). */
   private readonly quarantine = new Map<string, number>();
-  private readonly listeners = new Set<LeaseListener>();
   /** Each address written since the last commit, with its latest state (null: removed). */
   private pending = new Map<string, Lease | null>();
   private waiting: Committed[] = [];
@@ -162,14 +150,6 @@ export class LeaseStore {
     return true;
   }
 
-  /** Deletes the row of `address`, ending any memory of its client there
-   *  (how a replica applies a 'remove' change). */
-  remove(address: string, committed?: Committed): void {
-    const lease = this.byAddress.get(address);
-    if (lease) this.forget(lease);
-    this.stage(address, null, committed);
-  }
-
   /** RFC 2131 §4.3.3: a host without a lease uses `address`, which no one
    *  gets before `until`; written at once, so a restart keeps it too. */
   decline(address: string, until: number): void {
@@ -190,12 +170,6 @@ export class LeaseStore {
   clearDecline(address: string): void {
     this.dropDecline.run(address);
     this.quarantine.delete(address);
-  }
-
-  /** Listens to durable changes; returns the function that stops listening. */
-  onChange(listener: LeaseListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** Writes everything pending in one transaction, then tells the writers
@@ -224,10 +198,6 @@ export class LeaseStore {
       if (this.db.isOpen) this.load();
       for (const done of waiting) this.tell(done, false);
       return;
-    }
-    for (const [address, lease] of writes) {
-      const change: LeaseChange = lease ? { kind: 'upsert', lease } : { kind: 'remove', address };
-      for (const listener of this.listeners) this.tell(() => listener(change), true);
     }
     for (const done of waiting) this.tell(done, true);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Option } from './options.ts';
-import { CLIENT_MAC, DHCLIENT_DISCOVER, UDHCPC_DISCOVER, clientPacket } from './packet-fixtures.ts';
+import { CLIENT_MAC, DHCLIENT_DISCOVER, UDHCPC_DISCOVER, clientPacket } from '../../test/support/dhcp-packets.ts';
 import { decodePacket, encodePacket, type DhcpPacket } from './packet.ts';
 
 const SNAME = 44;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeClasslessRoutes } from './classless-routes.ts';
 import { decodeDomainSearch } from './domain-search.ts';
 import { Option } from './options.ts';
-import { DHCLIENT_DISCOVER, clientPacket } from './packet-fixtures.ts';
+import { DHCLIENT_DISCOVER, clientPacket } from '../../test/support/dhcp-packets.ts';
 import { decodePacket, type DhcpPacket } from './packet.ts';
 import { encodeReply, type DhcpReply, type LeaseReply, type ReplyParameters } from './reply.ts';
 
@@ -66,7 +66,8 @@ describe('which options a reply carries', () => {
     for (const type of ['OFFER', 'ACK'] as const) {
       const packet = reply(clientPacket('REQUEST'), { ...offer(), type });
       expect(packet.messageType).toBe(type);
-      expect([packet.options.leaseTime(), packet.options.uint32(Option.RENEWAL_TIME), packet.options.uint32(Option.REBINDING_TIME)]).toEqual([43200, 21600, 37800]);
+      const times = [packet.options.leaseTime(), packet.options.uint32(Option.RENEWAL_TIME), packet.options.uint32(Option.REBINDING_TIME)];
+      expect(times).toEqual([43200, 21600, 37800]);
     }
   });
 

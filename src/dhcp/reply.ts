@@ -1,7 +1,7 @@
 // A server's reply to a decoded request: which header fields and options go
 // in is decided here, by RFC 2131 §4.3.1 and table 3, and by what the client
 // asked for (option 55) and can receive (option 57).
-import { parseCidr } from '../config/types.ts';
+import { parseCidr } from '../values/cidr.ts';
 import { DEFAULT_DESTINATION, encodeClasslessRoutes, type ClasslessRoute } from './classless-routes.ts';
 import { encodeClientFqdn, type FqdnUpdates } from './client-fqdn.ts';
 import { encodeDomainSearch } from './domain-search.ts';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DECLINE_HOLD_MS } from './bindings.ts';
 import { Option } from './options.ts';
 import { BROADCAST_FLAG } from './packet.ts';
-import { BROADCAST, TestClient, capturingLogger, TestServer, ip, lease, type Sent } from './server-fixture.ts';
+import { BROADCAST, TestClient, capturingLogger, TestServer, ip, lease, type Sent } from '../../test/support/dhcp-server.ts';
 
 const servers: TestServer[] = [];
 function server(config: Record<string, unknown> = {}): TestServer {

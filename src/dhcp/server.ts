@@ -250,7 +250,7 @@ export class DhcpServer {
 
   private reply(packet: DhcpPacket, reply: DhcpReply): void {
     const relayed = packet.giaddr !== ZERO;
-    // RFC 2131 §4.1: a NAK through a relay has the broadcast bit set, so the relay broadcasts it.
+    // RFC 2131 §4.3.2 (DHCPREQUEST): a NAK through a relay has the broadcast bit set, so the relay broadcasts it.
     const request = reply.type === 'NAK' && relayed ? { ...packet, flags: packet.flags | BROADCAST_FLAG } : packet;
     const { bytes } = encodeReply(request, reply);
     const { port } = this.setup.config;

@@ -2,7 +2,7 @@
 // each reload: the subnet, its own address (option 54), the static leases,
 // the pool's bounds and the options every reply carries.
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
-import { parseCidr } from '../config/types.ts';
+import { parseCidr } from '../values/cidr.ts';
 import { parseName } from '../dns/name.ts';
 import type { Name } from '../dns/record.ts';
 import type { Logger } from '../observe/log.ts';

@@ -1,7 +1,7 @@
 // IPv4 addresses as 32-bit numbers, and the one subnet a DHCP server serves:
 // which addresses lie in it, and the mask and broadcast address it advertises
 // (options 1 and 28).
-import type { Cidr } from '../config/types.ts';
+import type { Cidr } from '../values/cidr.ts';
 import { ipv4Bytes } from '../net/address.ts';
 
 /** 192.168.1.10 → 0xc0a8010a; undefined when `text` is not an IPv4 address. */

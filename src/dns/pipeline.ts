@@ -39,7 +39,6 @@ export interface Resolved {
 }
 
 export interface Stage {
-  readonly name: string;
   handle(ctx: QueryContext, next: Next): Promise<Response>;
 }
 

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../config/schema.ts';
-import { tempDir } from '../../test/integration/harness.ts';
+import { dnsSchema } from './config.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 import type { Query } from './message.ts';
 import { createLogger } from '../observe/log.ts';
 import { buildResolver, resolverDeps } from './resolver.ts';
@@ -23,8 +23,8 @@ function resolverFor(dns: unknown) {
   const zone = (ip: string) => `$TTL 60\n@ IN SOA ns admin ( 1 1h 15m 7d 60 )\nnas IN A ${ip}\n`;
   writeFileSync(join(dir, 'lan/home.lan.zone'), zone('192.168.1.10'));
   writeFileSync(join(dir, 'guest/home.lan.zone'), zone('192.168.50.10'));
-  const config = configSchema.parse({ dns: { zones_dir: join(dir, 'lan'), ...(dns as object) } });
-  return { built: buildResolver(config.dns, resolverDeps(createLogger('silent'), tempDir())), dir };
+  const config = dnsSchema.parse({ zones_dir: join(dir, 'lan'), ...(dns as object) });
+  return { built: buildResolver(config, resolverDeps(createLogger('silent'), tempDir())), dir };
 }
 
 const lan = { address: '192.168.1.20', port: 5000, transport: 'udp' as const };

@@ -1,8 +1,8 @@
 // Builds the resolver of a whole config: one chain per view, each from the
 // default view's settings with the view's own keys replacing whole keys.
 import { readFileSync } from 'node:fs';
-import type { SourceError } from '../config/load.ts';
-import type { CloakingConfig, DnsConfig } from '../config/schema.ts';
+import type { SourceError } from '../diagnostics/source-error.ts';
+import type { CloakingConfig, DnsConfig } from './config.ts';
 import type { Logger } from '../observe/log.ts';
 import { Blocklists, type BlocklistRef } from './blocklist/blocklists.ts';
 import { AnswerCache } from './cache/cache.ts';

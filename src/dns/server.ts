@@ -5,12 +5,15 @@
 import { createSocket, type Socket as UdpSocket, type RemoteInfo } from 'node:dgram';
 import { createServer, isIPv6, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
 import type { Logger } from '../observe/log.ts';
-import type { ListenAddress } from '../config/types.ts';
+import type { ListenAddress } from '../values/listen-address.ts';
 import { emptyResponse, Rcode, type Query } from './message.ts';
 import type { Client, Resolved, Resolver } from './pipeline.ts';
 import { FrameReader, frame } from './framing.ts';
 import { isUpdate } from './update/message.ts';
 import { encodeResponse, parseQuery, responseLimit } from './wire.ts';
+
+/** Answers a query without its TSIG, leaving `reserve` bytes of the size limit for the TSIG to come. */
+export type AnswerUnsigned = (unsigned: Uint8Array, reserve: number) => Promise<Uint8Array | undefined>;
 
 /** Answers what needs a key: RFC 2136 UPDATEs, which the resolver does not
  *  see, and queries signed with TSIG, whose answers must be signed too. */
@@ -18,7 +21,7 @@ export interface SignedResponder {
   update(message: Uint8Array, client: Client): Uint8Array;
   /** Verifies `message`, has `answer` answer it unsigned, leaving `reserve`
    *  bytes of the size limit for the TSIG to come, and signs that. */
-  signedQuery(message: Uint8Array, client: Client, answer: (unsigned: Uint8Array, reserve: number) => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined>;
+  signedQuery(message: Uint8Array, client: Client, answer: AnswerUnsigned): Promise<Uint8Array | undefined>;
 }
 
 /** One answered query, as the query log, statistics and metrics see it. */
@@ -172,7 +175,7 @@ export class DnsServer {
     let inFlight = 0;
     // RFC 7766 §6.2.3: close idle connections. The timer restarts on whole
     // messages only, so trickling a byte now and then does not hold a slot.
-    let idle = setTimeout(() => socket.destroy(), TCP_IDLE_MS);
+    const idle = setTimeout(() => socket.destroy(), TCP_IDLE_MS);
     const busy = () => inFlight >= TCP_MAX_IN_FLIGHT || socket.writableNeedDrain;
     const resumeIfIdle = () => { if (!busy() && socket.isPaused()) socket.resume(); };
     socket.on('error', () => socket.destroy());

@@ -2,7 +2,7 @@
 // `clients` CIDRs contain it), and each view resolves through its own chain.
 // Addresses that match no view use the default view.
 import { BlockList } from 'node:net';
-import { parseCidr } from '../config/types.ts';
+import { parseCidr } from '../values/cidr.ts';
 import type { Query } from './message.ts';
 import type { Chain, Client, Resolved, Resolver } from './pipeline.ts';
 import type { ZoneSet } from './zones/zoneset.ts';

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Keyv } from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/integration/harness.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 import { KeyvSqlite } from './keyv-sqlite.ts';
 
 const opened: Keyv[] = [];

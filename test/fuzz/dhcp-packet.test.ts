@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeClasslessRoutes } from '../../src/dhcp/classless-routes.ts';
 import { decodeDomainSearch } from '../../src/dhcp/domain-search.ts';
 import { Option } from '../../src/dhcp/options.ts';
-import { DHCLIENT_DISCOVER, UDHCPC_DISCOVER, clientPacket } from '../../src/dhcp/packet-fixtures.ts';
+import { DHCLIENT_DISCOVER, UDHCPC_DISCOVER, clientPacket } from '../support/dhcp-packets.ts';
 import { decodePacket, type DhcpPacket } from '../../src/dhcp/packet.ts';
 import { encodeReply } from '../../src/dhcp/reply.ts';
 import { seededRandom } from '../support/random.ts';
@@ -16,7 +16,6 @@ import { seededRandom } from '../support/random.ts';
 const PACKETS = 100_000;
 const MAX_UDP_PAYLOAD = 65_507;
 const OPTIONS_START = 240;
-const FILE = 108;
 const SNAME = 44;
 
 const VALID = [
@@ -57,7 +56,8 @@ function badPacket(rand: () => number): Uint8Array {
       return bytes.subarray(0, OPTIONS_START + below(bytes.length - OPTIONS_START + 1));
     }
     case 4: { // overload pointing at garbage, or at options that overrun the fields
-      const overloaded = Uint8Array.from([...bytes.subarray(0, OPTIONS_START), Option.OVERLOAD, 1, rand() < 0.8 ? 1 + below(3) : byte(), ...bytes.subarray(OPTIONS_START)]);
+      const overload = rand() < 0.8 ? 1 + below(3) : byte();
+      const overloaded = Uint8Array.from([...bytes.subarray(0, OPTIONS_START), Option.OVERLOAD, 1, overload, ...bytes.subarray(OPTIONS_START)]);
       for (let at = SNAME; at < OPTIONS_START - 4; at++) overloaded[at] = rand() < 0.3 ? byte() : rand() < 0.5 ? 0 : 12;
       return overloaded;
     }

@@ -7,8 +7,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientOf } from '../../src/dhcp/client.ts';
 import { Option, type MessageType } from '../../src/dhcp/options.ts';
-import { clientPacket } from '../../src/dhcp/packet-fixtures.ts';
-import { TestClient, TestServer, capturingLogger, lease } from '../../src/dhcp/server-fixture.ts';
+import { clientPacket } from '../support/dhcp-packets.ts';
+import { TestClient, TestServer, capturingLogger, lease } from '../support/dhcp-server.ts';
 import { seededRandom } from '../support/random.ts';
 
 const PACKETS = 100_000;

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeHttp } from '../../src/ddns/fake-http.ts';
+import { FakeHttp } from '../support/fake-http.ts';
 import { ROOT, tempDir } from './harness.ts';
 
 function hearth(dir: string, ...args: string[]): Promise<{ code: number; output: string }> {

@@ -5,7 +5,7 @@ import { createSocket } from 'node:dgram';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeTestCa, type TestCa } from '../upstreams/ca.ts';
-import { startFakeDns } from '../upstreams/dns.ts';
+import { startFakeDns } from '../support/fake-dns.ts';
 import { startDnsdist, type Dnsdist } from '../upstreams/dnsdist.ts';
 import { startUnbound, type Unbound } from '../upstreams/unbound.ts';
 import { describeWith, dig, type Running, startHearth } from './harness.ts';

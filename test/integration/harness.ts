@@ -1,36 +1,20 @@
 // Runs a real hearth process on loopback with a config written for the test,
 // and asks it questions with the real clients (dig, kdig).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { describe } from 'vitest';
+import { freePort } from '../support/ports.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+// The generic test support, here too so integration tests take all they need
+// from one import.
+export { describeWith, hasTool } from '../support/tools.ts';
+export { freePort } from '../support/ports.ts';
+export { tempDir } from '../support/temp-dir.ts';
 
 const run = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, '../..');
-
-/** Whether a command is on PATH; tests that need a missing tool skip. */
-export function hasTool(tool: string): boolean {
-  return (process.env.PATH ?? '').split(':').some((dir) => existsSync(join(dir, tool)));
-}
-
-/** A free TCP port on 127.0.0.1 (UDP is almost always free too). */
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'hearth-test-'));
-}
 
 export interface Running {
   readonly port: number;
@@ -121,7 +105,6 @@ export async function kdig(port: number, args: string[], server = '127.0.0.1'): 
   return parseDigOutput(stdout);
 }
 
-/** Runs `hearth check` and returns its exit code and output. */
 /** Runs `hearth ARGS…` in `dir` to its end: its exit code and standard output. */
 export async function hearthCli(dir: string, args: readonly string[]): Promise<{ code: number; output: string }> {
   try {
@@ -135,12 +118,4 @@ export async function hearthCli(dir: string, args: readonly string[]): Promise<{
 
 export function hearthCheck(dir: string, config: string): Promise<{ code: number; output: string }> {
   return hearthCli(dir, ['check', '-c', config]);
-}
-
-/** `describe` for tests that need tools: when one is missing the group is
- *  skipped, and its title says which tool and where it comes from. */
-export function describeWith(tools: readonly string[]): (title: string, body: () => void) => void {
-  const missing = tools.filter((tool) => !hasTool(tool));
-  if (missing.length === 0) return (title, body) => describe(title, body);
-  return (title, body) => describe.skip(`${title} [skipped: ${missing.join(', ')} not installed; .ci/run installs it]`, body);
 }

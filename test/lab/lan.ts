@@ -5,7 +5,7 @@
 import { execFile, execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe } from 'vitest';
-import { describeWith } from '../integration/harness.ts';
+import { describeWith } from '../support/tools.ts';
 
 const run = promisify(execFile);
 const PREFIX = 'hl';

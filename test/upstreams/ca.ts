@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { tempDir } from '../integration/harness.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const run = promisify(execFile);
 

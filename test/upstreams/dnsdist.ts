@@ -4,7 +4,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { hasTool, tempDir } from '../integration/harness.ts';
+import { hasTool } from '../support/tools.ts';
+import { tempDir } from '../support/temp-dir.ts';
 import { startProcess, withFreePorts } from './process.ts';
 
 export const hasDnsdist = (): boolean => hasTool('dnsdist');

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
-import { freePort } from '../integration/harness.ts';
+import { freePort } from '../support/ports.ts';
 
 export interface ServerProcess {
   readonly output: () => string;

@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { hasTool, tempDir } from '../integration/harness.ts';
+import { hasTool } from '../support/tools.ts';
+import { tempDir } from '../support/temp-dir.ts';
 import { answersUdp, startProcess, withFreePorts } from './process.ts';
 
 const run = promisify(execFile);

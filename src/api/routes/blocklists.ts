@@ -2,13 +2,14 @@
 // download now, and "is this name blocked, and by what?".
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { blockingSchema, type Config } from '../../config/schema.ts';
+import { blockingSchema } from '../../dns/config.ts';
+import type { Config } from '../../config/schema.ts';
 import type { ListReport } from '../../dns/blocklist/blocklists.ts';
 import { toName } from '../../dns/blocklist/parse.ts';
 import { isUrl } from '../../dns/blocklist/sources.ts';
 import type { ApiContext } from '../context.ts';
 import { badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 
 const listSource = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).optional(),
@@ -58,7 +59,9 @@ function describe(lists: readonly string[], reports: readonly ListReport[]): z.i
       const stats = report?.stats;
       return {
         source,
-        ...(stats ? { stats: { blocked: stats.blocked, allowed: stats.allowed, regexes: stats.regexes, unsupported: stats.unsupported, invalid: stats.invalid } } : {}),
+        ...(stats
+          ? { stats: { blocked: stats.blocked, allowed: stats.allowed, regexes: stats.regexes, unsupported: stats.unsupported, invalid: stats.invalid } }
+          : {}),
         ...(report?.error ? { error: report.error } : {}),
       };
     }),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { ApiContext } from '../context.ts';
 import { errorResponses } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 
 export function cacheRoutes(app: ApiApp, ctx: ApiContext): void {
   app.post('/cache/flush', {

@@ -1,11 +1,12 @@
 // The default view's inline cloaking rules (dns.cloaking.rules). Changes go
 // through the config file, so they survive a restart and reach the standby.
 import { z } from 'zod';
-import { cloakingSchema, type Config } from '../../config/schema.ts';
+import { cloakingSchema } from '../../dns/config.ts';
+import type { Config } from '../../config/schema.ts';
 import { parseCloakingRules } from '../../dns/cloaking/rules.ts';
 import type { ApiContext } from '../context.ts';
 import { badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 
 /** `pattern value` with single spaces: how rules are compared and stored. */
 function normalized(rule: string): string {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { configSchema, type Config } from '../../config/schema.ts';
 import type { ApiContext } from '../context.ts';
 import { badRequest, errorResponses, errorSchema } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 
 export const REDACTED = '********';
 /** Keys of dns_update keys and ddns records that hold secrets. */

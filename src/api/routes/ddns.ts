@@ -2,14 +2,10 @@
 // "update now" (force: even when nothing changed; resume: lift the stops
 // set by auth errors once the owner fixed them at the provider).
 import { z } from 'zod';
-import { ddnsStatusSchema, type DdnsStatus } from '../../ddns/status.ts';
-import type { UpdateNowOptions } from '../../ddns/updater.ts';
+import { ddnsStatusSchema } from '../../ddns/status.ts';
 import { errorResponses } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
-
-export interface DdnsRoutesContext {
-  readonly ddns: { status(): DdnsStatus; updateNow(options: UpdateNowOptions): Promise<DdnsStatus> };
-}
+import type { ApiApp } from '../api-app.ts';
+import type { DdnsRoutesContext } from '../context.ts';
 
 const updateBody = z.strictObject({
   force: z.boolean().optional().describe('update even when the provider already has the address, and skip a backoff wait'),

@@ -5,16 +5,10 @@ import { z } from 'zod';
 import type { Config } from '../../config/schema.ts';
 import { normalizeClientId, normalizeMac } from '../../dhcp/client.ts';
 import { staticLeaseSchema, type StaticLeaseConfig } from '../../dhcp/config.ts';
-import type { LeaseInfo } from '../../dhcp/dhcp-service.ts';
-import { ipv4Address } from '../../config/types.ts';
+import { ipv4Address } from '../../values/address.ts';
 import type { ApiContext } from '../context.ts';
 import { conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
-
-export interface DhcpRoutesContext {
-  /** The running DHCP server; undefined while dhcp.enabled is false. */
-  readonly dhcp: { leases(): LeaseInfo[]; release(address: string): boolean } | undefined;
-}
+import type { ApiApp } from '../api-app.ts';
 
 const leaseSchema = z.object({
   address: z.string(),

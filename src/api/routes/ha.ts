@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { ApiContext } from '../context.ts';
 import { conflict, errorResponses, errorSchema } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 
 export function haRoutes(app: ApiApp, _ctx: ApiContext): void {
   app.get('/ha', {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ApiContext } from '../context.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 
 export const HEARTH_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -1,12 +1,8 @@
 // GET /metrics: Prometheus text exposition (observe/metrics.ts), not JSON.
 import { z } from 'zod';
-import type { Metrics } from '../../observe/metrics.ts';
 import { errorResponses } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
-
-export interface MetricsRoutesContext {
-  readonly metrics: Pick<Metrics, 'render' | 'contentType'>;
-}
+import type { ApiApp } from '../api-app.ts';
+import type { MetricsRoutesContext } from '../context.ts';
 
 export function metricsRoutes(app: ApiApp, ctx: MetricsRoutesContext): void {
   app.get('/metrics', {

@@ -14,7 +14,7 @@ import { Metrics } from '../../observe/metrics.ts';
 import { QueryLog } from '../../observe/querylog.ts';
 import { Stats } from '../../observe/stats.ts';
 import { installErrorHandlers, validatorCompiler } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
+import type { ApiApp } from '../api-app.ts';
 import { metricsRoutes } from './metrics.ts';
 import { querylogRoutes } from './querylog.ts';
 import { statsRoutes } from './stats.ts';
@@ -140,7 +140,8 @@ describe('observability routes', () => {
   });
 
   it('lists the three routes in a valid OpenAPI document', async () => {
-    const document = app.swagger() as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }>; parameters: { name: string }[] } }> };
+    type Get = { responses: Record<string, { content: Record<string, unknown> }>; parameters: { name: string }[] };
+    const document = app.swagger() as { paths: Record<string, { get: Get }> };
     await SwaggerParser.validate(structuredClone(document) as never);
     expect(Object.keys(document.paths).sort()).toEqual(['/metrics', '/querylog', '/stats']);
     expect(document.paths['/querylog']!.get.parameters.map((p) => p.name).sort()).toEqual(['before', 'client', 'from', 'limit', 'name', 'status', 'to']);

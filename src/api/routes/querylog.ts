@@ -1,15 +1,11 @@
 // GET /querylog: answered queries, newest first, a page at a time, filtered
 // by client, name, status and time range.
 import { z } from 'zod';
-import { ipAddress } from '../../config/types.ts';
-import { STATUSES, type QueryLog } from '../../observe/querylog.ts';
+import { ipAddress } from '../../values/address.ts';
+import { STATUSES } from '../../observe/querylog.ts';
 import { ApiError, errorResponses, errorSchema, notFound } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
-
-export interface QuerylogRoutesContext {
-  /** Absent while `querylog.enabled` is false. */
-  readonly querylog?: Pick<QueryLog, 'query'> | undefined;
-}
+import type { ApiApp } from '../api-app.ts';
+import type { QuerylogRoutesContext } from '../context.ts';
 
 /** `next` of a page: the time (epoch ms) and id of its last row. */
 const cursor = z.string().regex(/^\d{1,15}-\d{1,15}$/, 'not a cursor (use the `next` of the previous page)')

@@ -1,13 +1,9 @@
 // GET /stats: totals, hourly series and top lists over the last 24 hours,
 // from in-memory counters (observe/stats.ts).
 import { z } from 'zod';
-import type { Stats } from '../../observe/stats.ts';
 import { errorResponses } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
-
-export interface StatsRoutesContext {
-  readonly stats: Pick<Stats, 'snapshot'>;
-}
+import type { ApiApp } from '../api-app.ts';
+import type { StatsRoutesContext } from '../context.ts';
 
 const count = z.number().int().nonnegative();
 const statusCounts = {

@@ -4,10 +4,10 @@
 // its body by the zone file parser, so `data` is written as in a zone file.
 import { z } from 'zod';
 import { Rcode } from '../../dns/message.ts';
-import { isAtOrBelow, labelsOf, NameError, parseName } from '../../dns/name.ts';
-import { RRClass, RRType, type Name, type ResourceRecord } from '../../dns/record.ts';
-import { sameRdata } from '../../dns/update/contents.ts';
-import type { LocalZones, ZoneSummary } from '../../dns/update/local-zones.ts';
+import { isAtOrBelow, parseName } from '../../dns/name.ts';
+import { RRType, type Name, type ResourceRecord } from '../../dns/record.ts';
+import type { ZoneSummary } from '../../dns/update/local-zones.ts';
+import { canonicalOrder, deletes, deletion, hasComment, recordToAdd, whyNotAdded } from '../../dns/update/record-edits.ts';
 import { serialOf } from '../../dns/update/serial.ts';
 import type { UpdateResult } from '../../dns/update/updater.ts';
 import { DEFAULT_VIEW } from '../../dns/views.ts';
@@ -15,11 +15,8 @@ import { nameText, rdataToText } from '../../dns/zones/rdata-text.ts';
 import type { Zone } from '../../dns/zones/zone.ts';
 import { parseType, parseZoneFile, typeName } from '../../dns/zones/zonefile.ts';
 import { ApiError, badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
-import type { ApiApp } from '../server.ts';
-
-export interface ZonesRoutesContext {
-  readonly zones: Pick<LocalZones, 'list' | 'records' | 'update'>;
-}
+import type { ApiApp } from '../api-app.ts';
+import type { ZonesRoutesContext } from '../context.ts';
 
 /** The zone's apex in a name field. No canonical name is "@": name.ts writes that byte as \064. */
 const APEX = '@';
@@ -47,21 +44,11 @@ const type = z.string().transform(asTransform(parseType, ' (A, AAAA, CNAME, NS, 
   .meta({ description: 'a mnemonic ("A", "MX") or TYPEnnn (RFC 3597)' });
 const data = z.string().min(1).superRefine((text, ctx) => {
   // One body is one record: no line breaks, and no comment cutting the data short.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\0-\x08\n-\x1f\x7f]/.test(text)) ctx.addIssue({ code: 'custom', message: 'one record on one line: no line breaks or control characters' });
   if (hasComment(text)) ctx.addIssue({ code: 'custom', message: 'an unquoted ";" starts a comment in a zone file: quote the text or write \\;' });
 }).meta({ description: 'as in a zone file ("192.168.1.10", "10 mail", "\\"some text\\""); names in it are relative to the zone unless they end with "."' });
 const ttl = z.number().int().min(0).max(2_147_483_647); // RFC 2181 §8
-
-/** RFC 1035 §5.1: ";" outside quotes, and not escaped, starts a comment. */
-function hasComment(text: string): boolean {
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '"') quoted = !quoted;
-    else if (text[i] === ';' && !quoted) return true;
-  }
-  return false;
-}
 
 const zoneParams = z.strictObject({
   zone: z.string().transform(asTransform(absoluteName)).meta({ description: 'the zone\'s origin, e.g. home.lan' }),
@@ -84,14 +71,6 @@ const recordsSchema = z.object({ zone: z.string(), serial: z.number().int(), rec
 
 function present(record: ResourceRecord): z.infer<typeof recordSchema> {
   return { name: record.name, type: typeName(record.type), ttl: record.ttl, data: rdataToText(record.type, record.rdata) };
-}
-
-/** Parents before children, siblings by name, then by type (RFC 4034 §6.1, near enough). */
-function canonicalOrder(a: ResourceRecord, b: ResourceRecord): number {
-  const x = labelsOf(a.name).reverse();
-  const y = labelsOf(b.name).reverse();
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
-  return x.length - y.length || a.type - b.type;
 }
 
 export function zonesRoutes(app: ApiApp, ctx: ZonesRoutesContext): void {
@@ -129,10 +108,8 @@ export function zonesRoutes(app: ApiApp, ctx: ZonesRoutesContext): void {
     const records = recordsOf(ctx, origin, view);
     const owner = inZone(request.body.name, origin, 'body');
     const rdata = recordData(origin, owner, type, text);
-    const rrset = records.filter((r) => r.name === owner && r.type === type);
-    if (rrset.some((r) => sameRdata(r.rdata, rdata))) throw conflict(`${owner} ${typeName(type)} ${text} is there already`);
-    const soaTtl = records.find((r) => r.type === RRType.SOA)?.ttl ?? 0;
-    const record: ResourceRecord = { name: owner, type, class: RRClass.IN, ttl: request.body.ttl ?? rrset[0]?.ttl ?? soaTtl, rdata };
+    const record = recordToAdd({ owner, type, rdata, ttl: request.body.ttl }, records);
+    if (!record) throw conflict(`${owner} ${typeName(type)} ${text} is there already`);
     const result = applied(ctx.zones.update(origin, { prerequisites: [], updates: [record] }, view));
     if (!result.changed) throw conflict(whyNotAdded(record, records));
     return reply.code(201).send({ record: present(record), serial: serialOf(result.zone.soa) });
@@ -150,14 +127,9 @@ export function zonesRoutes(app: ApiApp, ctx: ZonesRoutesContext): void {
     const { type, data: text } = request.body;
     const records = recordsOf(ctx, origin, view);
     const owner = inZone(request.body.name, origin, 'body');
-    // RFC 2136 §2.5.2–2.5.4: class NONE deletes one record, class ANY an RRset (type ANY: all of a name's).
-    const update: ResourceRecord = type !== undefined && text !== undefined
-      ? { name: owner, type, class: RRClass.NONE, ttl: 0, rdata: recordData(origin, owner, type, text) }
-      : { name: owner, type: type ?? RRType.ANY, class: RRClass.ANY, ttl: 0, rdata: new Uint8Array(0) };
-    const matches = (r: ResourceRecord) => r.name === owner && (update.type === RRType.ANY || r.type === update.type)
-      && (update.class === RRClass.ANY || sameRdata(r.rdata, update.rdata));
+    const update = deletion(owner, type, type !== undefined && text !== undefined ? recordData(origin, owner, type, text) : undefined);
     const what = [owner, type === undefined ? '' : typeName(type), text ?? ''].join(' ').trim();
-    if (!records.some(matches)) throw notFound(`no record ${what} in ${origin}`);
+    if (!records.some((record) => deletes(update, record))) throw notFound(`no record ${what} in ${origin}`);
     const result = applied(ctx.zones.update(origin, { prerequisites: [], updates: [update] }, view));
     if (!result.changed) throw conflict(`${what} stays: hearth keeps the zone's SOA (its serial counts the changes) and at least one NS record (RFC 2136 §3.4.2.4)`);
     return { removed: records.length - [...result.zone.records()].length, serial: serialOf(result.zone.soa) };
@@ -205,13 +177,4 @@ function applied(result: UpdateResult | undefined): { readonly zone: Zone; reado
     case Rcode.SERVFAIL: throw new ApiError(503, 'unavailable', result.reason);
     default: throw conflict(result.reason);
   }
-}
-
-/** RFC 2136 §3.4.2.2 ignores an SOA and data beside a CNAME: say which. */
-function whyNotAdded(record: ResourceRecord, records: readonly ResourceRecord[]): string {
-  if (record.type === RRType.SOA) return 'hearth keeps the SOA itself (its serial counts the changes): edit the zone file to change it';
-  const types = records.filter((r) => r.name === record.name).map((r) => r.type);
-  if (record.type === RRType.CNAME) return `${record.name} has other records, and a CNAME cannot stand beside them (RFC 1034 §3.6.2)`;
-  if (types.includes(RRType.CNAME)) return `${record.name} is an alias (CNAME), which can have no other records (RFC 1034 §3.6.2)`;
-  return 'the zone did not change';
 }

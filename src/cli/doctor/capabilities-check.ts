@@ -3,7 +3,7 @@
 // broadcast route, arping's raw socket. Checked for this process (run it as
 // the service runs, or with sudo) and, when installed, in hearth.service.
 import { readFileSync } from 'node:fs';
-import { parseListenAddress } from '../../config/types.ts';
+import { parseListenAddress } from '../../values/listen-address.ts';
 import type { Config } from '../../config/schema.ts';
 import { fail, ok, type DoctorCheck, type Finding } from './finding.ts';
 

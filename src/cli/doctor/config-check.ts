@@ -1,5 +1,5 @@
 // The config as `hearth check` sees it: valid, its zone files, lists and keys readable.
-import { formatError } from '../../config/load.ts';
+import { formatError } from '../../diagnostics/source-error.ts';
 import { checkConfig } from '../check.ts';
 import { fail, note, ok, type Finding } from './finding.ts';
 

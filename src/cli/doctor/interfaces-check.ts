@@ -3,7 +3,7 @@
 // be added beside an address of its own subnet.
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { parseCidr } from '../../config/types.ts';
+import { parseCidr } from '../../values/cidr.ts';
 import { Subnet } from '../../dhcp/subnet.ts';
 import { fail, ok, type DoctorCheck, type Finding } from './finding.ts';
 

@@ -2,7 +2,7 @@
 // already serving; when another program holds it, it is named.
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { parseListenAddress } from '../../config/types.ts';
+import { parseListenAddress } from '../../values/listen-address.ts';
 import { fail, ok, type DoctorCheck, type Finding } from './finding.ts';
 import { isHearth, portHolders, type SocketKind } from './port-holder.ts';
 

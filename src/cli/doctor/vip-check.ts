@@ -3,7 +3,8 @@
 // the pair for the house's DNS address. Asked with arping's duplicate address
 // detection (RFC 5227 probes: they change no one's ARP cache).
 import { networkInterfaces } from 'node:os';
-import { parseCidr, parseListenAddress } from '../../config/types.ts';
+import { parseCidr } from '../../values/cidr.ts';
+import { parseListenAddress } from '../../values/listen-address.ts';
 import { fail, note, ok, type DoctorCheck } from './finding.ts';
 import { runTool } from './command.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeHttp } from '../fake-http.ts';
+import { FakeHttp } from '../../../test/support/fake-http.ts';
 import { WebDetector } from './web.ts';
 
 const PUBLIC_V4 = '93.184.216.34';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeHttp, type SeenRequest } from '../fake-http.ts';
+import { FakeHttp, type SeenRequest } from '../../../test/support/fake-http.ts';
 import { CloudflareProvider } from './cloudflare.ts';
 
 let api: FakeHttp;

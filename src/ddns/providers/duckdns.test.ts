@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeHttp } from '../fake-http.ts';
+import { FakeHttp } from '../../../test/support/fake-http.ts';
 import { DuckdnsProvider } from './duckdns.ts';
 
 let server: FakeHttp;

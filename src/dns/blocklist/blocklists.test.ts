@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../observe/log.ts';
-import { tempDir } from '../../../test/integration/harness.ts';
+import { tempDir } from '../../../test/support/temp-dir.ts';
 import { Blocklists } from './blocklists.ts';
 
 function setup() {

@@ -4,7 +4,7 @@
 // a view's stage keeps the same BlocklistRef across rebuilds.
 import { statSync } from 'node:fs';
 import type { Logger } from '../../observe/log.ts';
-import type { SourceError } from '../../config/load.ts';
+import type { SourceError } from '../../diagnostics/source-error.ts';
 import type { Name } from '../record.ts';
 import { DomainSetBuilder, type DomainSet, type RuleKind } from './matcher.ts';
 import { parseList, parseListFile, type ListStats } from './parse.ts';

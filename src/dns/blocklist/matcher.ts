@@ -14,8 +14,8 @@
 // every suffix of the query name in one right-to-left pass and binary-searches
 // each (the top 16 bits of the hash index a bucket table, so a search is a few
 // steps). Most suffixes are not listed (`com` and `example.com` of a blocked
-// `ads.example.com`), so a bitmap of 4 bits per entry, small enough to stay in
-// the CPU cache, rules out ~80% of them before the big arrays are touched:
+// `ads.example.com`), so a bitmap of 4 to 8 bits per entry, small enough to stay
+// in the CPU cache, rules out ~80% of them before the big arrays are touched:
 // that halves the cost of a decision whose entries are not in the cache
 // already. The rule's text is not kept: `rule` in a decision is the matched
 // name, and the list and line say where to read the original.

@@ -22,7 +22,7 @@
 import { createReadStream } from 'node:fs';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import type { SourceError } from '../../config/load.ts';
+import type { SourceError } from '../../diagnostics/source-error.ts';
 import type { RuleKind, RuleScope } from './matcher.ts';
 import { compileNameRegex } from './regex.ts';
 
@@ -222,6 +222,7 @@ export async function parseListFile(path: string, sink: RuleSink, options: ListO
  */
 export function toName(text: string): string | { error: string } {
   let name = text.endsWith('.') ? text.slice(0, -1) : text;
+  // eslint-disable-next-line no-control-regex -- the range is ASCII, NUL included: anything outside it is a Unicode name
   if (/[^\x00-\x7f]/.test(name)) {
     name = domainToASCII(name);
     if (name === '') return { error: 'not a valid internationalized name' };

@@ -3,7 +3,7 @@
 // max_entries with LRU eviction; expired entries linger for serve-stale.
 // Entries being answered from keep an unpacked Response (the hot set), so
 // repeated hits share one Response and the wire bytes prepared for it.
-import type { DnsConfig } from '../../config/schema.ts';
+import type { DnsConfig } from '../config.ts';
 import { Rcode, type Response } from '../message.ts';
 import { RRType, type Name } from '../record.ts';
 import { pack, Section, unpack } from './packed.ts';

@@ -3,7 +3,7 @@
 // to answer with as a CNAME. Parsing reports bad lines and keeps going, so one
 // typo never disables the rest of a file.
 import { isIPv4, isIPv6 } from 'node:net';
-import type { SourceError } from '../../config/load.ts';
+import type { SourceError } from '../../diagnostics/source-error.ts';
 import { NameError, parseName } from '../name.ts';
 import type { Name } from '../record.ts';
 

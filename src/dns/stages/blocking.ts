@@ -20,7 +20,6 @@ const EDE_OPTION = 15;
 const EDE_BLOCKED = 15;
 
 export class BlockingStage implements Stage {
-  readonly name = 'blocking';
   private readonly lists: BlocklistRef;
   private readonly mode: BlockingMode;
   private readonly ipv4: readonly Uint8Array[];

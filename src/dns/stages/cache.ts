@@ -18,7 +18,6 @@ const CLIENT_DEADLINE_MS = 1800;
 const STALE_TTL = 30;
 
 export class CacheStage implements Stage {
-  readonly name = 'cache';
   private readonly cache: AnswerCache;
   private readonly deadlineMs: number;
   /** One pending lookup per key: identical concurrent misses share it. */

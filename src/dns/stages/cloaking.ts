@@ -12,7 +12,6 @@ import { RRClass, RRType, type Name, type ResourceRecord } from '../record.ts';
 import { ipv4Bytes, ipv6Bytes } from '../../net/address.ts';
 
 export class CloakingStage implements Stage {
-  readonly name = 'cloaking';
   private readonly matcher: CloakingMatcher;
   private readonly ttl: number;
   private readonly memo = new AnswerMemo();

@@ -18,7 +18,6 @@ function questionOf(ctx: QueryContext): UpstreamQuestion {
 }
 
 export class ConditionalForwardStage implements Stage {
-  readonly name = 'forward';
   private readonly routes: ReadonlyMap<Name, UpstreamPool>;
 
   constructor(routes: ReadonlyMap<Name, UpstreamPool>) {
@@ -36,7 +35,6 @@ export class ConditionalForwardStage implements Stage {
 }
 
 export class UpstreamStage implements Stage {
-  readonly name = 'upstreams';
   private readonly pool: UpstreamPool;
 
   constructor(pool: UpstreamPool) {

@@ -7,6 +7,5 @@ import type { Stage } from '../pipeline.ts';
 const REFUSED: Response = emptyResponse(Rcode.REFUSED, 'refused');
 
 export const refuseStage: Stage = {
-  name: 'refuse',
   handle: () => Promise.resolve(REFUSED),
 };

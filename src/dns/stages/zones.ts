@@ -8,7 +8,6 @@ import type { Lookup, Zone } from '../zones/zone.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
 
 export class ZonesStage implements Stage {
-  readonly name = 'zones';
   private readonly zones: ZoneSet;
   /** Per version of a zone: an update swaps the Zone, and its answers with it. */
   private readonly memos = new WeakMap<Zone, AnswerMemo>();

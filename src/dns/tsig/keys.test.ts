@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../config/schema.ts';
+import type { DnsUpdateConfig } from '../update/config.ts';
 import { decodeSecret, loadTsigKeys, parseKeyStatements } from './keys.ts';
 import type { TsigKeyring } from './keyring.ts';
 
-type KeyConfig = Config['dns_update']['keys'][number];
+type KeyConfig = DnsUpdateConfig['keys'][number];
 
 const SECRET = 'c2VjcmV0LWtleS1mb3ItaGVhcnRoLXRlc3RzLTMyYnk=';
 const SECRET_BYTES = new Uint8Array(Buffer.from(SECRET, 'base64'));

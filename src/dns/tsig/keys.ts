@@ -4,14 +4,14 @@
 //   key "ddns-key" { algorithm hmac-sha256; secret "base64…"; };
 // or the bare base64 secret.
 import { readFileSync } from 'node:fs';
-import type { Config } from '../../config/schema.ts';
+import type { DnsUpdateConfig } from '../update/config.ts';
 import { NameError, parseName } from '../name.ts';
 import type { Name } from '../record.ts';
 import { algorithmNamed, TSIG_ALGORITHMS } from './algorithms.ts';
 import type { TsigAlgorithm, TsigKey } from './key.ts';
 import { TsigKeyring, type GrantedKey } from './keyring.ts';
 
-type KeyConfig = Config['dns_update']['keys'][number];
+type KeyConfig = DnsUpdateConfig['keys'][number];
 
 export type KeysLoad =
   | { readonly kind: 'loaded'; readonly keyring: TsigKeyring }
@@ -23,8 +23,11 @@ export class TsigKeyError extends Error {}
 export type ReadFile = (path: string) => string;
 const readText: ReadFile = (path) => readFileSync(path, 'utf8');
 
-/** Reads dns_update.keys (see src/config/schema.ts, `dnsUpdate`): base64 secrets inline or from secret_file (BIND key-file syntax `key "name" { algorithm ...; secret "..."; };` as written by tsig-keygen, or the bare base64). Returns keys plus the zones each may change, or errors naming the config key. */
-export function loadTsigKeys(section: Config['dns_update'], readFile: ReadFile = readText): KeysLoad {
+/** Reads dns_update.keys (see dns/update/config.ts): base64 secrets inline or
+ *  from secret_file (BIND key-file syntax `key "name" { algorithm ...; secret "..."; };`
+ *  as written by tsig-keygen, or the bare base64). Returns keys plus the zones
+ *  each may change, or errors naming the config key. */
+export function loadTsigKeys(section: DnsUpdateConfig, readFile: ReadFile = readText): KeysLoad {
   const errors: string[] = [];
   const grants: GrantedKey[] = [];
   const names = new Set<Name>();

@@ -13,7 +13,9 @@ export interface Signed {
   readonly mac: Uint8Array;
 }
 
-/** Appends a TSIG RR to `message` (ARCOUNT + 1). For a response, `requestMac` is the MAC of the request it answers (RFC 8945 §5.3). `now` is in seconds since the epoch. */
+/** Appends a TSIG RR to `message` (ARCOUNT + 1). For a response, `requestMac`
+ *  is the MAC of the request it answers (RFC 8945 §5.3). `now` is in seconds
+ *  since the epoch. */
 export function signMessage(
   message: Uint8Array,
   key: TsigKey,

@@ -81,7 +81,10 @@ function verify(message: Uint8Array, findKey: (name: Name) => TsigKey | undefine
   return { kind: 'valid', key, mac: tsig.mac, message: unsigned, ...peerError };
 }
 
-/** The TSIG RR of the answer to a rejected request (RFC 8945 §5.3.2): BADKEY and BADSIG get an unsigned TSIG (empty MAC) with the error; BADTIME is signed and carries the server's time in Other Data; BADTRUNC is signed. Returns the response with the TSIG appended. */
+/** The TSIG RR of the answer to a rejected request (RFC 8945 §5.3.2): BADKEY
+ *  and BADSIG get an unsigned TSIG (empty MAC) with the error; BADTIME is
+ *  signed and carries the server's time in Other Data; BADTRUNC is signed.
+ *  Returns the response with the TSIG appended. */
 export function signRejection(response: Uint8Array, verdict: TsigRejection, now: number): Uint8Array {
   switch (verdict.error) {
     case 'BADKEY':

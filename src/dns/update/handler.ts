@@ -12,7 +12,7 @@ import type { TsigKey } from '../tsig/key.ts';
 import { signMessage, tsigSize } from '../tsig/sign.ts';
 import { signRejection, verifyRequest } from '../tsig/verify.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
-import type { SignedResponder } from '../server.ts';
+import type { AnswerUnsigned, SignedResponder } from '../server.ts';
 import { decodeUpdate, encodeUpdateResponse, queryError, type DecodedUpdate, type UpdateMessage } from './message.ts';
 import type { ZoneUpdater } from './updater.ts';
 
@@ -39,7 +39,7 @@ export class UpdateHandler implements SignedResponder {
     this.deps = deps;
   }
 
-  async signedQuery(bytes: Uint8Array, client: Client, answer: (unsigned: Uint8Array, reserve: number) => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined> {
+  async signedQuery(bytes: Uint8Array, client: Client, answer: AnswerUnsigned): Promise<Uint8Array | undefined> {
     const { now } = this.deps;
     const verdict = verifyRequest(bytes, (name) => this.deps.policy().findKey(name), now());
     switch (verdict.kind) {

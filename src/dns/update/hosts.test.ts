@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCidr } from '../../config/types.ts';
+import { parseCidr } from '../../values/cidr.ts';
 import { createLogger } from '../../observe/log.ts';
 import { nameFromWire } from '../name.ts';
 import { RRType } from '../record.ts';

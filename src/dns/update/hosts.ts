@@ -4,7 +4,6 @@
 // something else is never taken over: dnsmasq and Kea refuse the same way.
 // Records of the zone files are the owner's: DHCP neither adds to nor
 // removes from a name a zone file defines.
-import type { HostRegistry } from '../../dhcp/names.ts';
 import { ipv4Bytes } from '../../net/address.ts';
 import type { Logger } from '../../observe/log.ts';
 import { Rcode } from '../message.ts';
@@ -25,7 +24,8 @@ export function reverseName(address: string): Name | undefined {
   return bytes ? `${[...bytes].reverse().join('.')}.in-addr.arpa` : undefined;
 }
 
-export class ZoneHostRegistry implements HostRegistry {
+/** Meets dhcp/names.ts's HostRegistry; the composition layer (wiring.ts) joins them. */
+export class ZoneHostRegistry {
   private readonly updater: ZoneUpdater;
   private readonly zones: () => ZoneSet;
   private readonly log: Logger;
@@ -72,7 +72,8 @@ export class ZoneHostRegistry implements HostRegistry {
     }
     const reverse = reverseOf(set, address);
     if (reverse && !inZoneFile(set, reverse.zone, reverse.ptr)) {
-      this.updater.apply(set, reverse.zone, { prerequisites: [], updates: [{ ...record(reverse.ptr, RRType.PTR, nameToWire(fqdn)), class: RRClass.NONE, ttl: 0 }] });
+      const deletion = { ...record(reverse.ptr, RRType.PTR, nameToWire(fqdn)), class: RRClass.NONE, ttl: 0 };
+      this.updater.apply(set, reverse.zone, { prerequisites: [], updates: [deletion] });
     }
   }
 

@@ -5,13 +5,15 @@ import { createServer, type Server, type Socket } from 'node:net';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { frame, FrameReader } from '../framing.ts';
-import { answers, question, reply } from '../../../test/upstreams/dns.ts';
+import { answers, question, reply } from '../../../test/support/fake-dns.ts';
 import { createUpstream } from './create.ts';
 import type { Upstream } from './upstream.ts';
 
 /** A TCP server that hands each connection's queries, in batches as they
  *  arrive, to `serve`. */
-async function server(serve: (socket: Socket, queries: dnsPacket.Packet[]) => void): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+interface FakeServer { port: number; connections: () => number; close: () => Promise<void> }
+
+async function server(serve: (socket: Socket, queries: dnsPacket.Packet[]) => void): Promise<FakeServer> {
   const open = new Set<Socket>();
   let accepted = 0;
   const tcp: Server = createServer((socket) => {

@@ -3,8 +3,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/integration/harness.ts';
-import { answers, question, reply, startFakeDns, type FakeDns } from '../../../test/upstreams/dns.ts';
+import { freePort } from '../../../test/support/ports.ts';
+import { answers, question, reply, startFakeDns, type FakeDns } from '../../../test/support/fake-dns.ts';
 import { createUpstream } from './create.ts';
 import { isReplyTo, withId } from './message.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCidr } from '../../config/types.ts';
+import { parseCidr } from '../../values/cidr.ts';
 import { RRType } from '../record.ts';
 import { hostZones, reverseOrigins } from './generated.ts';
 

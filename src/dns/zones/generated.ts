@@ -1,7 +1,7 @@
 // Zones hearth makes up itself when no zone file defines them: DHCP's domain
 // and the reverse zones of its subnet, so client names can be registered on
 // an empty zones_dir (dnsmasq answers for its DHCP names the same way).
-import type { Cidr } from '../../config/types.ts';
+import type { Cidr } from '../../values/cidr.ts';
 import { ipv4Bytes } from '../../net/address.ts';
 import { nameToWire, parseName } from '../name.ts';
 import { RRClass, RRType, type Name, type ResourceRecord } from '../record.ts';

@@ -4,7 +4,7 @@
 // error is never served in part: its last good version is, or nothing.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SourceError } from '../../config/load.ts';
+import type { SourceError } from '../../diagnostics/source-error.ts';
 import { NameError, parseName } from '../name.ts';
 import { Zone } from './zone.ts';
 import { parseZoneFile } from './zonefile.ts';

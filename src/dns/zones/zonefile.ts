@@ -3,8 +3,8 @@
 // entries (one record or directive each, parentheses joining lines), then each
 // entry is parsed on its own: an error is reported with its line and parsing
 // goes on, so one run lists every mistake in the file.
-import type { SourceError } from '../../config/load.ts';
-import { parseDuration } from '../../config/types.ts';
+import type { SourceError } from '../../diagnostics/source-error.ts';
+import { parseDuration } from '../../values/duration.ts';
 import { ipv4Bytes, ipv6Bytes } from '../../net/address.ts';
 import { NameError, nameToWire, parseName } from '../name.ts';
 import { RRClass, RRType } from '../record.ts';

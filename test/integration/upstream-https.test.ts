@@ -4,15 +4,16 @@ import { execFile } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { constants, createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith } from '../../../test/integration/harness.ts';
-import { makeTestCa, type TestCa } from '../../../test/upstreams/ca.ts';
-import { answers, question, reply } from '../../../test/upstreams/dns.ts';
-import { startProxy, type Proxy } from '../../../test/upstreams/proxy.ts';
-import { startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
-import { createUpstream } from './create.ts';
+import { describeWith } from '../support/tools.ts';
+import { makeTestCa, type TestCa } from '../upstreams/ca.ts';
+import { answers, question, reply } from '../support/fake-dns.ts';
+import { startProxy, type Proxy } from '../upstreams/proxy.ts';
+import { startUnbound, type Unbound } from '../upstreams/unbound.ts';
+import { createUpstream } from '../../src/dns/upstream/create.ts';
 
 const run = promisify(execFile);
 const RECORDS = ['a.up.test. 300 IN A 192.0.2.1'];
@@ -189,9 +190,11 @@ describeWith(['openssl'])('the DoH upstream against a scripted server', () => {
   });
 
   it('does not keep the process alive once its queries are done', async () => {
+    // A process of its own, importing the transports from their folder.
+    const UPSTREAM_DIR = resolve(import.meta.dirname, '../../src/dns/upstream');
     const script = `
-      import { createUpstream } from '${import.meta.dirname}/create.ts';
-      import { buildQuery } from '${import.meta.dirname}/message.ts';
+      import { createUpstream } from '${UPSTREAM_DIR}/create.ts';
+      import { buildQuery } from '${UPSTREAM_DIR}/message.ts';
       const upstream = createUpstream('${url.replace('localhost', '127.0.0.1')}/id', { bootstrap: [], caFile: '${ca.caFile}' });
       await upstream.exchange(buildQuery({ name: 'a.up.test', type: 1, dnssecOk: false, checkingDisabled: false }), AbortSignal.timeout(3000));
       console.log('answered');`;

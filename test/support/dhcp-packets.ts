@@ -1,7 +1,7 @@
 // Packets for the codec's tests and fuzz test: two real DISCOVERs and a
 // builder for client messages.
-import { messageTypeCode, type MessageType } from './options.ts';
-import { encodePacket, type PacketHeader } from './packet.ts';
+import { messageTypeCode, type MessageType } from '../../src/dhcp/options.ts';
+import { encodePacket, type PacketHeader } from '../../src/dhcp/packet.ts';
 
 function hex(...parts: string[]): Uint8Array {
   return Uint8Array.from(Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex'));
@@ -44,7 +44,9 @@ export const UDHCPC_DISCOVER = hex(
 export const CLIENT_MAC = Uint8Array.of(0x02, 0x00, 0x00, 0xaa, 0xbb, 0xcc);
 
 /** A client message of `type` with `options` (code, value) after option 53, from CLIENT_MAC. */
-export function clientPacket(type: MessageType, options: readonly (readonly [number, ArrayLike<number>])[] = [], header: Partial<PacketHeader> = {}): Uint8Array {
+type OptionList = readonly (readonly [number, ArrayLike<number>])[];
+
+export function clientPacket(type: MessageType, options: OptionList = [], header: Partial<PacketHeader> = {}): Uint8Array {
   return encodePacket({
     op: 'BOOTREQUEST', htype: 1, hlen: 6, hops: 0, xid: 0x12345678, secs: 0, flags: 0,
     ciaddr: '0.0.0.0', yiaddr: '0.0.0.0', siaddr: '0.0.0.0', giaddr: '0.0.0.0', chaddr: CLIENT_MAC,

@@ -2,12 +2,12 @@
 // real unbound: verified connections, refused certificates, and a hostname
 // URL looked up through a bootstrap server.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith } from '../../../test/integration/harness.ts';
-import { makeTestCa, type TestCa } from '../../../test/upstreams/ca.ts';
-import { answers, question } from '../../../test/upstreams/dns.ts';
-import { startDnsdist, type Dnsdist } from '../../../test/upstreams/dnsdist.ts';
-import { startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
-import { createUpstream } from './create.ts';
+import { describeWith } from '../support/tools.ts';
+import { makeTestCa, type TestCa } from '../upstreams/ca.ts';
+import { answers, question } from '../support/fake-dns.ts';
+import { startDnsdist, type Dnsdist } from '../upstreams/dnsdist.ts';
+import { startUnbound, type Unbound } from '../upstreams/unbound.ts';
+import { createUpstream } from '../../src/dns/upstream/create.ts';
 
 describeWith(['unbound', 'unbound-control', 'dnsdist', 'openssl'])('the DoT upstream against dnsdist', () => {
   let ca: TestCa;

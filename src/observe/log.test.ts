@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalLine } from './terminal-log.ts';
+import { terminalLine } from './log.ts';
 
 describe('log lines on a terminal', () => {
   it('shows time, level, message and the event\'s own fields as key=value', () => {

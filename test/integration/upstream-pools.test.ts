@@ -3,11 +3,11 @@
 import { createSocket } from 'node:dgram';
 import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeWith } from '../../../test/integration/harness.ts';
-import { answers, question, reply } from '../../../test/upstreams/dns.ts';
-import { startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
-import { createUpstream } from './create.ts';
-import { parseUpstreamUrl } from './url.ts';
+import { describeWith } from '../support/tools.ts';
+import { answers, question, reply } from '../support/fake-dns.ts';
+import { startUnbound, type Unbound } from '../upstreams/unbound.ts';
+import { createUpstream } from '../../src/dns/upstream/create.ts';
+import { parseUpstreamUrl } from '../../src/dns/upstream/url.ts';
 
 describe('parseUpstreamUrl', () => {
   it('reads each scheme with its default port and path', () => {

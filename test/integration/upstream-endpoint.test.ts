@@ -2,9 +2,10 @@
 // servers (a real unbound), cached for the TTL (30 s at least), looked up
 // again after forget().
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { describeWith, freePort } from '../../../test/integration/harness.ts';
-import { startUnbound, type Unbound } from '../../../test/upstreams/unbound.ts';
-import { bootstrapEndpoint } from './endpoint.ts';
+import { describeWith } from '../support/tools.ts';
+import { freePort } from '../support/ports.ts';
+import { startUnbound, type Unbound } from '../upstreams/unbound.ts';
+import { bootstrapEndpoint } from '../../src/dns/upstream/endpoint.ts';
 
 describe('bootstrapEndpoint', () => {
   it('uses an IP literal as it is', async () => {

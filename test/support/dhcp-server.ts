@@ -3,19 +3,19 @@
 // and the replies it sends collected instead of put on a socket.
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { tempDir } from '../../test/integration/harness.ts';
-import type { Name } from '../dns/record.ts';
-import { ipv4Bytes } from '../net/address.ts';
-import { createLogger, type Logger } from '../observe/log.ts';
-import { Bindings } from './bindings.ts';
-import { dhcpSchema, type DhcpConfig } from './config.ts';
-import { LeaseStore } from './leases.ts';
-import type { HostRegistry } from './names.ts';
-import { Option } from './options.ts';
-import { clientPacket } from './packet-fixtures.ts';
-import { decodePacket, type DhcpPacket, type PacketHeader } from './packet.ts';
-import { DhcpServer } from './server.ts';
-import { dhcpSetup } from './setup.ts';
+import { tempDir } from './temp-dir.ts';
+import type { Name } from '../../src/dns/record.ts';
+import { ipv4Bytes } from '../../src/net/address.ts';
+import { createLogger, type Logger } from '../../src/observe/log.ts';
+import { Bindings } from '../../src/dhcp/bindings.ts';
+import { dhcpSchema, type DhcpConfig } from '../../src/dhcp/config.ts';
+import { LeaseStore } from '../../src/dhcp/leases.ts';
+import type { HostRegistry } from '../../src/dhcp/names.ts';
+import { Option } from '../../src/dhcp/options.ts';
+import { clientPacket } from './dhcp-packets.ts';
+import { decodePacket, type DhcpPacket, type PacketHeader } from '../../src/dhcp/packet.ts';
+import { DhcpServer } from '../../src/dhcp/server.ts';
+import { dhcpSetup } from '../../src/dhcp/setup.ts';
 
 /** A zone in a map: a name is held by its first address until unregistered. */
 export class MemoryRegistry implements HostRegistry {
