@@ -71,17 +71,20 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** Routes open without the token: the health check, and Swagger UI's pages
- *  and spec (a browser cannot send a bearer header to open them; the UI's
- *  Authorize button then sends the token with every call it makes). */
+/** Routes open without the token: the health check, Swagger UI's pages and
+ *  spec and the dashboard's files (a browser cannot send a bearer header to
+ *  open them; the UI's Authorize button, or the dashboard's sign-in, then
+ *  authenticates every call it makes), and GET /session ("am I signed in?"). */
 function isOpen(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const url = request.routeOptions.url;
-  return url === '/health' || url === '/docs' || (url?.startsWith('/docs/') ?? false);
+  return url === '/health' || url === '/' || url === '/session' || url === '/docs'
+    || (url?.startsWith('/docs/') ?? false) || (url?.startsWith('/ui/') ?? false);
 }
 
-/** Every other route needs the token, unknown routes included. */
-export function requireToken(app: ApiApp, token: TokenCheck): void {
+/** Every other route needs the token, or the dashboard's session cookie
+ *  (see dashboard/sessions.ts), unknown routes included. */
+export function requireToken(app: ApiApp, token: TokenCheck, sessions?: { admits(request: FastifyRequest): boolean }): void {
   const failures = app.createRateLimit({ max: FAILURES_PER_MINUTE, timeWindow: 60_000 });
   app.addHook('onRequest', async (request, reply) => {
     if (isOpen(request)) return;
@@ -93,6 +96,7 @@ export function requireToken(app: ApiApp, token: TokenCheck): void {
     }
     const presented = bearer(request);
     if (presented !== undefined && token.matches(presented)) return;
+    if (presented === undefined && sessions?.admits(request)) return;
     await failures(request);
     void reply.header('www-authenticate', 'Bearer');
     throw new ApiError(401, 'unauthorized', presented === undefined

@@ -13,6 +13,10 @@ import type { ApiApp } from './api-app.ts';
 import { loadToken, requireToken, type TokenCheck } from './auth.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiContext } from './context.ts';
+import { loadDashboard } from './dashboard/assets.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
+import { sessionRoutes } from './dashboard/session-routes.ts';
+import { Sessions } from './dashboard/sessions.ts';
 import { installErrorHandlers, validatorCompiler } from './errors.ts';
 import { blocklistRoutes } from './routes/blocklists.ts';
 import { cacheRoutes } from './routes/cache.ts';
@@ -66,8 +70,11 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions): Promise<Ap
     },
     transform: jsonSchemaTransform,
   });
-  requireToken(app, options.token);
+  const sessions = new Sessions();
+  requireToken(app, options.token, sessions);
   for (const routes of ROUTES) routes(app, ctx);
+  sessionRoutes(app, sessions);
+  dashboardRoutes(app, loadDashboard());
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.ready();

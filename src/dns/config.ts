@@ -53,6 +53,8 @@ export const blockingSchema = z.strictObject({
   mode: z.enum(['nxdomain', 'null_ip', 'refused', 'custom_ip']).prefault('nxdomain'),
   custom_ip: z.array(ipAddress).prefault([]),
   lists: z.array(z.string()).prefault(['blocklists/default.txt']),
+  /** inline block rules, one a string, in any syntax a list takes ("ads.example", "||ads.example^") */
+  rules: z.array(z.string()).prefault([]),
   allow: z.array(z.string()).prefault([]),
   refresh: cronSchedule.prefault('0 4 * * *'),
 });

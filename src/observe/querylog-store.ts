@@ -59,6 +59,8 @@ export interface QueryLogFilter {
   /** Substring of the query name. */
   readonly name?: string;
   readonly status?: Status;
+  /** The query type's number (1 for A). */
+  readonly type?: number;
   /** Epoch milliseconds, inclusive. */
   readonly from?: number;
   readonly to?: number;
@@ -167,6 +169,7 @@ export class QueryLogStore {
     if (filter.client !== undefined) add('client = ?', filter.client);
     if (filter.name !== undefined) add('instr(name, ?) > 0', filter.name.toLowerCase());
     if (filter.status !== undefined) add('status = ?', filter.status);
+    if (filter.type !== undefined) add('type = ?', filter.type);
     const sql = `SELECT * FROM queries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT ?`;
     let select = this.selects.get(sql);
     if (!select) this.selects.set(sql, select = this.db.prepare(sql));

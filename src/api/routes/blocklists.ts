@@ -11,7 +11,7 @@ import type { ApiContext } from '../context.ts';
 import { badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
 import type { ApiApp } from '../api-app.ts';
 
-const listSource = z.strictObject({
+export const listSource = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).optional(),
   path: z.string().min(1).refine((path) => !isUrl(path), 'a URL: send it as "url"').optional(),
 }).refine((body) => (body.url === undefined) !== (body.path === undefined), 'give exactly one of "url" and "path"')
@@ -27,11 +27,12 @@ const listSchema = z.object({
     invalid: z.number().int(),
   }).optional(),
   error: z.string().optional(),
+  downloaded: z.string().optional().meta({ description: 'a URL list: when the copy in use was downloaded (ISO 8601)' }),
 });
-const listsSchema = z.object({ lists: z.array(listSchema) });
+export const listsSchema = z.object({ lists: z.array(listSchema) });
 const changedSchema = listsSchema.extend({ version: z.number().int(), hash: z.string() });
 
-const checkSchema = z.object({
+export const checkSchema = z.object({
   verdict: z.enum(['none', 'blocked', 'allowed']),
   decidedBy: z.object({ list: z.string(), line: z.number().int(), rule: z.string() }).optional(),
   matches: z.array(z.object({
@@ -63,6 +64,7 @@ function describe(lists: readonly string[], reports: readonly ListReport[]): z.i
           ? { stats: { blocked: stats.blocked, allowed: stats.allowed, regexes: stats.regexes, unsupported: stats.unsupported, invalid: stats.invalid } }
           : {}),
         ...(report?.error ? { error: report.error } : {}),
+        ...(report?.downloaded ? { downloaded: report.downloaded } : {}),
       };
     }),
   };

@@ -21,7 +21,7 @@ const ruleBody = z.strictObject({
   }),
 }).meta({ example: { rule: '*.lab.lan 192.168.1.3' } });
 
-const rulesSchema = z.object({ rules: cloakingSchema.shape.rules.unwrap() });
+export const rulesSchema = z.object({ rules: cloakingSchema.shape.rules.unwrap() });
 const changedSchema = rulesSchema.extend({ version: z.number().int(), hash: z.string() });
 
 function withRules(config: Config, rules: string[]): Config {

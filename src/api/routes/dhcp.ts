@@ -18,8 +18,8 @@ const leaseSchema = z.object({
   expires: z.string(),
   kind: z.enum(['static', 'dynamic']),
 });
-const leasesSchema = z.object({ enabled: z.boolean(), leases: z.array(leaseSchema) });
-const staticsSchema = z.object({ static_leases: z.array(staticLeaseSchema) });
+export const leasesSchema = z.object({ enabled: z.boolean(), leases: z.array(leaseSchema) });
+export const staticsSchema = z.object({ static_leases: z.array(staticLeaseSchema) });
 const changedSchema = staticsSchema.extend({ version: z.number().int(), hash: z.string() });
 
 /** Which reservation a DELETE means: by MAC, client id or address. */

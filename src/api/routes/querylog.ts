@@ -2,6 +2,7 @@
 // by client, name, status and time range.
 import { z } from 'zod';
 import { ipAddress } from '../../values/address.ts';
+import { parseType } from '../../dns/zones/zonefile.ts';
 import { STATUSES } from '../../observe/querylog.ts';
 import { ApiError, errorResponses, errorSchema, notFound } from '../errors.ts';
 import type { ApiApp } from '../api-app.ts';
@@ -23,6 +24,14 @@ export const querylogQuery = z.strictObject({
   client: ipAddress.optional(),
   name: z.string().min(1).max(255).optional().meta({ description: 'a substring of the query name' }),
   status: z.enum(STATUSES).optional(),
+  type: z.string().transform((text, ctx) => {
+    try {
+      return parseType(text.toUpperCase());
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }).optional().meta({ description: 'the query type: a mnemonic ("AAAA") or TYPEnnn' }),
   from: instant.optional(),
   to: instant.optional(),
 }).refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {

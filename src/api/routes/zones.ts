@@ -55,19 +55,19 @@ const zoneParams = z.strictObject({
 });
 const viewQuery = z.strictObject({ view: z.string().min(1).default(DEFAULT_VIEW).meta({ description: 'the split-horizon view; "default" when absent' }) });
 const recordsQuery = viewQuery.extend({ name: name.optional(), type: type.optional() });
-const addBody = z.strictObject({
+export const addBody = z.strictObject({
   name, type, data,
   ttl: ttl.optional().meta({ description: "seconds; when absent the RRset's TTL, or for a new RRset the TTL of the zone's SOA. A TTL given applies to the whole RRset (RFC 2181 §5.2)" }),
 }).meta({ example: { name: 'tv.home.lan', type: 'A', data: '192.168.1.40', ttl: 300 } });
-const deleteBody = z.strictObject({ name, type: type.optional(), data: data.optional() })
+export const deleteBody = z.strictObject({ name, type: type.optional(), data: data.optional() })
   .refine((body) => body.data === undefined || body.type !== undefined, { path: ['type'], error: 'data deletes one record of a type: give the type too' })
   .meta({ description: 'with data: that record; with type only: the RRset; with name only: every record of the name' });
 
 const recordSchema = z.object({ name: z.string(), type: z.string(), ttl: z.number().int(), data: z.string() })
   .meta({ example: { name: 'nas.home.lan', type: 'MX', ttl: 3600, data: '10 mail.home.lan.' } });
 const serial = z.number().int().nonnegative().meta({ description: "the zone's SOA serial after the change" });
-const zonesSchema = z.object({ zones: z.array(z.object({ origin: z.string(), serial: z.number().int(), records: z.number().int() })) });
-const recordsSchema = z.object({ zone: z.string(), serial: z.number().int(), records: z.array(recordSchema) });
+export const zonesSchema = z.object({ zones: z.array(z.object({ origin: z.string(), serial: z.number().int(), records: z.number().int() })) });
+export const recordsSchema = z.object({ zone: z.string(), serial: z.number().int(), records: z.array(recordSchema) });
 
 function present(record: ResourceRecord): z.infer<typeof recordSchema> {
   return { name: record.name, type: typeName(record.type), ttl: record.ttl, data: rdataToText(record.type, record.rdata) };

@@ -8,10 +8,12 @@ import type { SourceError } from '../../diagnostics/source-error.ts';
 import type { Name } from '../record.ts';
 import { DomainSetBuilder, type DomainSet, type RuleKind } from './matcher.ts';
 import { parseList, parseListFile, type ListStats } from './parse.ts';
-import { downloadList, isUrl, listPath, type DownloadProgress, type DownloadResult } from './sources.ts';
+import { downloadList, isUrl, listPath, savedAt, type DownloadProgress, type DownloadResult } from './sources.ts';
 
 export interface ListsConfig {
   readonly lists: readonly string[];
+  /** Inline block rules, in any syntax a list file takes (a name, `||name^`). */
+  readonly rules: readonly string[];
   /** List files/URLs, or inline rules (a name, `@@||name^`) when neither. */
   readonly allow: readonly string[];
 }
@@ -20,6 +22,8 @@ export interface ListReport {
   readonly source: string;
   readonly stats?: ListStats;
   readonly error?: string;
+  /** For a URL list: when the copy read was downloaded (ISO 8601). */
+  readonly downloaded?: string;
 }
 
 /** One distinct lists config and its current set. */
@@ -37,7 +41,10 @@ export class BlocklistRef {
 
   constructor(config: ListsConfig) {
     this.config = config;
-    this.sources = [...config.lists, ...config.allow.filter(isListSource), ...(inlineRules(config).length > 0 ? [INLINE] : [])];
+    this.sources = [
+      ...config.lists, ...(config.rules.length > 0 ? [INLINE_BLOCK] : []),
+      ...config.allow.filter(isListSource), ...(inlineRules(config).length > 0 ? [INLINE] : []),
+    ];
   }
 
   /** Is `name` blocked, by which list and line, and which rules would allow
@@ -61,6 +68,7 @@ export interface NameCheck {
 }
 
 const INLINE = 'config:dns.blocking.allow';
+const INLINE_BLOCK = 'config:dns.blocking.rules';
 
 function isListSource(entry: string): boolean {
   return isUrl(entry) || entry.includes('/');
@@ -84,9 +92,9 @@ export class Blocklists {
 
   /** The ref for a lists config, shared by every view with the same config. */
   ref(config: ListsConfig): BlocklistRef {
-    const key = JSON.stringify([config.lists, config.allow]);
+    const key = JSON.stringify([config.lists, config.rules, config.allow]);
     let ref = this.refs.get(key);
-    if (!ref) this.refs.set(key, (ref = new BlocklistRef({ lists: [...config.lists], allow: [...config.allow] })));
+    if (!ref) this.refs.set(key, (ref = new BlocklistRef({ lists: [...config.lists], rules: [...config.rules], allow: [...config.allow] })));
     return ref;
   }
 
@@ -107,7 +115,7 @@ export class Blocklists {
   private changed(ref: BlocklistRef): boolean {
     if (!ref.set) return true;
     return ref.sources.some((source) => {
-      const path = source === INLINE ? undefined : listPath(source, this.dataDir);
+      const path = source === INLINE || source === INLINE_BLOCK ? undefined : listPath(source, this.dataDir);
       return path !== undefined && (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) > ref.builtAt;
     });
   }
@@ -146,12 +154,13 @@ export class Blocklists {
     ref.builtAt = Date.now();
     const builder = new DomainSetBuilder(ref.set?.size);
     const reports: ListReport[] = [];
-    const allowFrom = ref.config.lists.length;
+    const allowFrom = ref.config.lists.length + (ref.config.rules.length > 0 ? 1 : 0);
     for (const [list, source] of ref.sources.entries()) {
       const role = list >= allowFrom ? 'allow' : 'block';
       const options = { file: source, list, role } as const;
-      if (source === INLINE) {
-        reports.push({ source, stats: parseList(inlineRules(ref.config).join('\n'), builder, options) });
+      if (source === INLINE || source === INLINE_BLOCK) {
+        const rules = source === INLINE ? inlineRules(ref.config) : ref.config.rules;
+        reports.push({ source, stats: parseList(rules.join('\n'), builder, options) });
         continue;
       }
       const path = listPath(source, this.dataDir);
@@ -159,8 +168,9 @@ export class Blocklists {
         reports.push({ source, error: NOT_DOWNLOADED });
         continue;
       }
+      const downloaded = isUrl(source) ? savedAt(source, this.dataDir) : undefined;
       try {
-        reports.push({ source, stats: await parseListFile(path, builder, options) });
+        reports.push({ source, stats: await parseListFile(path, builder, options), ...(downloaded ? { downloaded } : {}) });
       } catch (error) {
         reports.push({ source, error: `cannot read: ${(error as Error).message}` });
       }

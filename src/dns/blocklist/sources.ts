@@ -42,6 +42,11 @@ export function listPath(spec: string, dataDir: string): string | undefined {
   return existsSync(text) ? text : undefined;
 }
 
+/** When the saved copy of a URL list was downloaded (ISO 8601), if there is one. */
+export function savedAt(url: string, dataDir: string): string | undefined {
+  return readMeta(savedPaths(dataDir, url).meta)?.fetchedAt;
+}
+
 function readMeta(path: string): SavedMeta | undefined {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as SavedMeta;
