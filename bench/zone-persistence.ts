@@ -18,7 +18,8 @@ import { ZoneJournal } from '../src/dns/update/journal.ts';
 import { ZoneUpdater } from '../src/dns/update/updater.ts';
 import { nameText, rdataToText } from '../src/dns/zones/rdata-text.ts';
 import { Zone } from '../src/dns/zones/zone.ts';
-import { parseZoneFile, typeName } from '../src/dns/zones/zonefile.ts';
+import { typeName } from '../src/dns/zones/rr-types.ts';
+import { parseZoneFile } from '../src/dns/zones/zonefile.ts';
 import { ZoneSet } from '../src/dns/zones/zoneset.ts';
 import { createLogger } from '../src/observe/log.ts';
 

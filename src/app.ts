@@ -210,6 +210,7 @@ export class Hearth {
     // no query slips through unblocked.
     await deps.blocklists.load('changed');
     for (const error of [...built.errors, ...deps.blocklists.errors()]) deps.log.error(formatError(error));
+    for (const warning of built.warnings) deps.log.warn(formatError(warning));
     deps.log.info({ zones: built.zoneCount, upstreams: built.upstreams.size }, 'resolver built');
     return built;
   }

@@ -10,22 +10,27 @@ import { createLogger } from '../observe/log.ts';
 
 export interface CheckResult {
   readonly errors: readonly SourceError[];
+  /** Records a zone is served without (as named-checkzone still says OK). */
+  readonly warnings: readonly SourceError[];
   readonly notes: readonly SourceError[];
 }
 
 export async function checkConfig(file: string | undefined): Promise<CheckResult> {
   const loaded = loadConfig(file);
   const errors: SourceError[] = loaded.ok ? [] : [...loaded.errors];
+  const warnings: SourceError[] = [];
   const notes: SourceError[] = [];
   const config = loaded.ok ? loaded.config : loaded.partial;
   if (config) {
     const deps = resolverDeps(createLogger('silent'), config.data_dir);
-    errors.push(...buildResolver(config.dns, deps).errors);
+    const built = buildResolver(config.dns, deps);
+    errors.push(...built.errors);
+    warnings.push(...built.warnings);
     await deps.blocklists.load();
     for (const error of deps.blocklists.errors()) (error.message === NOT_DOWNLOADED ? notes : errors).push(error);
     deps.upstreams.closeAll();
     const keys = loadTsigKeys(config.dns_update);
     if (keys.kind === 'failed') errors.push(...keys.errors.map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
   }
-  return { errors, notes };
+  return { errors, warnings, notes };
 }

@@ -18,6 +18,9 @@ const NAMES_IN_RDATA = new Map<number, { readonly before: number; readonly names
   [RRType.MX, { before: 2, names: 1, after: 0 }],
   [RRType.SRV, { before: 6, names: 1, after: 0 }],
   [RRType.SOA, { before: 0, names: 2, after: 20 }],
+  // The rest of RFC 1035's types with names: MD, MF, MB, MG, MR, MINFO.
+  [3, { before: 0, names: 1, after: 0 }], [4, { before: 0, names: 1, after: 0 }], [7, { before: 0, names: 1, after: 0 }],
+  [8, { before: 0, names: 1, after: 0 }], [9, { before: 0, names: 1, after: 0 }], [14, { before: 0, names: 2, after: 0 }],
 ]);
 
 export class MessageReader {

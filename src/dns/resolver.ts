@@ -50,6 +50,8 @@ export interface BuiltResolver {
   readonly resolver: Views;
   /** Problems in zone and rule files; the parts with problems are left out. */
   readonly errors: readonly SourceError[];
+  /** Records left out of zones that are served (out-of-zone data, as BIND ignores it). */
+  readonly warnings: readonly SourceError[];
   readonly zoneCount: number;
   /** Every upstream the chains use (the registry closes the others). */
   readonly upstreams: ReadonlySet<Upstream>;
@@ -63,6 +65,7 @@ export interface BuiltResolver {
  *  them (DHCP's domain and reverse zone, so its names have somewhere to go). */
 export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: readonly Zone[] = []): BuiltResolver {
   const errors: SourceError[] = [];
+  const warnings: SourceError[] = [];
   const used = new Set<Upstream>();
   const pools: UpstreamPool[] = [];
   const viewLists = new Map<string, BlocklistRef>();
@@ -75,6 +78,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: rea
     loadedDirs.add(dir);
     const loaded = loadZonesDir(dir, deps.lastGoodZones);
     errors.push(...loaded.errors);
+    warnings.push(...loaded.warnings);
     const files = new Set(loaded.zones.map((zone) => zone.origin));
     const zones = [...loaded.zones, ...generated.filter((zone) => !files.has(zone.origin))];
     set.load(zones.map((zone) => replayJournal(zone, dir, deps, errors)), zones);
@@ -148,7 +152,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: rea
   }
   for (const dir of deps.zoneSets.keys()) if (!loadedDirs.has(dir)) deps.zoneSets.delete(dir);
   const zoneCount = [...loadedDirs].reduce((sum, dir) => sum + (deps.zoneSets.get(dir)?.size ?? 0), 0);
-  return { resolver: new Views(fallback, views), errors, zoneCount, upstreams: used, pools, viewLists };
+  return { resolver: new Views(fallback, views), errors, warnings, zoneCount, upstreams: used, pools, viewLists };
 }
 
 function replayJournal(zone: Zone, dir: string, deps: ResolverDeps, errors: SourceError[]): Zone {

@@ -31,6 +31,21 @@ describe('hearth check', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^zones\/home\.lan\.zone:3: .*192\.168\.1\.300/));
   });
 
+  it('lists out-of-zone records as warnings and passes, as named-checkzone does; an error in an included file has its path and line', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'zones/home.lan.d'), { recursive: true });
+    writeFileSync(join(dir, 'hearth.yaml'), 'dns:\n  zones_dir: zones\n  blocking: { lists: [] }\n');
+    writeFileSync(join(dir, 'zones/home.lan.zone'), '$TTL 1h\n@ IN SOA ns admin ( 1 1h 15m 7d 60 )\n@ NS ns\nns A 192.168.1.2\nnas.example.com. A 192.0.2.1\n$INCLUDE home.lan.d/lan.inc\n');
+    writeFileSync(join(dir, 'zones/home.lan.d/lan.inc'), '$GENERATE 1-3 pc-$ A 192.168.1.$\n');
+    const passed = await hearthCheck(dir, 'hearth.yaml');
+    expect(passed.output.trim().split('\n')).toEqual(['zones/home.lan.zone:5: ignoring out-of-zone data (nas.example.com) (warning)', 'hearth.yaml: ok']);
+    expect(passed.code).toBe(0);
+    writeFileSync(join(dir, 'zones/home.lan.d/lan.inc'), '; the printers\nprinter A 192.168.1.300\n');
+    const failed = await hearthCheck(dir, 'hearth.yaml');
+    expect(failed.output).toMatch(/zones\/home\.lan\.d\/lan\.inc:2: not an IPv4 address: "192\.168\.1\.300"/);
+    expect(failed.code).toBe(1);
+  });
+
   it('accepts the shipped example zones and the built-in default config', async () => {
     const { code, output } = await hearthCheck(join(import.meta.dirname, '../..'), '/dev/null');
     expect(output).toContain('ok');

@@ -2,7 +2,7 @@
 // by client, name, status and time range.
 import { z } from 'zod';
 import { ipAddress } from '../../values/address.ts';
-import { parseType } from '../../dns/zones/zonefile.ts';
+import { parseType } from '../../dns/zones/rr-types.ts';
 import { STATUSES } from '../../observe/querylog.ts';
 import { ApiError, errorResponses, errorSchema, notFound } from '../errors.ts';
 import type { ApiApp } from '../api-app.ts';

@@ -13,7 +13,8 @@ import type { UpdateResult } from '../../dns/update/updater.ts';
 import { DEFAULT_VIEW } from '../../dns/views.ts';
 import { nameText, rdataToText } from '../../dns/zones/rdata-text.ts';
 import type { Zone } from '../../dns/zones/zone.ts';
-import { parseType, parseZoneFile, typeName } from '../../dns/zones/zonefile.ts';
+import { parseType, typeName } from '../../dns/zones/rr-types.ts';
+import { parseZoneFile } from '../../dns/zones/zonefile.ts';
 import { ApiError, badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
 import type { ApiApp } from '../api-app.ts';
 import type { ZonesRoutesContext } from '../context.ts';
@@ -40,7 +41,7 @@ function asTransform<T>(parse: (text: string) => T, hint = '') {
 
 const name = z.string().transform(asTransform((text) => (text === APEX ? APEX : absoluteName(text))))
   .meta({ description: 'absolute, as GET shows it ("nas.home.lan", a trailing dot is optional); "@" is the zone itself' });
-const type = z.string().transform(asTransform(parseType, ' (A, AAAA, CNAME, NS, PTR, MX, TXT, SRV, CAA, or TYPEnnn with \\# data)'))
+const type = z.string().transform(asTransform(parseType, ' (a mnemonic of the IANA registry such as A, MX, HTTPS, or TYPEnnn)'))
   .meta({ description: 'a mnemonic ("A", "MX") or TYPEnnn (RFC 3597)' });
 const data = z.string().min(1).superRefine((text, ctx) => {
   // One body is one record: no line breaks, and no comment cutting the data short.

@@ -5,11 +5,12 @@ import { fail, note, ok, type Finding } from './finding.ts';
 
 export async function configCheck(file: string | undefined): Promise<Finding[]> {
   const name = file ?? '(built-in default)';
-  const { errors, notes } = await checkConfig(file);
+  const { errors, warnings, notes } = await checkConfig(file);
   const unreadable = errors.some((error) => /EACCES/.test(error.message));
   const hint = unreadable ? 'run "sudo hearth doctor" (the config is for the hearth user only)' : `fix it, then "hearth check -c ${file ?? 'FILE'}"`;
   return [
     errors.length === 0 ? ok(`config ${name} is valid`) : fail(`config ${name}: ${errors.map(formatError).join('; ')}`, hint),
+    ...warnings.map((item) => note(`${formatError(item)} (served without it)`)),
     ...notes.map((item) => note(`${formatError(item)} (fetched when hearth starts)`)),
   ];
 }

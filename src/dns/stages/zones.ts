@@ -25,12 +25,15 @@ export class ZonesStage implements Stage {
     if (ready) return Promise.resolve(ready);
     const lookup = zone.lookup(ctx.name, ctx.type);
     if (lookup.kind === 'cname') return followCname(ctx, lookup.record, lookup.target, 'zone', true);
+    if (lookup.kind === 'dname') return followCname(ctx, lookup.cname, lookup.target, 'zone', true, [lookup.dname]);
     return Promise.resolve(memo.set(ctx.name, ctx.type, toResponse(zone, lookup)));
   }
 }
 
-function toResponse(zone: Zone, lookup: Exclude<Lookup, { kind: 'cname' }>): Response {
+function toResponse(zone: Zone, lookup: Exclude<Lookup, { kind: 'cname' | 'dname' }>): Response {
   switch (lookup.kind) {
+    case 'yxdomain':
+      return { ...emptyResponse(Rcode.YXDOMAIN, 'zone', true), answer: [lookup.dname] };
     case 'answer':
       return { rcode: Rcode.NOERROR, authoritative: true, answer: lookup.records, authority: [], additional: [], source: 'zone' };
     // RFC 2308 §2.1 and §2.2: negative answers carry the SOA for caching.

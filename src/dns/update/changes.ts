@@ -42,10 +42,11 @@ export function applyUpdates(zone: ZoneContents, origin: Name, updates: readonly
       if (rr.type === RRType.SOA) continue;
       const types = zone.types(rr.name);
       // §3.4.2.2: a CNAME is not added beside other data, nor data beside a CNAME;
-      // a CNAME added where one exists replaces it.
+      // a CNAME added where one exists replaces it, and so does a DNAME, of
+      // which an owner has one too (RFC 6672 §2.4; BIND does the same).
       if (rr.type === RRType.CNAME && types.some((type) => type !== RRType.CNAME)) continue;
       if (rr.type !== RRType.CNAME && types.includes(RRType.CNAME)) continue;
-      if (rr.type === RRType.CNAME) zone.deleteRRset(rr.name, RRType.CNAME);
+      if (rr.type === RRType.CNAME || rr.type === RRType.DNAME) zone.deleteRRset(rr.name, rr.type);
       zone.add(rr);
     } else if (rr.class === RRClass.ANY) {
       const types = rr.type === RRType.ANY ? zone.types(rr.name) : [rr.type];

@@ -23,7 +23,8 @@ printer TXT "hp"
 `;
 
 function records(text: string): ResourceRecord[] {
-  const parsed = parseZoneFile(`$TTL 300\n${text}`, { file: 'update', origin: 'home.lan' });
+  // Absolute names under the root origin, so out-of-zone entries are kept for the update to refuse.
+  const parsed = parseZoneFile(`$TTL 300\n${text}`, { file: 'update', origin: '' });
   expect(parsed.errors).toEqual([]);
   return parsed.records;
 }
@@ -110,6 +111,20 @@ describe('RFC 2136 updates to a local zone', () => {
     z.zones.load([z.zones.get('home.lan')!, Zone.build('lab.home.lan', child.records) as Zone]);
     expect(z.apply({ updates: records('pc.lab.home.lan. A 192.168.1.77') }).rcode).toBe(Rcode.NOTZONE);
     expect(z.apply({ prerequisites: [entry('pc.lab.home.lan', RRType.ANY, RRClass.NONE)] }).rcode).toBe(Rcode.NOTZONE);
+  });
+
+  it('takes a DNAME (RFC 6672): names below it are redirected, a second one replaces it, a CNAME beside it is ignored', () => {
+    const z = setup();
+    expect(z.apply({ updates: records('old.home.lan. DNAME new.home.lan.\nnew.home.lan. DNAME newer.home.lan.') }).rcode).toBe(Rcode.NOERROR);
+    expect(z.lookup('pc.old.home.lan', RRType.A)).toMatchObject({ kind: 'dname', target: 'pc.new.home.lan' });
+    z.apply({ updates: records('old.home.lan. DNAME other.home.lan.\nold.home.lan. CNAME nas.home.lan.') });
+    expect(z.lookup('old.home.lan', RRType.DNAME)).toMatchObject({ kind: 'answer', records: [{ ttl: 300 }] });
+    expect(z.lookup('pc.old.home.lan', RRType.A)).toMatchObject({ kind: 'dname', target: 'pc.other.home.lan' });
+    // A name below a DNAME can be written; it is occluded, as in BIND, until the DNAME goes.
+    z.apply({ updates: records('pc.old.home.lan. A 192.168.1.40') });
+    expect(z.lookup('pc.old.home.lan', RRType.A).kind).toBe('dname');
+    z.apply({ updates: [entry('old.home.lan', RRType.DNAME, RRClass.ANY)] });
+    expect(z.lookup('pc.old.home.lan', RRType.A).kind).toBe('answer');
   });
 
   it('keeps the apex SOA and NS, and never puts data beside a CNAME', () => {

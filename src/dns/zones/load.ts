@@ -12,6 +12,8 @@ import { parseZoneFile } from './zonefile.ts';
 export interface LoadedZones {
   readonly zones: readonly Zone[];
   readonly errors: readonly SourceError[];
+  /** Records left out of a zone that is served all the same (out-of-zone data). */
+  readonly warnings: readonly SourceError[];
 }
 
 /** The last version of each zone file that loaded cleanly, by path: a reload
@@ -26,14 +28,15 @@ export function loadZonesDir(dir: string, lastGood: LastGoodZones): LoadedZones 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // A zones_dir that does not exist simply holds no zones.
-    if (code === 'ENOENT') return { zones: [], errors: [] };
-    return { zones: [], errors: [{ file: dir, line: 0, message: `cannot read zones_dir: ${(error as Error).message}` }] };
+    if (code === 'ENOENT') return { zones: [], errors: [], warnings: [] };
+    return { zones: [], errors: [{ file: dir, line: 0, message: `cannot read zones_dir: ${(error as Error).message}` }], warnings: [] };
   }
   const zones: Zone[] = [];
   const errors: SourceError[] = [];
+  const warnings: SourceError[] = [];
   for (const file of files) {
     const path = join(dir, file);
-    const loaded = loadZoneFile(path, file.slice(0, -'.zone'.length));
+    const loaded = loadZoneFile(path, file.slice(0, -'.zone'.length), warnings);
     if (loaded instanceof Zone) {
       zones.push(loaded);
       lastGood.set(path, loaded);
@@ -46,10 +49,10 @@ export function loadZonesDir(dir: string, lastGood: LastGoodZones): LoadedZones 
       errors.push({ file: path, line: 0, message: 'still serving the version loaded before' });
     }
   }
-  return { zones, errors };
+  return { zones, errors, warnings };
 }
 
-function loadZoneFile(path: string, originText: string): Zone | SourceError[] {
+function loadZoneFile(path: string, originText: string, warnings: SourceError[]): Zone | SourceError[] {
   let origin: string;
   try {
     origin = parseName(`${originText}.`);
@@ -63,7 +66,8 @@ function loadZoneFile(path: string, originText: string): Zone | SourceError[] {
   } catch (error) {
     return [{ file: path, line: 0, message: `cannot read: ${(error as Error).message}` }];
   }
-  const parsed = parseZoneFile(text, { file: path, origin });
+  const parsed = parseZoneFile(text, { file: path, origin, readFile: (included) => readFileSync(included, 'utf8') });
+  warnings.push(...parsed.warnings);
   if (parsed.errors.length > 0) return [...parsed.errors];
   const zone = Zone.build(origin, parsed.records);
   return zone instanceof Zone ? zone : zone.map((message) => ({ file: path, line: 0, message }));

@@ -1,100 +1,46 @@
-// RDATA in the presentation form of a zone file (RFC 1035 §5.1): the inverse
-// of zonefile.ts's encoder, so what the API shows can be sent back as is.
-// Data that does not fit its type (it can be loaded with `\#`) is shown in
-// the generic form of RFC 3597 §5, which always reads back to the same bytes.
-import { SocketAddress } from 'node:net';
-import { nameFromWire, NameError } from '../name.ts';
-import { RRType, type Name } from '../record.ts';
+// RDATA in the presentation form of a zone file (RFC 1035 §5.1), read into
+// wire bytes and written back from them with the fields of rdata-formats.ts,
+// so what the API shows can be sent back as is. Data that does not fit its
+// type (it can be loaded with `\#`) is shown in the generic form of RFC 3597
+// §5, which always reads back to the same bytes.
+import { NameError } from '../name.ts';
+import type { Name } from '../record.ts';
+import { FORMATS } from './rdata-formats.ts';
+import { concat, FieldReader, Misfit } from './rdata-fields.ts';
+import { typeName } from './rr-types.ts';
+import { fail, show, Tokens, ZoneSyntaxError, type Token } from './syntax.ts';
+import { tokenize } from './tokenize.ts';
 
-/** RDATA shorter or longer than its type's fields. */
-class Misfit extends Error {}
+export { nameText } from './rdata-fields.ts';
 
-/** Reads the fields of one RDATA in order. */
-class FieldReader {
-  private readonly bytes: Uint8Array;
-  private at = 0;
+const MAX_RDATA = 65_535;
 
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
-  }
-
-  get done(): boolean {
-    return this.at === this.bytes.length;
-  }
-
-  take(length: number): Uint8Array {
-    if (this.at + length > this.bytes.length) throw new Misfit();
-    return this.bytes.subarray(this.at, (this.at += length));
-  }
-
-  rest(): Uint8Array {
-    return this.take(this.bytes.length - this.at);
-  }
-
-  uint(size: 1 | 2 | 4): number {
-    return this.take(size).reduce((value, byte) => value * 256 + byte, 0);
-  }
-
-  /** An absolute name, as zonefile.ts reads it whatever the origin. */
-  name(): string {
-    const { name, end } = nameFromWire(this.bytes, this.at);
-    this.at = end;
-    return nameText(name);
-  }
-
-  /** A <character-string> (RFC 1035 §3.3): a length byte, then the bytes. */
-  string(): Uint8Array {
-    return this.take(this.uint(1));
-  }
+/** The wire RDATA of a record of `type` written as `tokens`; throws ZoneSyntaxError or NameError. */
+export function rdataFromText(type: number, tokens: readonly Token[], origin: Name): Uint8Array {
+  const [first, second] = tokens;
+  // RFC 3597 §5; a "\#" not followed by a length is text, as BIND reads `TXT \# text`.
+  const generic = first?.text === '\\#' && !first.quoted && (/^\d+$/.test(second?.text ?? '') || !FORMATS.has(type));
+  const rdata = generic ? genericRdata(tokens.slice(1)) : typedRdata(type, tokens, origin);
+  if (rdata.length > MAX_RDATA) fail(`record data is ${rdata.length} bytes, more than ${MAX_RDATA}`);
+  return rdata;
 }
 
-/** A name as a zone file writes it absolute: with its trailing dot, the root as ".". */
-export function nameText(name: Name): string {
-  return name === '' ? '.' : `${name}.`;
+function typedRdata(type: number, list: readonly Token[], origin: Name): Uint8Array {
+  const fields = FORMATS.get(type) ?? fail(`${typeName(type)} has no presentation format here; use \\# generic syntax`);
+  const tokens = new Tokens(list);
+  const parts = fields.map((field) => field.read(tokens, origin));
+  if (!tokens.done) fail(`unexpected ${show(tokens.next('').text)} after the ${typeName(type)} data`);
+  return concat(parts);
 }
 
-/** Bytes between quotes: `"` and `\` escaped, anything unprintable as `\DDD`. */
-function quoted(bytes: Uint8Array): string {
-  let out = '"';
-  for (const byte of bytes) {
-    if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
-    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
-    else out += `\\${String(byte).padStart(3, '0')}`;
-  }
-  return `${out}"`;
-}
-
-const TEXT = new TextDecoder();
-
-/** The fields of each type zonefile.ts has a presentation format for. */
-const FORMATS = new Map<number, (fields: FieldReader) => string>([
-  [RRType.A, (f) => f.take(4).join('.')],
-  // RFC 5952 §4: the canonical, shortest IPv6 text.
-  [RRType.AAAA, (f) => new SocketAddress({ address: ipv6Groups(f.take(16)), family: 'ipv6' }).address],
-  [RRType.NS, (f) => f.name()],
-  [RRType.CNAME, (f) => f.name()],
-  [RRType.PTR, (f) => f.name()],
-  [RRType.MX, (f) => `${f.uint(2)} ${f.name()}`],
-  [RRType.TXT, (f) => {
-    const strings = [quoted(f.string())];
-    while (!f.done) strings.push(quoted(f.string()));
-    return strings.join(' ');
-  }],
-  [RRType.SRV, (f) => `${f.uint(2)} ${f.uint(2)} ${f.uint(2)} ${f.name()}`],
-  [RRType.SOA, (f) => [f.name(), f.name(), f.uint(4), f.uint(4), f.uint(4), f.uint(4), f.uint(4)].join(' ')],
-  // RFC 8659 §4.1.1: the tag is letters and digits; anything else reads back differently.
-  [RRType.CAA, (f) => {
-    const flags = f.uint(1);
-    const tag = TEXT.decode(f.string());
-    if (!/^[a-z0-9]+$/i.test(tag)) throw new Misfit();
-    return `${flags} ${tag} ${quoted(f.rest())}`;
-  }],
-]);
-
-function ipv6Groups(bytes: Uint8Array): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return groups.join(':');
+/** RFC 3597 §5: `\# <length> <hex>`, the hex optionally split by blanks. */
+function genericRdata([length, ...hexParts]: readonly Token[]): Uint8Array {
+  if (length === undefined || !/^\d+$/.test(length.text)) fail(`\\# needs a decimal length, got ${show(length?.text ?? '')}`);
+  const hex = hexParts.map((part) => part.text).join('');
+  if (!/^(?:[0-9a-f]{2})*$/i.test(hex)) fail(`bad hex after \\#: ${show(hex)}`);
+  const bytes = Uint8Array.from(Buffer.from(hex, 'hex'));
+  if (bytes.length !== Number(length.text)) fail(`\\# length ${length.text} does not match the ${bytes.length} byte(s) of hex given`);
+  return bytes;
 }
 
 /** RFC 3597 §5: `\# <length> <hex>`. */
@@ -102,17 +48,24 @@ function generic(rdata: Uint8Array): string {
   return rdata.length === 0 ? '\\# 0' : `\\# ${rdata.length} ${Buffer.from(rdata).toString('hex')}`;
 }
 
-/** The record data as a zone file writes it, names absolute with their trailing dot. */
+/** The record data as a zone file writes it, names absolute with their trailing dot. The text is
+ *  read back before it is given out, so whatever it is, it loads to the same bytes (names aside,
+ *  which zone files lowercase): data that breaks its type's rules gets the generic form instead. */
 export function rdataToText(type: number, rdata: Uint8Array): string {
-  const format = FORMATS.get(type);
-  if (format) {
+  const fields = FORMATS.get(type);
+  if (fields) {
     try {
-      const fields = new FieldReader(rdata);
-      const text = format(fields);
-      if (fields.done) return text;
+      const reader = new FieldReader(rdata);
+      const text = fields.map((field) => field.write(reader)).filter((part) => part !== '').join(' ');
+      if (reader.done && sameIgnoringCase(rdataFromText(type, tokenize(text)[0]?.tokens ?? [], ''), rdata)) return text;
     } catch (error) {
-      if (!(error instanceof Misfit || error instanceof NameError)) throw error;
+      if (!(error instanceof Misfit || error instanceof NameError || error instanceof ZoneSyntaxError)) throw error;
     }
   }
   return generic(rdata);
+}
+
+function sameIgnoringCase(a: Uint8Array, b: Uint8Array): boolean {
+  const fold = (byte: number): number => (byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte);
+  return a.length === b.length && a.every((byte, i) => fold(byte) === fold(b[i]!));
 }

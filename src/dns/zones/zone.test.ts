@@ -19,7 +19,11 @@ describe('a zone', () => {
   it('refuses a CNAME beside other data, a second SOA, and records outside it', () => {
     expect(zone('x CNAME nas\nx A 10.0.0.1\n')).toEqual(['x.home.lan has a CNAME and other records']);
     expect(zone('sub SOA ns admin 1 1 1 1 1\n')).toContainEqual(expect.stringMatching(/not the zone apex/));
-    expect(zone('nas.other. A 10.0.0.1\n')).toEqual(['nas.other is outside the zone home.lan']);
+    expect(Zone.build('home.lan', [{ ...built('').soa, name: 'nas.other' }])).toContainEqual('nas.other is outside the zone home.lan');
+  });
+
+  it('lets a CNAME keep its DNSSEC records beside it (RFC 4035 §2.5)', () => {
+    expect(zone('x CNAME nas\nx RRSIG CNAME 13 3 60 20260101000000 20251201000000 1 home.lan. AQID\nx NSEC y A\n')).toBeInstanceOf(Zone);
   });
 
   it('refuses SOA or CNAME data written as \\# bytes that do not decode', () => {
@@ -52,6 +56,46 @@ describe('a zone', () => {
     const z = built('lab NS ns.lab\nns.lab A 10.0.0.2\n');
     expect(z.lookup('x.lab.home.lan', RRType.A)).toMatchObject({ kind: 'referral', glue: [{ name: 'ns.lab.home.lan' }] });
     expect(z.lookup('lab.home.lan', RRType.DS).kind).toBe('nodata');
+  });
+
+  it('gives NODATA for a wildcard that exists only as an empty non-terminal (RFC 4592 §2.2.2)', () => {
+    const z = built('*.*.*.w TXT "deep"\n');
+    expect(z.lookup('x.w.home.lan', RRType.A).kind).toBe('nodata');
+    expect(z.lookup('x.home.lan', RRType.A).kind).toBe('nxdomain');
+    expect(z.lookup('a.*.w.home.lan', RRType.TXT).kind).toBe('nodata');
+    expect(z.lookup('a.b.*.*.w.home.lan', RRType.TXT)).toMatchObject({ kind: 'answer', records: [{ name: 'a.b.*.*.w.home.lan' }] });
+  });
+
+  describe('a DNAME (RFC 6672)', () => {
+    const z = built('old DNAME new.example.\nold A 10.0.0.1\nhidden.old A 10.0.0.2\n');
+
+    it('answers at its owner as any data, and redirects the names below it with a CNAME of its TTL', () => {
+      expect(z.lookup('old.home.lan', RRType.A).kind).toBe('answer');
+      expect(z.lookup('old.home.lan', RRType.DNAME).kind).toBe('answer');
+      const below = z.lookup('a.b.old.home.lan', RRType.A);
+      expect(below).toMatchObject({ kind: 'dname', target: 'a.b.new.example', cname: { name: 'a.b.old.home.lan', type: RRType.CNAME, ttl: 60 } });
+    });
+
+    it('hides the data below it', () => {
+      expect(z.lookup('hidden.old.home.lan', RRType.A)).toMatchObject({ kind: 'dname', target: 'hidden.new.example' });
+    });
+
+    it('at the apex redirects every name below it that no lower DNAME takes first', () => {
+      const apex = built('@ DNAME apex.example.\nold DNAME new.example.\n');
+      expect(apex.lookup('home.lan', RRType.SOA).kind).toBe('answer');
+      expect(apex.lookup('nothing.home.lan', RRType.A)).toMatchObject({ kind: 'dname', target: 'nothing.apex.example' });
+      expect(apex.lookup('x.old.home.lan', RRType.A)).toMatchObject({ kind: 'dname', target: 'x.old.apex.example' });
+    });
+
+    it('is YXDOMAIN when the name it makes is too long (RFC 6672 §2.2)', () => {
+      const long = built(`d DNAME ${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.example.\n`);
+      expect(long.lookup(`${'a'.repeat(63)}.${'b'.repeat(10)}.d.home.lan`, RRType.A).kind).toBe('yxdomain');
+    });
+
+    it('is one per owner, and never beside a CNAME', () => {
+      expect(zone('x DNAME a.example.\nx DNAME b.example.\n')).toEqual(['x.home.lan has more than one DNAME']);
+      expect(zone('x DNAME a.example.\nx CNAME b.example.\n')).toEqual(['x.home.lan has a CNAME and other records']);
+    });
   });
 
   describe('its next version (withNodes)', () => {

@@ -1,19 +1,25 @@
 // One authoritative zone held in memory, and the lookup of RFC 1034 §4.3.2
-// over it: exact match, CNAME, zone cut (referral), empty non-terminal,
-// wildcard (RFC 4592), or a name that does not exist.
-import { isAtOrBelow, labelsOf, nameFromWire, parentOf } from '../name.ts';
-import { RRType, type Name, type ResourceRecord } from '../record.ts';
+// over it: exact match, CNAME, zone cut (referral), DNAME (RFC 6672), empty
+// non-terminal, wildcard (RFC 4592), or a name that does not exist.
+import { isAtOrBelow, labelsOf, MAX_NAME_WIRE, nameFromWire, nameToWire, parentOf } from '../name.ts';
+import { RRClass, RRType, type Name, type ResourceRecord } from '../record.ts';
 import { NameIndex } from './name-index.ts';
 
 export type Lookup =
   | { readonly kind: 'answer'; readonly records: readonly ResourceRecord[] }
   | { readonly kind: 'cname'; readonly record: ResourceRecord; readonly target: Name }
+  /** RFC 6672 §3.1: a DNAME above the name, and the CNAME it stands for. */
+  | { readonly kind: 'dname'; readonly dname: ResourceRecord; readonly cname: ResourceRecord; readonly target: Name }
+  /** RFC 6672 §2.2: the name the DNAME makes is longer than a name may be. */
+  | { readonly kind: 'yxdomain'; readonly dname: ResourceRecord }
   | { readonly kind: 'nodata' }
   | { readonly kind: 'nxdomain' }
   | { readonly kind: 'referral'; readonly ns: readonly ResourceRecord[]; readonly glue: readonly ResourceRecord[] };
 
 /** The RRsets owned by one name, by type. */
 export type Node = ReadonlyMap<number, readonly ResourceRecord[]>;
+
+const BESIDE_CNAME = new Set<number>([RRType.CNAME, RRType.RRSIG, RRType.NSEC]);
 
 export class Zone {
   readonly origin: Name;
@@ -97,9 +103,11 @@ export class Zone {
       const node = nodes.get(name);
       if (!node) continue;
       if (name !== origin && node.has(RRType.SOA)) problems.push(`${name} has an SOA record but is not the zone apex`);
-      // RFC 1034 §3.6.2: a CNAME owner has no other data.
-      if (node.has(RRType.CNAME) && node.size > 1) problems.push(`${name} has a CNAME and other records`);
+      // RFC 1034 §3.6.2: a CNAME owner has no other data, but its DNSSEC records (RFC 4035 §2.5).
+      if (node.has(RRType.CNAME) && [...node.keys()].some((type) => !BESIDE_CNAME.has(type))) problems.push(`${name} has a CNAME and other records`);
       if ((node.get(RRType.CNAME)?.length ?? 0) > 1) problems.push(`${name} has more than one CNAME`);
+      // RFC 6672 §2.4: one DNAME per owner (and none beside a CNAME, above).
+      if ((node.get(RRType.DNAME)?.length ?? 0) > 1) problems.push(`${name} has more than one DNAME`);
     }
     if (problems.length > 0 || !apexSoa?.[0]) return problems;
     return new Zone(origin, apexSoa[0], nodes, below);
@@ -128,14 +136,17 @@ export class Zone {
   }
 
   lookup(name: Name, type: number): Lookup {
-    const cut = this.zoneCut(name, type);
-    if (cut) return cut;
+    const above = this.above(name, type);
+    if (above) return above;
     const node = this.nodes.get(name);
     if (node) return this.fromNode(node, name, type);
     if (this.exists(name)) return { kind: 'nodata' };
-    // RFC 4592 §3.3.1: the wildcard at the closest encloser, if any, answers.
-    const wildcard = this.nodes.get(`*.${this.closestEncloser(name)}`);
-    return wildcard ? this.fromNode(wildcard, name, type) : { kind: 'nxdomain' };
+    // RFC 4592 §3.3.1: the wildcard at the closest encloser, if any, answers;
+    // one that exists only as an empty non-terminal answers NODATA (§2.2.2, §4.9).
+    const source = `*.${this.closestEncloser(name)}`;
+    const wildcard = this.nodes.get(source);
+    if (wildcard) return this.fromNode(wildcard, name, type);
+    return this.below.has(source) ? { kind: 'nodata' } : { kind: 'nxdomain' };
   }
 
   private fromNode(node: Node, owner: Name, type: number): Lookup {
@@ -149,13 +160,17 @@ export class Zone {
     return { kind: 'answer', records: owner === records[0]!.name ? records : records.map((r) => ({ ...r, name: owner })) };
   }
 
-  /** A delegation (NS below the apex) on the way down to `name`: RFC 1034 §4.3.2 step 3b. */
-  private zoneCut(name: Name, type: number): Lookup | undefined {
+  /** What stops the way down to `name` first: a delegation (NS below the apex, RFC 1034 §4.3.2
+   *  step 3b) or a DNAME above the name (RFC 6672 §3.2), which hides any data below it. */
+  private above(name: Name, type: number): Lookup | undefined {
     const labels = labelsOf(name);
     const depth = labelsOf(this.origin).length;
-    for (let i = labels.length - depth - 1; i >= 0; i--) {
+    for (let i = labels.length - depth; i >= 0; i--) {
       const at = labels.slice(i).join('.');
-      const ns = this.nodes.get(at)?.get(RRType.NS);
+      const node = this.nodes.get(at);
+      if (!node) continue;
+      const dname = at === name ? undefined : node.get(RRType.DNAME)?.[0];
+      const ns = at === this.origin ? undefined : node.get(RRType.NS);
       // The parent side answers DS at the cut itself (RFC 4035 §3.1.4.1).
       if (ns && !(at === name && type === RRType.DS)) {
         const glue = ns.flatMap((r) => {
@@ -165,6 +180,7 @@ export class Zone {
         });
         return { kind: 'referral', ns, glue };
       }
+      if (dname) return synthesize(dname, name);
     }
     return undefined;
   }
@@ -174,6 +190,16 @@ export class Zone {
     while (at !== undefined && at !== this.origin && !this.below.has(at)) at = parentOf(at);
     return at ?? this.origin;
   }
+}
+
+/** RFC 6672 §2.2: the owner's part of `name` replaced by the DNAME's target, as a CNAME with the DNAME's TTL. */
+function synthesize(dname: ResourceRecord, name: Name): Lookup {
+  const prefix = dname.name === '' ? name : name.slice(0, name.length - dname.name.length - 1);
+  const targetOfDname = nameFromWire(dname.rdata).name;
+  const target = targetOfDname === '' ? prefix : `${prefix}.${targetOfDname}`;
+  const rdata = nameToWire(target);
+  if (rdata.length > MAX_NAME_WIRE) return { kind: 'yxdomain', dname };
+  return { kind: 'dname', dname, cname: { name, type: RRType.CNAME, class: RRClass.IN, ttl: dname.ttl, rdata }, target };
 }
 
 /** `name` and its ancestors below the apex `origin`. */
@@ -188,10 +214,10 @@ function recordProblem(origin: Name, record: ResourceRecord): string | undefined
   return undefined;
 }
 
-/** The zone itself reads the RDATA of SOA, CNAME and NS records (written
+/** The zone itself reads the RDATA of SOA, CNAME, DNAME and NS records (written
  *  as RFC 3597 `\#` bytes, it could be anything): check it once at load. */
 function readableRdata(record: ResourceRecord): boolean {
-  if (record.type !== RRType.SOA && record.type !== RRType.CNAME && record.type !== RRType.NS) return true;
+  if (record.type !== RRType.SOA && record.type !== RRType.CNAME && record.type !== RRType.DNAME && record.type !== RRType.NS) return true;
   try {
     const first = nameFromWire(record.rdata);
     if (record.type !== RRType.SOA) return first.end === record.rdata.length;
