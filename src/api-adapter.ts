@@ -25,9 +25,13 @@ export function apiContext(running: RunningHearth, store: ConfigStore): ApiConte
     get dhcp() {
       return running.dhcp;
     },
+    get ha() {
+      return running.ha;
+    },
     // The stored config, not the one in force: a change made while a reload
     // runs must build on the change before it.
     config: () => store.current,
+    configFile: () => store.file,
     replaceConfig: async (config: Config): Promise<ConfigVersion> => {
       const written = store.write(config);
       await running.reload(store.current);
@@ -37,5 +41,7 @@ export function apiContext(running: RunningHearth, store: ConfigStore): ApiConte
     refreshLists: () => running.refreshLists(),
     listReports: () => running.listReports(),
     checkName: (name, view) => running.checkName(name, view),
+    forwardWrite: (write) => running.forwardWrite?.(write),
+    pairSync: () => running.pairSync?.(),
   };
 }

@@ -11,6 +11,7 @@ import { ddnsUpdate } from './cli/ddns-update.ts';
 import { doctor } from './cli/doctor/doctor.ts';
 import { progressFor } from './cli/progress.ts';
 import { createLogger } from './observe/log.ts';
+import { generatePairSecret } from './ha/secret.ts';
 
 const USAGE = `usage: hearth <command> [-c FILE]
 
@@ -20,6 +21,7 @@ commands:
   doctor        check this machine for the config FILE (ports, interfaces, tools, clock, upstreams, VIP); exit 1 if one fails
   lists update  download the blocklists now (kept in data_dir for the running server's next refresh)
   ddns update   update the public DNS records now [--force: even if unchanged] [--resume: lift auth stops]
+  ha keygen     print a fresh pair secret (hearth ha keygen > /etc/hearth/ha.key, the same file on both nodes)
 `;
 
 async function run(file: string | undefined): Promise<number> {
@@ -112,6 +114,13 @@ async function main(argv: string[]): Promise<number> {
     case 'lists':
       if (positionals[1] === 'update') return updateLists(values.config);
       process.stderr.write(`hearth: unknown lists command "${positionals[1] ?? ''}"\n${USAGE}`);
+      return 2;
+    case 'ha':
+      if (positionals[1] === 'keygen') {
+        process.stdout.write(`${generatePairSecret()}\n`);
+        return 0;
+      }
+      process.stderr.write(`hearth: unknown ha command "${positionals[1] ?? ''}"\n${USAGE}`);
       return 2;
     case 'ddns': {
       if (positionals[1] !== 'update') {

@@ -23,9 +23,8 @@ export function listenAddresses(config: Config): ListenAddress[] {
  *  logged and left out, so the others keep working. */
 export function keyringOf(config: Config, log: Logger): TsigKeyring {
   const loaded = loadTsigKeys(config.dns_update);
-  if (loaded.kind === 'loaded') return loaded.keyring;
   for (const error of loaded.errors) log.error(error);
-  return new TsigKeyring([]);
+  return loaded.keyring;
 }
 
 /** With DHCP on, its domain and reverse zones exist even without zone files. */
@@ -35,8 +34,9 @@ export function dhcpZones(config: Config) {
 }
 
 /** A DHCP service whose clients' names become A and PTR records in `zones`
- *  (the default view's), written through the zone updater. */
-export function dhcpServiceFor(config: Config, updater: ZoneUpdater, zones: () => ZoneSet, log: Logger): DhcpService {
+ *  (the default view's), written through the zone updater; `vip`: a failover
+ *  pair's shared address, the server identifier. */
+export function dhcpServiceFor(config: Config, updater: ZoneUpdater, zones: () => ZoneSet, log: Logger, vip?: string): DhcpService {
   const registry: HostRegistry = new ZoneHostRegistry(updater, zones, log);
-  return new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log });
+  return new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log, vip });
 }

@@ -1,9 +1,12 @@
 // Bearer-token auth for the admin API. The token lives in `api.token_file`;
 // on a loopback-only API hearth creates it on first start and prints it
 // once. In memory only its sha256 is kept, compared in constant time.
-// Failed attempts are counted per client address and, past a limit, every
-// request from that address is refused until the window ends, so guessing
-// is slow even for a short token someone wrote by hand.
+// Failed attempts are counted per client address and, past a limit, further
+// wrong tokens from that address get 429 until the window ends; the right
+// token is always let through, so one broken script on the same host (or
+// behind the same NAT) cannot lock out the admin and Prometheus. What keeps
+// a token from being guessed is its length: hearth's own are 256 bits, and a
+// short one written by hand is warned about at start.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,17 +19,34 @@ import { ApiError } from './errors.ts';
 import type { ApiApp } from './api-app.ts';
 
 export const FAILURES_PER_MINUTE = 10;
+/** Shorter tokens are warned about: a few characters can be guessed over the network. */
+const MIN_TOKEN_LENGTH = 20;
 
 export class TokenCheck {
-  readonly #digest: Buffer;
+  #digest: Buffer;
+  /** The token file and its mtime: a new token in it (a pair's standby takes
+   *  the master's) counts from the next request on, without a restart. */
+  readonly #file: string | undefined;
+  #mtime = 0;
 
-  constructor(token: string) {
+  constructor(token: string, file?: string) {
     this.#digest = sha256(token);
+    this.#file = file;
+    if (file) this.#mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   }
 
   /** Digests have equal lengths, so timingSafeEqual never leaks the token's length. */
   matches(presented: string): boolean {
+    this.#reread();
     return timingSafeEqual(this.#digest, sha256(presented));
+  }
+
+  #reread(): void {
+    const mtime = this.#file ? statSync(this.#file, { throwIfNoEntry: false })?.mtimeMs : undefined;
+    if (mtime === undefined || mtime === this.#mtime) return;
+    const token = readFileSync(this.#file!, 'utf8').trim();
+    this.#mtime = mtime;
+    if (token !== '') this.#digest = sha256(token); // an emptied file keeps the old token
   }
 }
 
@@ -50,7 +70,10 @@ export function loadToken(api: { readonly listen: string; readonly token_file: s
     const token = readFileSync(file, 'utf8').trim();
     if (token === '') throw new Error(`the API token file ${file} is empty`);
     if ((statSync(file).mode & 0o077) !== 0) log.warn({ token_file: file }, 'the API token file is readable by other users: chmod 600 it');
-    return new TokenCheck(token);
+    if (token.length < MIN_TOKEN_LENGTH) {
+      log.warn({ token_file: file }, `the API token is shorter than ${MIN_TOKEN_LENGTH} characters and can be guessed: make a long one (head -c 32 /dev/urandom | base64)`);
+    }
+    return new TokenCheck(token, file);
   }
   const host = parseListenAddress(api.listen, 8053)?.host ?? '';
   if (!isLoopback(host)) {
@@ -63,7 +86,7 @@ export function loadToken(api: { readonly listen: string; readonly token_file: s
   writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
   // The one time the token is shown: it is not logged again.
   log.warn({ token_file: file }, `API token created in ${file} (mode 0600): ${token}`);
-  return new TokenCheck(token);
+  return new TokenCheck(token, file);
 }
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -88,15 +111,15 @@ export function requireToken(app: ApiApp, token: TokenCheck, sessions?: { admits
   const failures = app.createRateLimit({ max: FAILURES_PER_MINUTE, timeWindow: 60_000 });
   app.addHook('onRequest', async (request, reply) => {
     if (isOpen(request)) return;
-    // Checked before the token, so a limited client learns nothing from a guess.
+    const presented = bearer(request);
+    if (presented !== undefined && token.matches(presented)) return;
+    if (presented === undefined && sessions?.admits(request)) return;
+    // Failures are limited, successes never: the right token or session passes above.
     const seen = await failures(request, { increment: false });
     if (!seen.isAllowed && seen.remaining === 0) {
       void reply.header('retry-after', seen.ttlInSeconds);
       throw new ApiError(429, 'too_many_requests', `too many failed logins from this address; retry in ${seen.ttlInSeconds} s`);
     }
-    const presented = bearer(request);
-    if (presented !== undefined && token.matches(presented)) return;
-    if (presented === undefined && sessions?.admits(request)) return;
     await failures(request);
     void reply.header('www-authenticate', 'Bearer');
     throw new ApiError(401, 'unauthorized', presented === undefined

@@ -72,6 +72,7 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions): Promise<Ap
   });
   const sessions = new Sessions();
   requireToken(app, options.token, sessions);
+  forwardWrites(app, ctx);
   for (const routes of ROUTES) routes(app, ctx);
   sessionRoutes(app, sessions);
   dashboardRoutes(app, loadDashboard());
@@ -79,6 +80,27 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions): Promise<Ap
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.ready();
   return app;
+}
+
+/** On a pair's standby, a request that changes something (after its token or
+ *  session and its body are checked) is answered by the master; /ha and the
+ *  dashboard's /session are each node's own. */
+function forwardWrites(app: ApiApp, ctx: ApiContext): void {
+  if (!ctx.forwardWrite) return;
+  app.addHook('preHandler', async (request, reply) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || /^\/(ha|session)(\/|\?|$)/.test(request.url)) return;
+    // The standby checked who asks; the master trusts its authenticated peer (see app.ts).
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type']) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const forwarded = ctx.forwardWrite?.({ method: request.method, url: request.url, headers, body });
+    if (!forwarded) return;
+    const answer = await forwarded;
+    return reply.code(answer.status).type(answer.contentType ?? 'application/json').send(answer.body);
+  });
 }
 
 /** Loads (or creates) the token, builds the API and listens on `api.listen`. */

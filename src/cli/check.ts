@@ -6,6 +6,7 @@ import type { SourceError } from '../diagnostics/source-error.ts';
 import { NOT_DOWNLOADED } from '../dns/blocklist/blocklists.ts';
 import { buildResolver, resolverDeps } from '../dns/resolver.ts';
 import { loadTsigKeys } from '../dns/tsig/keys.ts';
+import { haHostErrors } from '../ha/check.ts';
 import { createLogger } from '../observe/log.ts';
 
 export interface CheckResult {
@@ -29,8 +30,9 @@ export async function checkConfig(file: string | undefined): Promise<CheckResult
     await deps.blocklists.load();
     for (const error of deps.blocklists.errors()) (error.message === NOT_DOWNLOADED ? notes : errors).push(error);
     deps.upstreams.closeAll();
-    const keys = loadTsigKeys(config.dns_update);
-    if (keys.kind === 'failed') errors.push(...keys.errors.map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
+    const where = file ?? '(built-in default)';
+    errors.push(...loadTsigKeys(config.dns_update).errors.map((message) => ({ file: where, line: 0, message })));
+    errors.push(...haHostErrors(config.ha, config.dns.listen).map((message) => ({ file: where, line: 0, message })));
   }
   return { errors, warnings, notes };
 }

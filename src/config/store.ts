@@ -59,8 +59,9 @@ export class ConfigStore {
   }
 
   /** Writes `config` to the file: durably, atomically, keeping comments and
-   *  the user's spelling of every key that did not change. */
-  write(config: Config): ConfigVersion {
+   *  the user's spelling of every key that did not change. `version` numbers
+   *  it as the pair's master did (a standby takes the master's numbering). */
+  write(config: Config, version?: number): ConfigVersion {
     const file = this.file;
     if (file === undefined) {
       throw new ConfigNotWritable('hearth runs on its built-in config, which has no file to write: start it with -c FILE to change the config through the API');
@@ -81,13 +82,13 @@ export class ConfigStore {
       writeFileAtomic(path, data);
       chmodSync(path, mode);
     }
-    this.#adopt(intended, text, true);
+    this.#adopt(intended, text, true, version);
     return { version: this.#version, hash: this.#hash };
   }
 
   /** Takes `text` as the config in force; the version moves when the text
    *  differs from the last one recorded, or on every write. */
-  #adopt(config: Config, text: string, written: boolean): void {
+  #adopt(config: Config, text: string, written: boolean, version?: number): void {
     this.#current = config;
     this.#text = text;
     this.#hash = sha256(text);
@@ -97,7 +98,7 @@ export class ConfigStore {
       this.#version = saved.version;
       return;
     }
-    this.#version = Math.max(saved?.version ?? 0, this.#version) + 1;
+    this.#version = version ?? Math.max(saved?.version ?? 0, this.#version) + 1;
     mkdirSync(join(this.#versionFile, '..'), { recursive: true });
     writeFileAtomic(this.#versionFile, `${JSON.stringify({ version: this.#version, hash: this.#hash })}\n`);
   }

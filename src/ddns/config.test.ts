@@ -44,9 +44,19 @@ describe('the ddns config section', () => {
   it('wants the settings the address source needs, and two URLs a family', () => {
     expect(issues({ ip: { source: 'interface' } })).toEqual(['ip.interface: source interface needs ip.interface']);
     expect(issues({ ip: { source: 'command' } })).toEqual(['ip.command: source command needs ip.command']);
+    expect(issues({ ip: { source: 'command', command: 'curl -s http://router/ip | jq .wan' } })?.[0]).toMatch(/^ip.command: shell syntax in a command string/);
     expect(issues({ ip: { v4: false, v6: false } })).toEqual(['ip.v4: at least one of v4 and v6 must be true']);
     expect(issues({ ip: { urls: { v4: ['http://127.0.0.1:1/'] } } })).toEqual(['ip.urls.v4: at least two URLs: two answers must agree']);
     expect(issues({ ip: { urls: { v4: ['ftp://a', 'http://b'] } } })).toEqual(['ip.urls.v4.0: not an http(s) URL']);
+  });
+});
+
+describe('ip.command', () => {
+  it('is an argument array; a string of plain words is split into one', () => {
+    expect(ddnsSchema.parse({ ip: { source: 'command', command: ['/usr/local/bin/wan-ip', '--v4'] } }).ip.command).toEqual(['/usr/local/bin/wan-ip', '--v4']);
+    expect(ddnsSchema.parse({ ip: { source: 'command', command: ' wan-ip  --v4 ' } }).ip.command).toEqual(['wan-ip', '--v4']);
+    expect(ddnsSchema.parse({ ip: { source: 'command', command: ['/bin/sh', '-c', 'curl -s http://router/ip | jq .wan'] } }).ip.command)
+      .toEqual(['/bin/sh', '-c', 'curl -s http://router/ip | jq .wan']);
   });
 });
 

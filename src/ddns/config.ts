@@ -28,6 +28,22 @@ export const RECORD_DEFAULTS = {
 const httpUrl = z.url({ protocol: /^https?$/, error: 'not an http(s) URL' });
 const urlList = z.array(httpUrl).min(2, { error: 'at least two URLs: two answers must agree' });
 
+/** Characters that mean something to a shell: a command written with them
+ *  was meant for one, and is run without one now. */
+const SHELL_SYNTAX = /[|&;<>()$`\\"'*?[\]#~=%!{}\n]/;
+
+/** An argument array; a plain string of words is split into one, and a
+ *  string that needs a shell must say so: ["/bin/sh", "-c", "..."]. */
+const commandSchema = z.union([z.tuple([z.string().min(1)], z.string().min(1)), z.string().trim().min(1)])
+  .transform((value, ctx): [string, ...string[]] => {
+    if (typeof value !== 'string') return value;
+    if (SHELL_SYNTAX.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'shell syntax in a command string: write the command as an argument array, e.g. ["/bin/sh", "-c", "..."]' });
+    }
+    const [file = '', ...args] = value.split(/\s+/);
+    return [file, ...args];
+  });
+
 const ip = z.strictObject({
   source: z.enum(['web', 'interface', 'command']).prefault('web'),
   /** Which address families to keep up to date; the other is left alone. */
@@ -40,8 +56,8 @@ const ip = z.strictObject({
   }).prefault({}),
   /** source interface: the interface whose global address is used (eth0). */
   interface: z.string().min(1).optional(),
-  /** source command: run by /bin/sh; the first global address of each family in its output is used. */
-  command: z.string().min(1).optional(),
+  /** source command: an argument array, run without a shell; the first global address of each family in its output is used. */
+  command: commandSchema.optional(),
   timeout: duration.pipe(z.number().min(1)).prefault('10s'),
 }).refine((value) => value.v4 || value.v6, {
   error: 'at least one of v4 and v6 must be true', path: ['v4'],

@@ -97,6 +97,17 @@ export class DdnsState {
     await this.write(STOP + record, undefined);
   }
 
+  /** Every entry, for a pair's standby (src/ha/sync/ddns.ts). */
+  entriesNow(): Record<string, unknown> {
+    return Object.fromEntries(this.entries);
+  }
+
+  /** Takes the master's entries as this node's own, on disk too. */
+  async adopt(entries: Record<string, unknown>): Promise<void> {
+    for (const key of [...this.entries.keys()]) if (!(key in entries)) await this.write(key, undefined);
+    for (const [key, value] of Object.entries(entries)) await this.write(key, value);
+  }
+
   /** Forgets records no longer in the config. */
   async keepOnly(records: ReadonlySet<string>): Promise<void> {
     for (const key of [...this.entries.keys()]) if (!records.has(recordOf(key))) await this.write(key, undefined);

@@ -57,6 +57,8 @@ export class DdnsUpdater {
   private queue: Promise<void> = Promise.resolve();
   private running = 0;
   private lastRun: number | undefined;
+  /** False on a pair's standby: only the master updates the public records. */
+  private active = true;
 
   private constructor(options: DdnsUpdaterOptions, state: DdnsState) {
     this.config = options.config;
@@ -112,6 +114,23 @@ export class DdnsUpdater {
     if (ipChanged || JSON.stringify(before.records) !== JSON.stringify(config.records)) void this.run({});
   }
 
+  /** A pair's standby stops running (its master does the updates); becoming master, it runs again. */
+  setActive(active: boolean): void {
+    const resumed = active && !this.active;
+    this.active = active;
+    if (resumed && this.started && this.task) void this.run({});
+  }
+
+  /** What the updater remembers (last confirmed addresses, stops), for the pair's standby. */
+  remembered(): Record<string, unknown> {
+    return this.state.entriesNow();
+  }
+
+  /** The master's memory as this node's: a takeover sends nothing when nothing changed. */
+  remember(entries: Record<string, unknown>): Promise<void> {
+    return this.state.adopt(entries);
+  }
+
   /** One run now, after any run under way; resolves with the status after it. */
   async updateNow(options: UpdateNowOptions = {}): Promise<DdnsStatus> {
     await this.run(options);
@@ -163,6 +182,7 @@ export class DdnsUpdater {
   }
 
   private async cycle(options: UpdateNowOptions): Promise<void> {
+    if (!this.active) return;
     this.running += 1;
     try {
       await this.state.reload().catch((error: unknown) => this.log.error({ err: error }, 'ddns: cannot read state.db; going by what this process knows'));

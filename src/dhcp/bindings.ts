@@ -8,10 +8,16 @@ import type { Client } from './client.ts';
 import type { Lease, LeaseStore } from './leases.ts';
 import type { HostRegistry } from './names.ts';
 import { AddressPool, type AddressUse, type PoolConfig } from './pool.ts';
+import { addressNumber } from './subnet.ts';
 
 /** An OFFER keeps its address for the client this long, so two DISCOVERs
  *  in a row don't both get it (RFC 2131 §4.3.1 leaves the time to us). */
 const OFFER_HOLD_MS = 30_000;
+/** Offers hold at most this share of the range at once: DISCOVERs from
+ *  random MACs (each a new client) would otherwise hold the whole pool for
+ *  30 s at a time. Past it an offer is still sent, but its address stays
+ *  free, and the first REQUEST for it wins (RFC 2131 §4.3.2). */
+const HELD_SHARE = 1 / 4;
 /** A declined address (RFC 2131 §4.3.3: in use by someone without a lease)
  *  is not offered again for this long; dnsmasq waits the same 10 minutes. */
 export const DECLINE_HOLD_MS = 600_000;
@@ -31,6 +37,8 @@ export class Bindings implements AddressUse {
   private readonly log: Logger;
   private readonly now: () => number;
   private pool: AddressPool;
+  /** The most offers that hold their address at once (HELD_SHARE of the range). */
+  private maxHeld: number;
   private readonly offers = new Map<string, Offer>();
   private readonly offered = new Map<string, Offer>();
   /** Bindings that ended up to this time have been swept. */
@@ -42,6 +50,7 @@ export class Bindings implements AddressUse {
     this.log = log;
     this.now = now;
     this.pool = this.newPool(pool);
+    this.maxHeld = maxHeldOffers(pool);
     this.swept = now();
     // Names of bindings that ended while hearth was down leave DNS; those of
     // live ones go in again, in case hearth stopped between a lease's commit
@@ -56,6 +65,7 @@ export class Bindings implements AddressUse {
   /** A new pool for a new config; occupancy carries over. */
   usePool(config: PoolConfig): void {
     this.pool = this.newPool(config);
+    this.maxHeld = maxHeldOffers(config);
   }
 
   isDynamic(address: string): boolean {
@@ -91,12 +101,22 @@ export class Bindings implements AddressUse {
     return offer && offer.until > this.now() ? offer.address : undefined;
   }
 
-  /** Holds `address` for `client` for OFFER_HOLD_MS; an earlier offer to it lapses. */
+  /** Holds `address` for `client` for OFFER_HOLD_MS, unless offers hold
+   *  their share of the range already; an earlier offer to it lapses. */
   offer(client: string, address: string): void {
     this.withdrawOffer(client);
     const offer = { client, address, until: this.now() + OFFER_HOLD_MS };
     this.offers.set(client, offer);
-    this.offered.set(address, offer);
+    if (this.heldOffers() < this.maxHeld) this.offered.set(address, offer);
+    else this.pool.released(address); // back in the queue: the pool handed it out
+  }
+
+  /** Offers that hold their address now (lapsed ones wait for the sweep). */
+  private heldOffers(): number {
+    if (this.offered.size < this.maxHeld) return this.offered.size;
+    const now = this.now();
+    for (const offer of this.offered.values()) if (offer.until <= now) this.withdrawOffer(offer.client);
+    return this.offered.size;
   }
 
   /** The client took another server's offer, or got a lease: its offer lapses. */
@@ -209,4 +229,9 @@ export class Bindings implements AddressUse {
   private newPool(config: PoolConfig): AddressPool {
     return new AddressPool(config, this, this.ended(-Infinity).map((lease) => lease.address));
   }
+}
+
+function maxHeldOffers(config: PoolConfig): number {
+  const size = addressNumber(config.range[1])! - addressNumber(config.range[0])! + 1;
+  return Math.max(2, Math.floor(size * HELD_SHARE));
 }

@@ -53,6 +53,10 @@ export const dhcpSchema = z.strictObject({
     gateway: ipv4Address,
   })).prefault([]),
   static_leases: z.array(staticLeaseSchema).prefault([]),
+  /** Names no client gets by asking: wpad and isatap (a browser's proxy and an
+   *  IPv6 tunnel found by name: classic hijacks), localhost, hearth. This
+   *  host's own name and the static leases' names are reserved besides. */
+  reserved_names: z.array(z.string().min(1)).prefault(['wpad', 'isatap', 'localhost', 'hearth']),
 });
 
 export type DhcpConfig = z.output<typeof dhcpSchema>;

@@ -15,6 +15,9 @@ import { Bindings } from './bindings.ts';
 import { ensureBroadcastRoute } from './broadcast-route.ts';
 import type { DhcpConfig } from './config.ts';
 import { LeaseStore } from './leases.ts';
+
+/** What the pair's sync needs of the leases (src/ha/sync/leases.ts). */
+export type ReplicatedLeases = Pick<LeaseStore, 'all' | 'apply' | 'replicateWith' | 'commit'>;
 import type { HostRegistry } from './names.ts';
 import { DhcpServer } from './server.ts';
 import { dhcpSetup, type DhcpSetup, type Interfaces } from './setup.ts';
@@ -39,6 +42,8 @@ export interface DhcpServiceOptions {
   readonly interfaces?: Interfaces;
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
+  /** A failover pair's VIP: the server identifier (see dhcpSetup). */
+  readonly vip?: string | undefined;
 }
 
 /** A lease as the API shows it. */
@@ -61,18 +66,23 @@ export class DhcpService {
   private readonly server: DhcpServer;
   private readonly log: Logger;
   private readonly interfaces: Interfaces | undefined;
+  private readonly vip: string | undefined;
   private readonly now: () => number;
   private socket: Socket | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   /** Datagrams read since the lease store last asked. */
   private arrived = 0;
+  /** False on a pair's standby: the socket stays open and the replicated
+   *  leases are kept, but no client is answered while a master lives. */
+  private serving = true;
 
   /** Opens the lease store; throws an Error naming the key when the config can't be served. */
   constructor(options: DhcpServiceOptions) {
     this.log = options.log;
     this.interfaces = options.interfaces;
+    this.vip = options.vip;
     this.now = options.now ?? Date.now;
-    this.setup = dhcpSetup(options.config, this.log, this.interfaces);
+    this.setup = dhcpSetup(options.config, this.log, this.interfaces, this.vip);
     this.store = new LeaseStore(options.dataDir, this.log, { now: this.now, moreComing: () => this.moreComing() });
     this.bindings = new Bindings(this.store, this.setup.pool, options.registry, this.log, this.now);
     this.server = new DhcpServer({
@@ -89,7 +99,8 @@ export class DhcpService {
   async start(): Promise<void> {
     if (this.setup.config.broadcast_route) await ensureBroadcastRoute(this.setup.config.interface, this.log);
     this.socket = await this.open(this.setup.config.port);
-    this.sweeper = setInterval(() => this.bindings.sweep(), SWEEP_MS);
+    // Only the node that serves ends leases: a standby's come from the master.
+    this.sweeper = setInterval(() => { if (this.serving) this.bindings.sweep(); }, SWEEP_MS);
     this.sweeper.unref();
     this.log.info({ port: this.setup.config.port, server: this.setup.serverId, range: this.setup.config.range, leases: this.activeLeaseCount() }, 'DHCP server started');
   }
@@ -109,7 +120,7 @@ export class DhcpService {
    * changing nothing, when the config can't be served.
    */
   async reconfigure(config: DhcpConfig): Promise<void> {
-    const setup = dhcpSetup(config, this.log, this.interfaces);
+    const setup = dhcpSetup(config, this.log, this.interfaces, this.vip);
     const routeWanted = config.broadcast_route && (!this.setup.config.broadcast_route || config.interface !== this.setup.config.interface);
     if (routeWanted) await ensureBroadcastRoute(config.interface, this.log);
     if (this.socket && config.port !== this.setup.config.port) {
@@ -153,6 +164,19 @@ export class DhcpService {
     return true;
   }
 
+  /** Starts or stops answering clients (the pair's master serves, its
+   *  standby does not). Starting rebuilds the pool from the leases held now,
+   *  so replicated ones are never offered to anyone else. */
+  serve(on: boolean): void {
+    if (on && !this.serving) this.bindings.usePool(this.setup.pool);
+    this.serving = on;
+  }
+
+  /** The leases as the pair's sync reads, applies and gates them. */
+  get replicated(): ReplicatedLeases {
+    return this.store;
+  }
+
   private async open(port: number): Promise<Socket> {
     const socket = createSocket({ type: 'udp4' });
     await new Promise<void>((done, fail) => {
@@ -169,6 +193,7 @@ export class DhcpService {
       // Capped by net.core.rmem_max: the default buffer still works.
     }
     socket.on('message', (bytes, from) => {
+      if (!this.serving) return;
       this.arrived++;
       this.server.handle(bytes, from);
     });

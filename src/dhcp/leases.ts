@@ -13,6 +13,9 @@
 //
 // Declined addresses (RFC 2131 §4.3.3) and the end of their quarantine are
 // kept here too, written at once, so a restart does not hand them out.
+//
+// HA replication hooks in here (`replicateWith`): the pair's standby must
+// hold every lease before its client is ACKed (src/ha/sync/leases.ts).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -31,6 +34,16 @@ export interface Lease {
   /** Milliseconds since the epoch; at or before now the binding has ended. */
   readonly expires: number;
 }
+
+/** A durable change as the pair's standby applies it (src/ha/sync/leases.ts).
+ *  An upsert replaces any row of the same address and any other row of the same client. */
+export type LeaseChange =
+  | { readonly kind: 'upsert'; readonly lease: Lease }
+  | { readonly kind: 'remove'; readonly address: string };
+
+/** Hands a committed batch to the standby; the batch's writers (and so the
+ *  clients' ACKs) wait until the promise settles, which the pair bounds. */
+export type LeaseReplication = (changes: readonly LeaseChange[]) => Promise<void>;
 
 export interface LeaseStoreOptions {
   /** Milliseconds since the epoch. */
@@ -70,6 +83,7 @@ export class LeaseStore {
   private readonly byClient = new Map<string, Lease>();
   /** Declined addresses and when their quarantine ends (ms since the epoch). */
   private readonly quarantine = new Map<string, number>();
+  private replication: LeaseReplication | undefined;
   /** Each address written since the last commit, with its latest state (null: removed). */
   private pending = new Map<string, Lease | null>();
   private waiting: Committed[] = [];
@@ -172,6 +186,24 @@ export class LeaseStore {
     this.quarantine.delete(address);
   }
 
+  /** How a standby applies a change the master made: whatever held the
+   *  address or the client before gives way, as it did on the master. */
+  apply(change: LeaseChange, committed?: Committed): void {
+    if (change.kind === 'remove') {
+      const lease = this.byAddress.get(change.address);
+      if (lease) this.forget(lease);
+      return this.stage(change.address, null, committed);
+    }
+    const holder = this.byAddress.get(change.lease.address);
+    if (holder && holder.client !== change.lease.client) this.forget(holder);
+    this.put(change.lease, committed);
+  }
+
+  /** Replication for the pair (undefined: none); see LeaseReplication. */
+  replicateWith(replication: LeaseReplication | undefined): void {
+    this.replication = replication;
+  }
+
   /** Writes everything pending in one transaction, then tells the writers
    *  and the listeners. Runs by itself at the end of the turn of a write. */
   commit(): void {
@@ -199,7 +231,13 @@ export class LeaseStore {
       for (const done of waiting) this.tell(done, false);
       return;
     }
-    for (const done of waiting) this.tell(done, true);
+    const replication = this.replication;
+    if (!replication) {
+      for (const done of waiting) this.tell(done, true);
+      return;
+    }
+    const changes = [...writes].map(([address, lease]): LeaseChange => (lease ? { kind: 'upsert', lease } : { kind: 'remove', address }));
+    void replication(changes).catch(() => undefined).then(() => { for (const done of waiting) this.tell(done, true); });
   }
 
   /** Commits what is pending and closes the database. */

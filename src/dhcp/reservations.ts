@@ -17,6 +17,8 @@ export class Reservations {
   private readonly byMac = new Map<string, Reservation>();
   private readonly byClientId = new Map<string, Reservation>();
   readonly addresses = new Set<string>();
+  /** The static leases' names. */
+  readonly hostnames = new Set<string>();
 
   /** Static leases outside `subnet`, or repeating an address, are logged and left out. */
   constructor(leases: readonly StaticLeaseConfig[], subnet: Subnet, log: Logger) {
@@ -31,6 +33,7 @@ export class Reservations {
       }
       const reservation: Reservation = { address: lease.ip, hostname: lease.hostname === undefined ? undefined : hostLabel(lease.hostname) };
       this.addresses.add(lease.ip);
+      if (reservation.hostname !== undefined) this.hostnames.add(reservation.hostname);
       if (lease.client_id !== undefined) this.byClientId.set(normalizeClientId(lease.client_id), reservation);
       if (lease.mac !== undefined) this.byMac.set(normalizeMac(lease.mac), reservation);
     }

@@ -11,6 +11,8 @@ import type { Lease, LeaseStore } from './leases.ts';
 import { BROADCAST_FLAG, decodePacket, type DhcpPacket } from './packet.ts';
 import { encodeReply, type DhcpReply, type LeaseReply } from './reply.ts';
 import type { DhcpSetup } from './setup.ts';
+import { TokenBucket } from '../net/token-bucket.ts';
+import { ThrottledLog } from '../diagnostics/throttled-log.ts';
 
 export type Send = (bytes: Uint8Array, address: string, port: number) => void;
 
@@ -25,10 +27,13 @@ export interface DhcpServerOptions {
 }
 
 const ZERO = '0.0.0.0';
-const WARN_EVERY_MS = 60_000;
 /** The shortest lease a client may ask for: dnsmasq's floor too, so a
  *  client asking for seconds does not renew in a storm. */
 const MIN_REQUESTED_LEASE = 120;
+/** New clients answered a second, after a burst (a house's devices coming
+ *  back after a power cut are known clients, and not counted). */
+const NEW_CLIENTS_PER_SECOND = 5;
+const NEW_CLIENTS_BURST = 30;
 
 export class DhcpServer {
   private setup: DhcpSetup;
@@ -36,10 +41,12 @@ export class DhcpServer {
   private readonly store: LeaseStore;
   private readonly send: Send;
   private readonly log: Logger;
-  private readonly now: () => number;
   private readonly broadcastAddress: string;
-  /** When each repeated warning was last logged. */
-  private readonly warned = new Map<string, number>();
+  private readonly now: () => number;
+  /** DISCOVERs from clients never seen before: random MACs by the thousand are an attack, not a house. */
+  private readonly newcomers: TokenBucket;
+  /** Clients retry every few seconds: a warning their retries would repeat is logged once a minute. */
+  private readonly warnings: ThrottledLog;
 
   constructor(options: DhcpServerOptions) {
     this.setup = options.setup;
@@ -47,8 +54,10 @@ export class DhcpServer {
     this.store = options.bindings.store;
     this.send = options.send;
     this.log = options.log;
-    this.now = options.now;
     this.broadcastAddress = options.broadcastAddress;
+    this.warnings = new ThrottledLog(options.log, options.now);
+    this.now = options.now;
+    this.newcomers = new TokenBucket(NEW_CLIENTS_PER_SECOND, NEW_CLIENTS_BURST, options.now());
   }
 
   reconfigure(setup: DhcpSetup): void {
@@ -86,6 +95,10 @@ export class DhcpServer {
   }
 
   private discover(packet: DhcpPacket, client: Client): string | undefined {
+    if (this.isNewcomer(client) && !this.newcomers.take(this.now())) {
+      this.warnings.warn('newcomers', { mac: client.mac }, `new DHCP clients arrive faster than ${NEW_CLIENTS_PER_SECOND} a second: the others are not answered`);
+      return 'too many new clients at once';
+    }
     const address = this.choose(packet, client);
     if (address === undefined) return 'no address to offer';
     this.bindings.offer(client.key, address);
@@ -94,29 +107,26 @@ export class DhcpServer {
     return undefined;
   }
 
+  /** A client with no static lease, no lease (current or past) and no offer. */
+  private isNewcomer(client: Client): boolean {
+    return this.setup.reservations.of(client) === undefined && this.store.ofClient(client.key) === undefined && this.bindings.offerOf(client.key) === undefined;
+  }
+
   /** RFC 2131 §4.3.1: the client's reservation; else its offer, current or
    *  previous address; else the one it asks for; else a new one. */
   private choose(packet: DhcpPacket, client: Client): string | undefined {
     const reserved = this.setup.reservations.of(client)?.address;
     if (reserved !== undefined) {
       if (this.mayHave(client, reserved)) return reserved;
-      this.warnOnce(`reserved ${reserved}`, { address: reserved, mac: client.mac }, 'a static lease\'s address is held by another client: nothing offered until it is free');
+      this.warnings.warn(`reserved ${reserved}`, { address: reserved, mac: client.mac }, 'a static lease\'s address is held by another client: nothing offered until it is free');
       return undefined;
     }
     for (const address of [this.bindings.offerOf(client.key), this.store.ofClient(client.key)?.address, packet.options.requestedAddress()]) {
       if (address !== undefined && this.mayHave(client, address)) return address;
     }
     const fresh = this.bindings.nextFree();
-    if (fresh === undefined) this.warnOnce('exhausted', { range: this.setup.config.range }, 'DHCP pool exhausted: new clients get no address');
+    if (fresh === undefined) this.warnings.warn('exhausted', { range: this.setup.config.range }, 'DHCP pool exhausted: new clients get no address');
     return fresh;
-  }
-
-  /** Clients retry every few seconds: a warning their retries would repeat is logged once a minute. */
-  private warnOnce(key: string, fields: object, message: string): void {
-    const now = this.now();
-    if (now - (this.warned.get(key) ?? -Infinity) < WARN_EVERY_MS) return;
-    this.warned.set(key, now);
-    this.log.warn(fields, `${message} (logged once a minute)`);
   }
 
   /** Whether `client` may be bound to `address` now: its static address, or
@@ -214,14 +224,17 @@ export class DhcpServer {
   }
 
   /** NAME.<domain> for the client: its static lease's name, else the first
-   *  label of option 81, else option 12, sanitized; undefined when none is usable. */
+   *  label of option 81, else option 12, sanitized; undefined when none is
+   *  usable, or when the client asks for a reserved name (another device's
+   *  static name, wpad, this host's own: it gets its lease without a name). */
   private hostFqdn(packet: DhcpPacket, client: Client): Name | undefined {
+    const own = this.setup.reservations.of(client)?.hostname;
+    if (own !== undefined) return `${own}.${this.setup.domain}`;
     const fromFqdn = packet.options.clientFqdn();
     const sent = packet.options.hostname();
-    const label = this.setup.reservations.of(client)?.hostname
-      ?? (fromFqdn && fqdnHostLabel(fromFqdn.name))
-      ?? (sent === undefined ? undefined : hostLabel(sent));
-    return label && `${label}.${this.setup.domain}`;
+    const label = (fromFqdn && fqdnHostLabel(fromFqdn.name)) ?? (sent === undefined ? undefined : hostLabel(sent));
+    if (label === undefined || this.setup.reservedNames.has(label)) return undefined;
+    return `${label}.${this.setup.domain}`;
   }
 
   /** RFC 2131 §4.3.1: a client may ask for a lease time (option 51); a

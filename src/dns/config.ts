@@ -7,6 +7,8 @@ import { cidr } from '../values/cidr.ts';
 import { cronSchedule } from '../values/cron.ts';
 import { duration } from '../values/duration.ts';
 import { listenAddress } from '../values/listen-address.ts';
+import { listUrlProblem } from './blocklist/sources.ts';
+import { allowSchema, maxInFlightSchema, rateLimitSchema } from './gate/config.ts';
 import { parseUpstreamUrl } from './upstream/url.ts';
 
 const upstreamUrl = z.string().superRefine((value, ctx) => {
@@ -49,13 +51,19 @@ export const cloakingSchema = z.strictObject({
   ttl: duration.pipe(z.number().max(2_147_483_647)).prefault(600), // RFC 2181 §8
 });
 
+/** A file, or an https:// URL. */
+const listSource = z.string().superRefine((value, ctx) => {
+  const problem = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? listUrlProblem(value) : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export const blockingSchema = z.strictObject({
   mode: z.enum(['nxdomain', 'null_ip', 'refused', 'custom_ip']).prefault('nxdomain'),
   custom_ip: z.array(ipAddress).prefault([]),
-  lists: z.array(z.string()).prefault(['blocklists/default.txt']),
+  lists: z.array(listSource).prefault(['blocklists/default.txt']),
   /** inline block rules, one a string, in any syntax a list takes ("ads.example", "||ads.example^") */
   rules: z.array(z.string()).prefault([]),
-  allow: z.array(z.string()).prefault([]),
+  allow: z.array(listSource).prefault([]),
   refresh: cronSchedule.prefault('0 4 * * *'),
 });
 
@@ -81,6 +89,9 @@ const view = z.strictObject({
 export const dnsSchema = z.strictObject({
   listen: z.array(listenAddress(53)).min(1).prefault(['127.0.0.1:5353'])
     .refine((list) => new Set(list).size === list.length, { error: 'an address is listed twice' }),
+  allow: allowSchema,
+  rate_limit: rateLimitSchema.prefault({}),
+  max_in_flight: maxInFlightSchema,
   upstreams: upstreams.prefault({}),
   forward: forward.prefault([]),
   cache: cache.prefault({}),

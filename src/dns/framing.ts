@@ -9,17 +9,24 @@ export class FrameReader {
 
   /** Adds a chunk read from the stream and returns the messages it completed. */
   push(chunk: Buffer): Buffer[] {
+    this.add(chunk);
+    const messages: Buffer[] = [];
+    for (let message = this.next(); message; message = this.next()) messages.push(message);
+    return messages;
+  }
+
+  /** Adds a chunk, for a reader that takes its messages one at a time with next(). */
+  add(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const messages: Buffer[] = [];
-    for (;;) {
-      if (this.buffered < 2) break;
-      const length = this.peekLength();
-      if (this.buffered < 2 + length) break;
-      const frame = this.take(2 + length);
-      messages.push(frame.subarray(2));
-    }
-    return messages;
+  }
+
+  /** The next whole message received, if there is one. */
+  next(): Buffer | undefined {
+    if (this.buffered < 2) return undefined;
+    const length = this.peekLength();
+    if (this.buffered < 2 + length) return undefined;
+    return this.take(2 + length).subarray(2);
   }
 
   /** Bytes received that do not yet make a whole message. */

@@ -32,6 +32,8 @@ export interface Query {
 /** Where an answer came from, for the query log, metrics and tests. */
 export type Source =
   | 'zone' | 'cloak' | 'blocked' | 'cache' | 'stale' | 'refused' | 'servfail' | 'invalid'
+  /** Turned away at the gate: not in dns.allow, or past dns.rate_limit (dropped, or sent with TC=1). */
+  | 'denied' | 'dropped' | 'slipped'
   | `upstream:${string}`;
 
 export interface EdnsOption { readonly code: number; readonly data: Uint8Array }

@@ -11,6 +11,7 @@ import { mergeCloakRules, parseCloakingRules, type CloakRule } from './cloaking/
 import { parseName } from './name.ts';
 import type { Name } from './record.ts';
 import { buildChain } from './stages/index.ts';
+import { InFlightLimit } from './upstream/in-flight.ts';
 import { UpstreamPool } from './upstream/pool.ts';
 import { UpstreamRegistry } from './upstream/registry.ts';
 import type { Upstream } from './upstream/upstream.ts';
@@ -35,6 +36,8 @@ export interface ResolverDeps {
   readonly journal: ZoneJournal | undefined;
   /** Each view's cache by view name, kept while its cache settings stay the same. */
   readonly caches: Map<string, { readonly settings: string; readonly cache: AnswerCache }>;
+  /** Queries waiting for upstreams, counted across reloads. */
+  readonly inFlight: InFlightLimit;
   readonly log: Logger;
 }
 
@@ -42,7 +45,7 @@ export interface ResolverDeps {
 export function resolverDeps(log: Logger, dataDir: string, journal?: ZoneJournal): ResolverDeps {
   return {
     upstreams: new UpstreamRegistry(), blocklists: new Blocklists(dataDir, log), lastGoodZones: new Map(),
-    zoneSets: new Map(), journal, caches: new Map(), log,
+    zoneSets: new Map(), journal, caches: new Map(), inFlight: new InFlightLimit(Infinity), log,
   };
 }
 
@@ -66,6 +69,7 @@ export interface BuiltResolver {
 export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: readonly Zone[] = []): BuiltResolver {
   const errors: SourceError[] = [];
   const warnings: SourceError[] = [];
+  deps.inFlight.max = dns.max_in_flight;
   const used = new Set<Upstream>();
   const pools: UpstreamPool[] = [];
   const viewLists = new Map<string, BlocklistRef>();
@@ -132,6 +136,7 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: rea
         forwardRoutes: routes,
         upstreams: settings.upstreams.servers.length > 0 ? poolOf(settings.upstreams.servers, settings.upstreams) : undefined,
         cache: settings.cache.max_entries > 0 ? cacheOf(name, settings.cache) : undefined,
+        inFlight: deps.inFlight,
       }),
     };
   };

@@ -6,9 +6,10 @@ import { createSocket, type Socket as UdpSocket, type RemoteInfo } from 'node:dg
 import { createServer, isIPv6, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
 import type { Logger } from '../observe/log.ts';
 import type { ListenAddress } from '../values/listen-address.ts';
-import { emptyResponse, Rcode, type Query } from './message.ts';
+import { emptyResponse, Rcode, type Query, type Response } from './message.ts';
 import type { Client, Resolved, Resolver } from './pipeline.ts';
 import { FrameReader, frame } from './framing.ts';
+import { TURNED_AWAY, type Admission } from './gate/admission.ts';
 import { isUpdate } from './update/message.ts';
 import { encodeResponse, parseQuery, responseLimit } from './wire.ts';
 
@@ -18,7 +19,8 @@ export type AnswerUnsigned = (unsigned: Uint8Array, reserve: number) => Promise<
 /** Answers what needs a key: RFC 2136 UPDATEs, which the resolver does not
  *  see, and queries signed with TSIG, whose answers must be signed too. */
 export interface SignedResponder {
-  update(message: Uint8Array, client: Client): Uint8Array;
+  /** The answer to an UPDATE; a pair's standby waits for its master's (RFC 2136 §6). */
+  update(message: Uint8Array, client: Client): Uint8Array | Promise<Uint8Array>;
   /** Verifies `message`, has `answer` answer it unsigned, leaving `reserve`
    *  bytes of the size limit for the TSIG to come, and signs that. */
   signedQuery(message: Uint8Array, client: Client, answer: AnswerUnsigned): Promise<Uint8Array | undefined>;
@@ -47,6 +49,7 @@ export class DnsServer {
   private resolver: Resolver;
   private observer: QueryObserver | undefined;
   private signed: SignedResponder | undefined;
+  private admission: Admission | undefined;
   private readonly log: Logger;
   private readonly udp: UdpSocket[] = [];
   private readonly tcp: TcpServer[] = [];
@@ -79,14 +82,34 @@ export class DnsServer {
 
   async close(): Promise<void> {
     for (const socket of this.connections) socket.destroy();
-    await Promise.all([
-      ...this.udp.map((socket) => new Promise<void>((done) => {
-        try { socket.close(() => done()); } catch { done(); } // never bound: nothing to close
-      })),
-      ...this.tcp.map((server) => new Promise<void>((done) => server.close(() => done()))),
-    ]);
-    this.udp.length = 0;
-    this.tcp.length = 0;
+    await closeAll(this.udp.splice(0), this.tcp.splice(0));
+  }
+
+  /** Opens more addresses at run time (the failover pair's VIP while this
+   *  node is master), all or none; returns what closes just those again,
+   *  with their TCP connections. Binding the address itself, not 0.0.0.0,
+   *  makes replies leave from it: node:dgram cannot choose a source. */
+  async attach(addresses: readonly ListenAddress[]): Promise<() => Promise<void>> {
+    const udp = new Set<UdpSocket>();
+    const tcp = new Set<TcpServer>();
+    const detach = async () => {
+      const hosts = new Set(addresses.map((address) => address.host));
+      for (const socket of this.connections) if (hosts.has(socket.localAddress ?? '')) socket.destroy();
+      this.udp.splice(0, this.udp.length, ...this.udp.filter((socket) => !udp.has(socket)));
+      this.tcp.splice(0, this.tcp.length, ...this.tcp.filter((server) => !tcp.has(server)));
+      await closeAll([...udp], [...tcp]);
+    };
+    try {
+      for (const address of addresses) {
+        // Each pushes its socket before binding, so a failed bind is closed too.
+        await this.listenUdp(address).finally(() => udp.add(this.udp.at(-1)!));
+        await this.listenTcp(address).finally(() => tcp.add(this.tcp.at(-1)!));
+      }
+    } catch (error) {
+      await detach();
+      throw error;
+    }
+    return detach;
   }
 
   /** Takes UPDATEs and signed queries from now on; without a responder
@@ -95,13 +118,24 @@ export class DnsServer {
     this.signed = responder;
   }
 
+  /** Who may query and how fast (dns.allow, dns.rate_limit); everyone, unlimited, until set. */
+  admit(admission: Admission): void {
+    this.admission = admission;
+  }
+
   /** The bytes to send back for one message, or undefined to stay silent;
    *  `reserve` bytes under the transport's size limit are left free. */
-  async answer(message: Uint8Array, client: Client, reserve = 0): Promise<Uint8Array | undefined> {
+  answer(message: Uint8Array, client: Client): Promise<Uint8Array | undefined> {
+    const admitted = this.admission?.admit(client) ?? 'answer';
+    if (admitted !== 'answer') return Promise.resolve(this.turnAway(message, client, TURNED_AWAY[admitted]));
+    return this.respond(message, client);
+  }
+
+  private async respond(message: Uint8Array, client: Client, reserve = 0): Promise<Uint8Array | undefined> {
     if (this.signed && isUpdate(message)) return this.signed.update(message, client);
     const parsed = parseQuery(message);
     if (parsed.kind === 'drop') return undefined;
-    if (parsed.kind === 'signed' && this.signed) return this.signed.signedQuery(message, client, (unsigned, room) => this.answer(unsigned, client, room));
+    if (parsed.kind === 'signed' && this.signed) return this.signed.signedQuery(message, client, (unsigned, room) => this.respond(unsigned, client, room));
     const limit = responseLimit(parsed.query, client.transport) - reserve;
     if (parsed.kind === 'error') return encodeResponse(parsed.query, emptyResponse(parsed.rcode, 'invalid'), limit);
     const started = this.observer ? performance.now() : 0;
@@ -114,6 +148,16 @@ export class DnsServer {
     }
     this.observer?.({ query: parsed.query, client, ...resolved, latencyMs: performance.now() - started });
     return encodeResponse(parsed.query, resolved.response, limit);
+  }
+
+  /** A query the gate turned away: observed like any other, answered with
+   *  `response` (a slipped one truncated: its limit is 0), or not at all. */
+  private turnAway(message: Uint8Array, client: Client, response: Response): Uint8Array | undefined {
+    const parsed = parseQuery(message);
+    if (parsed.kind === 'drop') return undefined;
+    this.observer?.({ query: parsed.query, client, response, view: '', latencyMs: 0 });
+    if (response.source === 'dropped') return undefined;
+    return encodeResponse(parsed.query, response, response.source === 'slipped' ? 0 : responseLimit(parsed.query, client.transport));
   }
 
   /** Hears of every answered query (query log, statistics, metrics); none by default. */
@@ -186,9 +230,12 @@ export class DnsServer {
       if (left > 0) this.connectionsPerClient.set(client.address, left);
       else this.connectionsPerClient.delete(client.address);
     });
-    socket.on('drain', resumeIfIdle);
-    socket.on('data', (chunk: Buffer) => {
-      for (const message of reader.push(chunk)) {
+    // Messages are started one at a time and only while the connection is
+    // under its limit: the rest of a read waits in the reader, so one 64 KB
+    // chunk of ~2,000 pipelined queries starts no more than the limit.
+    const startQueued = () => {
+      if (socket.destroyed) return;
+      for (let message = busy() ? undefined : reader.next(); message; message = busy() ? undefined : reader.next()) {
         idle.refresh();
         inFlight++;
         this.answer(message, client)
@@ -203,9 +250,23 @@ export class DnsServer {
             this.log.error({ err: error }, 'tcp handler failed');
             socket.destroy();
           })
-          .finally(() => { inFlight--; resumeIfIdle(); });
+          .finally(() => { inFlight--; startQueued(); resumeIfIdle(); });
       }
       if (busy()) socket.pause();
+    };
+    socket.on('drain', () => { startQueued(); resumeIfIdle(); });
+    socket.on('data', (chunk: Buffer) => {
+      reader.add(chunk);
+      startQueued();
     });
   }
+}
+
+function closeAll(udp: readonly UdpSocket[], tcp: readonly TcpServer[]): Promise<unknown> {
+  return Promise.all([
+    ...udp.map((socket) => new Promise<void>((done) => {
+      try { socket.close(() => done()); } catch { done(); } // never bound: nothing to close
+    })),
+    ...tcp.map((server) => new Promise<void>((done) => server.close(() => done()))),
+  ]);
 }

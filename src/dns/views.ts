@@ -25,7 +25,7 @@ export function normalizeAddress(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-function blockListOf(cidrs: readonly string[]): BlockList {
+export function blockListOf(cidrs: readonly string[]): BlockList {
   const list = new BlockList();
   for (const text of cidrs) {
     const cidr = parseCidr(text);

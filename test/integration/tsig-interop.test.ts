@@ -226,7 +226,7 @@ describeWith(['tsig-keygen', 'nsupdate'])('a key file made by tsig-keygen', () =
     const file = join(tempDir(), 'ddns.key');
     writeFileSync(file, (await run('tsig-keygen', ['-a', 'hmac-sha512', 'ddns-key'])).output);
     const loaded = loadTsigKeys({ keys: [{ name: 'ddns-key', algorithm: 'hmac-sha512', secret_file: file, zones: ['home.lan'] }] });
-    if (loaded.kind !== 'loaded') throw new Error(loaded.errors.join('\n'));
+    if (loaded.errors.length > 0) throw new Error(loaded.errors.join('\n'));
     responder.behaviour = { keyring: loaded.keyring };
     const result = await run('nsupdate', ['-t', '5', '-k', file], UPDATE(port));
     expect(lastVerdict()).toMatchObject({ kind: 'valid', key: { name: 'ddns-key', algorithm: 'hmac-sha512' } });

@@ -61,6 +61,7 @@ export async function start(text: string | null = '', overrides: Partial<ApiCont
   let refreshed = 0;
   const ctx: ApiContext = {
     config: () => store.current,
+    configFile: () => file,
     replaceConfig: async (config) => store.write(config),
     flushCache: () => 42,
     refreshLists: async () => { refreshed++; },

@@ -6,13 +6,14 @@ import { blockingSchema } from '../../dns/config.ts';
 import type { Config } from '../../config/schema.ts';
 import type { ListReport } from '../../dns/blocklist/blocklists.ts';
 import { toName } from '../../dns/blocklist/parse.ts';
-import { isUrl } from '../../dns/blocklist/sources.ts';
+import { isUrl, listUrlProblem } from '../../dns/blocklist/sources.ts';
 import type { ApiContext } from '../context.ts';
+import { refuseHostOnlyChanges } from '../host-only.ts';
 import { badRequest, conflict, errorResponses, errorSchema, notFound } from '../errors.ts';
 import type { ApiApp } from '../api-app.ts';
 
 export const listSource = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).optional(),
+  url: z.url({ protocol: /^https?$/, error: 'not an https URL' }).refine((url) => listUrlProblem(url) === undefined, 'lists are downloaded over https:// only').optional(),
   path: z.string().min(1).refine((path) => !isUrl(path), 'a URL: send it as "url"').optional(),
 }).refine((body) => (body.url === undefined) !== (body.path === undefined), 'give exactly one of "url" and "path"')
   .meta({ example: { url: 'https://big.oisd.nl/' } });
@@ -93,7 +94,9 @@ export function blocklistRoutes(app: ApiApp, ctx: ApiContext): void {
     }
     const config = ctx.config();
     if (config.dns.blocking.lists.includes(source)) throw conflict(`${source} is a block list already`);
-    const version = await ctx.replaceConfig(withLists(config, [...config.dns.blocking.lists, source]));
+    const next = withLists(config, [...config.dns.blocking.lists, source]);
+    refuseHostOnlyChanges(next, config, ctx.configFile?.());
+    const version = await ctx.replaceConfig(next);
     return reply.code(201).send({ ...current(), ...version });
   });
 

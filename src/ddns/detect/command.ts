@@ -1,6 +1,7 @@
 // ip.source command: a command the owner writes (ask the router over SNMP or
-// UPnP, read a file...) run by /bin/sh; the first global address of each
-// family in what it prints is the address. Both families read one run.
+// UPnP, read a file...), run from its argument array with no shell between,
+// so no word of it is ever re-read as shell syntax; the first global address
+// of each family in what it prints is the address. Both families read one run.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { globalAddress, type Family } from '../address.ts';
@@ -12,12 +13,12 @@ const MAX_OUTPUT = 64 * 1024;
 type Output = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
 
 export class CommandDetector implements AddressDetector {
-  private readonly command: string;
+  private readonly command: readonly [string, ...string[]];
   private readonly timeoutMs: number;
   /** The run in progress, shared by the families that ask meanwhile. */
   private running: Promise<Output> | undefined;
 
-  constructor(command: string, timeoutMs: number) {
+  constructor(command: readonly [string, ...string[]], timeoutMs: number) {
     this.command = command;
     this.timeoutMs = timeoutMs;
   }
@@ -32,7 +33,8 @@ export class CommandDetector implements AddressDetector {
 
   private output(): Promise<Output> {
     if (this.running) return this.running;
-    const running = run('/bin/sh', ['-c', this.command], { timeout: this.timeoutMs, maxBuffer: MAX_OUTPUT })
+    const [file, ...args] = this.command;
+    const running = run(file, args, { timeout: this.timeoutMs, maxBuffer: MAX_OUTPUT })
       .then(({ stdout }): Output => ({ ok: true, text: stdout }))
       .catch((error: { code?: unknown; killed?: boolean; stderr?: string; message: string }): Output => {
         const why = error.killed ? `ran longer than ${this.timeoutMs} ms` : `failed (${error.stderr?.trim() || error.message})`;

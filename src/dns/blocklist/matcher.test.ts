@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_REGEXES } from './regex-set.ts';
 import { DomainSetBuilder, type DomainSet } from './matcher.ts';
 import { parseList } from './parse.ts';
 
@@ -147,11 +148,22 @@ describe('DomainSetBuilder', () => {
     expect(() => new DomainSetBuilder().add('a.example', 'block', 'subdomains', 65536, 1)).toThrow(RangeError);
   });
 
-  it('drops g and y flags, which would carry state between queries', () => {
+  it('gives the same answer to the same name every time', () => {
     const builder = new DomainSetBuilder();
-    builder.addRegex(/ads/g, 'block', 0, 1);
+    builder.addRegex('ads', 'block', 0, 1);
     const set = builder.build();
     expect(decide(set, 'ads.example')).toBe('blocked 0:1 /ads/');
     expect(decide(set, 'ads.example')).toBe('blocked 0:1 /ads/');
+  });
+
+  it(`takes at most ${MAX_REGEXES} regexes from all lists together, and finds the deciding one among them`, () => {
+    const builder = new DomainSetBuilder();
+    for (let i = 0; i < MAX_REGEXES; i++) expect(builder.addRegex(`^r${i}x\\.`, i % 2 ? 'allow' : 'block', i % 7, i + 1)).toBe(true);
+    expect(builder.addRegex('^one-too-many', 'block', 0, 1)).toBe(false);
+    const set = builder.build();
+    expect(set.regexCount).toBe(MAX_REGEXES);
+    expect(decide(set, 'r998x.example')).toBe('blocked 4:999 /^r998x\\./');
+    expect(decide(set, 'r999x.example')).toBe('allowed 5:1000 /^r999x\\./');
+    expect(decide(set, 'one-too-many.example')).toBe('none');
   });
 });

@@ -3,7 +3,7 @@
 //
 //   const builder = new DomainSetBuilder(previous?.size);   // a size hint avoids regrowing
 //   builder.add('ads.example', 'block', 'self-and-subdomains', list, line);  // parse.ts calls these
-//   builder.addRegex(/^ad[0-9]+\./, 'block', list, line);
+//   builder.addRegex('^ad[0-9]+\\.', 'block', list, line);   // regex-set.ts matches these
 //   const set = builder.build();     // sorts in place; the builder is spent
 //   set.decide(name)                 // per query: { verdict: 'none' } or the deciding rule
 //   set.explain(name)                // every matching rule, for the API and for people
@@ -34,6 +34,7 @@
 // matched, which for a blocked name is never (unless regex allows exist).
 import { labelsOf } from '../name.ts';
 import { finishA, hashName, SEED_A, SEED_B, stepA, stepB } from './hash.ts';
+import { MAX_REGEXES, RegexSet, type RegexRule } from './regex-set.ts';
 import { sortEntries, type Entries } from './sort.ts';
 
 export type RuleKind = 'block' | 'allow' | 'block-important' | 'allow-important';
@@ -62,8 +63,6 @@ const BACKSLASH = 0x5c;
 /** Longer texts are not names a client can send (only \DDD escapes get there). */
 const MAX_NAME = 253;
 
-interface RegexRule { readonly regexp: RegExp; readonly rank: number; readonly list: number; readonly line: number }
-
 const NONE: Decision = Object.freeze({ verdict: 'none' });
 
 export class DomainSetBuilder {
@@ -90,12 +89,14 @@ export class DomainSetBuilder {
     data[3 * at + 2] = line;
   }
 
-  /** Adds a regex tested against whole names (search semantics: anchor it with ^ and $). */
-  addRegex(regexp: RegExp, kind: RuleKind, list: number, line: number): void {
+  /** Adds a regex (RE2 syntax, compileRe2 accepted it) tested against whole
+   *  names (search semantics: anchor it with ^ and $). False, and nothing
+   *  added, once the set holds MAX_REGEXES from all its lists together. */
+  addRegex(source: string, kind: RuleKind, list: number, line: number): boolean {
     checkList(list);
-    // A global or sticky regex would carry lastIndex from one query to the next.
-    const clean = regexp.global || regexp.sticky ? new RegExp(regexp.source, regexp.flags.replace(/[gy]/g, '')) : regexp;
-    this.#regexes.push({ regexp: clean, rank: KINDS.indexOf(kind), list, line });
+    if (this.#regexes.length >= MAX_REGEXES) return false;
+    this.#regexes.push({ source, rank: KINDS.indexOf(kind), list, line });
+    return true;
   }
 
   /** Sorts, drops duplicate rules (keeping the first list and line) and trims. */
@@ -124,7 +125,7 @@ export class DomainSetBuilder {
     this.#entries = allocate(0);
     this.#size = 0;
     this.#regexes = [];
-    return new DomainSet(entries, regexes);
+    return new DomainSet(entries, new RegexSet(regexes));
   }
 
   #grow(): void {
@@ -139,7 +140,7 @@ export class DomainSetBuilder {
 /** An immutable set of rules; made by DomainSetBuilder.build(). */
 export class DomainSet {
   readonly #e: Entries;
-  readonly #regexes: readonly RegexRule[];
+  readonly #regexes: RegexSet;
   /** Entries whose hash starts with top bits b lie in [buckets[b], buckets[b + 1]). */
   readonly #buckets: Uint32Array;
   readonly #shift: number;
@@ -147,7 +148,7 @@ export class DomainSet {
   readonly #filter: Int32Array;
   readonly #filterShift: number;
 
-  constructor(entries: Entries, regexes: readonly RegexRule[]) {
+  constructor(entries: Entries, regexes: RegexSet) {
     this.#e = entries;
     this.#regexes = regexes;
     const n = entries.hi.length;
@@ -170,7 +171,7 @@ export class DomainSet {
 
   /** Hashed rules after duplicates were dropped. */
   get size(): number { return this.#e.hi.length; }
-  get regexCount(): number { return this.#regexes.length; }
+  get regexCount(): number { return this.#regexes.size; }
   /** Bytes held in typed arrays (the regexes aside). */
   get byteLength(): number {
     return this.#e.hi.buffer.byteLength + this.#e.data.buffer.byteLength + this.#buckets.byteLength + this.#filter.byteLength;
@@ -206,10 +207,8 @@ export class DomainSet {
       b = stepB(b, code);
     }
     if (bestRank < TOP_RANK && name.length <= MAX_NAME) {
-      for (const r of this.#regexes) {
-        if (r.rank <= bestRank) break;
-        if (r.regexp.test(name)) return verdict(r.rank, r.list, r.line, `/${r.regexp.source}/`);
-      }
+      const r = this.#regexes.first(name, bestRank);
+      if (r) return verdict(r.rank, r.list, r.line, `/${r.source}/`);
     }
     if (best < 0) return NONE;
     const meta = data[3 * best + 1]!;
@@ -233,10 +232,8 @@ export class DomainSet {
         matches.push({ kind: KINDS[flags & RANK]!, list: meta & 0xffff, line: data[3 * k + 2]!, rule });
       }
     }
-    for (const r of this.#regexes) {
-      if (name.length <= MAX_NAME && r.regexp.test(name)) {
-        matches.push({ kind: KINDS[r.rank]!, list: r.list, line: r.line, rule: `/${r.regexp.source}/` });
-      }
+    if (name.length <= MAX_NAME) {
+      for (const r of this.#regexes.all(name)) matches.push({ kind: KINDS[r.rank]!, list: r.list, line: r.line, rule: `/${r.source}/` });
     }
     return matches;
   }

@@ -11,7 +11,7 @@ function recorder(): { rules: string[]; sink: RuleSink } {
     rules,
     sink: {
       add: (name, kind, scope, _list, line) => { rules.push(`${kind} ${scope === 'subdomains' ? '*.' : ''}${name} @${line}`); },
-      addRegex: (regexp, kind, _list, line) => { rules.push(`${kind} /${regexp.source}/ @${line}`); },
+      addRegex: (source, kind, _list, line) => { rules.push(`${kind} /${source}/ @${line}`); return true; },
     },
   };
 }

@@ -25,11 +25,13 @@ import { domainToASCII } from 'node:url';
 import type { SourceError } from '../../diagnostics/source-error.ts';
 import type { RuleKind, RuleScope } from './matcher.ts';
 import { compileNameRegex } from './regex.ts';
+import { MAX_REGEXES } from './regex-set.ts';
 
 /** Where parsed rules go: a DomainSetBuilder, or anything with its two methods. */
 export interface RuleSink {
   add(name: string, kind: RuleKind, scope: RuleScope, list: number, line: number): void;
-  addRegex(regexp: RegExp, kind: RuleKind, list: number, line: number): void;
+  /** False when the regex was not taken: the set has all it may hold. */
+  addRegex(source: string, kind: RuleKind, list: number, line: number): boolean;
 }
 
 export interface ListOptions {
@@ -163,9 +165,14 @@ export class ListParser {
       this.#regexesCapped = true;
       return this.#unsupported();
     }
-    const regexp = compileNameRegex(text.slice(1, close));
-    if (typeof regexp === 'string') return this.#invalid(`${clip(text)}: ${regexp}`);
-    this.#sink.addRegex(regexp, this.#kind(exception, modifiers !== ''), this.#list, this.#line);
+    const source = text.slice(1, close);
+    const refused = compileNameRegex(source);
+    if (refused) return this.#invalid(`${clip(text)}: ${refused}`);
+    if (!this.#sink.addRegex(source, this.#kind(exception, modifiers !== ''), this.#list, this.#line)) {
+      if (!this.#regexesCapped) this.#report(`more than ${MAX_REGEXES} regexes in all the lists together; the rest are skipped`);
+      this.#regexesCapped = true;
+      return this.#unsupported();
+    }
     this.#stats.regexes++;
   }
 

@@ -1,42 +1,39 @@
-// `/regex/` rules, checked before they are compiled. A regex runs against
-// every query name a client sends, so a pattern that backtracks
-// exponentially (`(a+)+`, `(a|a)*`) would let one crafted name stall the
-// resolver. V8's backtracking engine has no time limit, so patterns that can
-// backtrack badly are refused by their shape:
-//   - a repeated group (`*`, `+`, `{2,}`...) containing a quantifier or `|`;
-//   - backreferences, named groups and inline flags;
-//   - more than 2 variable-length quantifiers (1 when the regex is not
-//     anchored with a leading `^`, as an unanchored search tries every start):
-//     each one multiplies the worst case by the name's length.
-// Left is polynomial backtracking, under 0.1 ms for one accepted regex on a
-// 253-byte name built to hurt it (measured on the dev machine; refused
-// shapes took from 12 ms to minutes).
+// `/regex/` rules, checked before they are taken. They are matched by RE2
+// (regex-set.ts), in time linear in the name whatever the pattern, so what
+// remains here is what keeps lists portable and their meaning plain:
+//   - the JavaScript syntax lists are written in, and RE2's (no lookaround,
+//     no backreferences);
+//   - the shapes that backtrack catastrophically in the engines most list
+//     tools use (`(a+)+`, `(a|a)*`, many variable-length quantifiers), refused
+//     as before, so a list that works here works there too:
+//       - a repeated group (`*`, `+`, `{2,}`...) containing a quantifier or `|`;
+//       - backreferences, named groups and inline flags;
+//       - more than 2 variable-length quantifiers (1 without a leading `^`).
 //
 // Semantics follow AdGuard and Pi-hole: the regex searches the whole name
 // (`/tracker/` matches `x.tracker.net`); `^` and `$` anchor it to the name's
 // start and end. Names are lowercase, so patterns should be too.
-//
-// Every regex costs each query that no hashed rule decided (most of them):
-// ~30 ns for `^ad[0-9]*\.`, ~500 ns for `^(.+[_.-])?tracker` on a name of
-// 30 characters. A dozen regexes cost about as much as the hashed lookup;
-// the 1000 a list may hold, up to half a millisecond.
-// (Joining them into one alternation was measured: no faster in V8.)
+
+import { compileRe2 } from './regex-set.ts';
 
 const MAX_LENGTH = 256;
 
 interface Frame { quantified: boolean; alternation: boolean }
 
-/** Compiles a regex body (without the slashes); a string is the reason it was refused. */
-export function compileNameRegex(body: string): RegExp | string {
+/** Checks a regex body (without the slashes): the reason it is refused, or
+ *  undefined when regex-set.ts can match it. */
+export function compileNameRegex(body: string): string | undefined {
   if (body === '') return 'empty regex';
   if (body.length > MAX_LENGTH) return `regex longer than ${MAX_LENGTH} characters`;
   const hazard = findHazard(body);
   if (hazard) return hazard;
   try {
-    return new RegExp(body);
+    new RegExp(body); // the JavaScript syntax lists are written in, checked for its messages
   } catch (error) {
     return `not a valid regex (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`;
   }
+  const re2 = compileRe2(body);
+  return typeof re2 === 'string' ? re2 : undefined;
 }
 
 function findHazard(s: string): string | undefined {

@@ -1,4 +1,4 @@
-// Where a list comes from: a local file, or an http(s) URL downloaded with a
+// Where a list comes from: a local file, or an https URL downloaded with a
 // timeout and a size limit, revalidated with ETag/Last-Modified, and kept in
 // data_dir so a boot without internet still blocks. A download streams to a
 // temporary file that replaces the saved copy only when complete, so a
@@ -25,6 +25,40 @@ interface SavedMeta {
 
 export function isUrl(spec: string): boolean {
   return /^https?:\/\//i.test(spec);
+}
+
+/** Redirects followed, each checked like the URL itself. */
+const MAX_REDIRECTS = 5;
+
+/** Why a list URL is refused, or undefined: lists come over https only, as a
+ *  list fetched over plain http can be rewritten on the way (to block the
+ *  bank, or to allow the malware). Plain http to this host itself is fine. */
+export function listUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a URL`;
+  }
+  if (parsed.protocol === 'https:') return undefined;
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (parsed.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host))) return undefined;
+  return `${parsed.protocol}// list URL "${url}": lists are downloaded over https:// only (plain http can be altered on the way)`;
+}
+
+/** fetch, following redirects by hand so that each hop is checked by listUrlProblem. */
+async function fetchList(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+  let at = url;
+  for (let hop = 0; ; hop++) {
+    const problem = listUrlProblem(at);
+    if (problem) throw new Error(hop === 0 ? problem : `redirected to ${problem}`);
+    const response = await fetch(at, { headers, signal, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || response.status === 304 || location === null) return response;
+    if (hop === MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+    await response.body?.cancel();
+    at = new URL(location, at).toString();
+  }
 }
 
 /** Where a URL's last good copy lives: data_dir/lists/<hash>.txt (+ .json). */
@@ -66,7 +100,7 @@ export async function downloadList(url: string, dataDir: string, progress?: Down
     const headers: Record<string, string> = {};
     if (meta?.etag) headers['if-none-match'] = meta.etag;
     if (meta?.lastModified) headers['if-modified-since'] = meta.lastModified;
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    const response = await fetchList(url, headers, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS));
     if (response.status === 304 && meta) return { outcome: 'not-modified' };
     if (!response.ok || !response.body) return { outcome: 'failed', error: `HTTP ${response.status}` };
     mkdirSync(join(dataDir, 'lists'), { recursive: true });

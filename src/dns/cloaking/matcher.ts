@@ -6,7 +6,8 @@
 // costs nothing when no such rule exists.
 import { parentOf } from '../name.ts';
 import type { Name } from '../record.ts';
-import { compileGlob, mergeCloakRules, type CloakRule } from './rules.ts';
+import { compileGlob } from './glob.ts';
+import { mergeCloakRules, type CloakRule } from './rules.ts';
 
 /** A prefix, substring or glob rule with its test and its rank among them. */
 interface ScannedRule {
@@ -41,8 +42,8 @@ export class CloakingMatcher {
       } else if (kind === 'substring') {
         scanned.push({ rule, tier: 1, weight: pattern.length, test: (name) => name.includes(pattern) });
       } else {
-        const { regexp, literals } = compileGlob(pattern);
-        scanned.push({ rule, tier: 2, weight: literals, test: (name) => regexp.test(name) });
+        const { test, literals } = compileGlob(pattern);
+        scanned.push({ rule, tier: 2, weight: literals, test });
       }
     }
     // Array.prototype.sort is stable: equal ranks keep file order.

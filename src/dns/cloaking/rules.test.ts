@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileGlob, mergeCloakRules, parseCloakingRules, type CloakRule } from './rules.ts';
+import { mergeCloakRules, parseCloakingRules, type CloakRule } from './rules.ts';
 
 const FILE = `# dnscrypt-proxy style cloaking rules
 # The following are examples of cloaking rules
@@ -128,17 +128,5 @@ describe('mergeCloakRules', () => {
     expect(rules[0]!.target).toEqual({ kind: 'addresses', ipv4: ['10.0.0.1'], ipv6: ['::2'] });
     expect(rules[0]!.source).toEqual({ file: 'a.txt', line: 1 });
     expect(errors).toEqual([{ file: 'b.txt', line: 2, message: expect.stringContaining('a.txt:2') }]);
-  });
-});
-
-describe('compileGlob', () => {
-  it('anchors, escapes dots and counts literal characters', () => {
-    const { regexp, literals } = compileGlob('ad[0-9]?.*.net');
-    expect(literals).toBe(7);
-    expect(regexp.test('ad1x.a.b.net')).toBe(true);
-    expect(regexp.test('ad1x.a.bxnet')).toBe(false);
-    expect(regexp.test('xad1x.a.net')).toBe(false);
-    expect(compileGlob('[!a]b').regexp.test('ab')).toBe(false);
-    expect(compileGlob('a***b').regexp.source).toBe('^a.*b$');
   });
 });

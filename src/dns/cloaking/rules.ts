@@ -5,6 +5,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { SourceError } from '../../diagnostics/source-error.ts';
 import { NameError, parseName } from '../name.ts';
+import { compileGlob, GlobError } from './glob.ts';
 import type { Name } from '../record.ts';
 
 export type CloakTarget =
@@ -69,44 +70,6 @@ export function mergeCloakRules(rules: readonly CloakRule[]): { rules: CloakRule
     }
   }
   return { rules: [...merged.values()], errors };
-}
-
-class GlobError extends Error {}
-
-/**
- * A glob as an anchored RegExp over a whole canonical name: `*` is any run
- * (dots included), `?` one character, `[...]` / `[!...]` a class; the rest is
- * literal. `literals` counts the literal characters, its specificity. Runs
- * of stars collapse, so a glob backtracks no more than it has to.
- * Throws GlobError for a malformed glob.
- */
-export function compileGlob(glob: string): { regexp: RegExp; literals: number } {
-  let source = '^';
-  let literals = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*') {
-      if (glob[i - 1] !== '*') source += '.*';
-    } else if (ch === '?') source += '.';
-    else if (ch === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) throw new GlobError('"[" without "]"');
-      let body = glob.slice(i + 1, close);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      if (body === '') throw new GlobError('empty [] class');
-      source += `[${negate ? '^' : ''}${body.replace(/[\\^[]/g, '\\$&')}]`;
-      i = close;
-    } else {
-      source += ch.replace(/[.+^${}()|\]\\/]/g, '\\$&');
-      literals++;
-    }
-  }
-  try {
-    return { regexp: new RegExp(source + '$'), literals };
-  } catch {
-    throw new GlobError('a [] range written backwards'); // the only RegExp error left, like [z-a]
-  }
 }
 
 /** Classifies a pattern token the way dnscrypt-proxy does; a string is the error. */

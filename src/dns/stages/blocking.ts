@@ -59,7 +59,10 @@ export class BlockingStage implements Stage {
     const ready = this.memo.get(ctx.name, ctx.type);
     if (ready) return ready;
     const blockedBy: BlockAttribution = { list: this.lists.sources[decision.list] ?? '?', line: decision.line, rule: decision.rule };
-    const text = new TextEncoder().encode(`blocked by ${blockedBy.list}:${blockedBy.line} (${blockedBy.rule})`);
+    // Every client reads this text: the list goes by its number in the
+    // config (the first is 1), never its path or URL, which may hold a
+    // private list's key. The query log and the API name it in full.
+    const text = new TextEncoder().encode(`blocked by list ${decision.list + 1}, line ${blockedBy.line} (${blockedBy.rule})`);
     const ede = { code: EDE_OPTION, data: Uint8Array.of(0, EDE_BLOCKED, ...text) };
     const response: Response = {
       rcode: this.mode === 'nxdomain' ? Rcode.NXDOMAIN : this.mode === 'refused' ? Rcode.REFUSED : Rcode.NOERROR,

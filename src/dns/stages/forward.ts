@@ -5,6 +5,7 @@ import type { Response } from '../message.ts';
 import { parentOf } from '../name.ts';
 import type { Next, QueryContext, Stage } from '../pipeline.ts';
 import type { Name } from '../record.ts';
+import type { InFlightLimit } from '../upstream/in-flight.ts';
 import type { UpstreamQuestion } from '../upstream/message.ts';
 import type { UpstreamPool } from '../upstream/pool.ts';
 
@@ -19,16 +20,18 @@ function questionOf(ctx: QueryContext): UpstreamQuestion {
 
 export class ConditionalForwardStage implements Stage {
   private readonly routes: ReadonlyMap<Name, UpstreamPool>;
+  private readonly limit: InFlightLimit;
 
-  constructor(routes: ReadonlyMap<Name, UpstreamPool>) {
+  constructor(routes: ReadonlyMap<Name, UpstreamPool>, limit: InFlightLimit) {
     this.routes = routes;
+    this.limit = limit;
   }
 
   handle(ctx: QueryContext, next: Next): Promise<Response> {
     if (this.routes.size === 0) return next();
     for (let at: Name | undefined = ctx.name; at !== undefined; at = parentOf(at)) {
       const pool = this.routes.get(at);
-      if (pool) return pool.resolve(questionOf(ctx));
+      if (pool) return this.limit.run(() => pool.resolve(questionOf(ctx)));
     }
     return next();
   }
@@ -36,12 +39,14 @@ export class ConditionalForwardStage implements Stage {
 
 export class UpstreamStage implements Stage {
   private readonly pool: UpstreamPool;
+  private readonly limit: InFlightLimit;
 
-  constructor(pool: UpstreamPool) {
+  constructor(pool: UpstreamPool, limit: InFlightLimit) {
     this.pool = pool;
+    this.limit = limit;
   }
 
   handle(ctx: QueryContext): Promise<Response> {
-    return this.pool.resolve(questionOf(ctx));
+    return this.limit.run(() => this.pool.resolve(questionOf(ctx)));
   }
 }

@@ -6,6 +6,7 @@
 import { Chain, type Stage } from '../pipeline.ts';
 import type { CloakingMatcher } from '../cloaking/matcher.ts';
 import type { Name } from '../record.ts';
+import type { InFlightLimit } from '../upstream/in-flight.ts';
 import type { UpstreamPool } from '../upstream/pool.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
 import type { AnswerCache } from '../cache/cache.ts';
@@ -26,6 +27,8 @@ export interface ChainParts {
   readonly forwardRoutes: ReadonlyMap<Name, UpstreamPool>;
   /** The view's upstreams; without any, names nothing else answers are refused. */
   readonly upstreams: UpstreamPool | undefined;
+  /** Shared by every view: queries waiting for any upstream (dns.max_in_flight). */
+  readonly inFlight: InFlightLimit;
   /** Answers from upstreams, kept across reloads; none when caching is off. */
   readonly cache: AnswerCache | undefined;
 }
@@ -42,9 +45,9 @@ export function buildChain(parts: ChainParts): Chain {
     // Upstream answers seen before, and stale ones when the uplink is down.
     ...(parts.cache ? [new CacheStage(parts.cache)] : []),
     // Domains with their own servers (the router's reverse zone, a VPN's domain).
-    new ConditionalForwardStage(parts.forwardRoutes),
+    new ConditionalForwardStage(parts.forwardRoutes, parts.inFlight),
     // Everything else goes upstream, or is refused when there is no upstream.
-    parts.upstreams ? new UpstreamStage(parts.upstreams) : refuseStage,
+    parts.upstreams ? new UpstreamStage(parts.upstreams, parts.inFlight) : refuseStage,
   ];
   return new Chain(stages);
 }

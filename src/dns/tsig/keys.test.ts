@@ -36,16 +36,23 @@ function load(keys: KeyConfig[], files: Record<string, string> = {}) {
 
 function keyring(keys: KeyConfig[], files: Record<string, string> = {}): TsigKeyring {
   const result = load(keys, files);
-  if (result.kind !== 'loaded') throw new Error(result.errors.join('\n'));
+  if (result.errors.length > 0) throw new Error(result.errors.join('\n'));
   return result.keyring;
 }
 
 function errors(keys: KeyConfig[], files: Record<string, string> = {}): readonly string[] {
   const result = load(keys, files);
-  return result.kind === 'failed' ? result.errors : [];
+  return result.errors;
 }
 
 describe('dns_update.keys', () => {
+  it('one broken key is reported and left out; the others keep working', () => {
+    const result = load([entry({ name: 'broken', secret_file: '/etc/hearth/missing.key' }), entry({ name: 'good', secret: SECRET })]);
+    expect(result.errors).toEqual([expect.stringMatching(/^dns_update.keys\[0\]/)]);
+    expect(result.keyring.findKey('good')).toBeDefined();
+    expect(result.keyring.findKey('broken')).toBeUndefined();
+  });
+
   it('a key with an inline secret is found by its name, in any case', () => {
     const ring = keyring([entry({ name: 'DDNS-Key.', secret: SECRET })]);
     expect(ring.findKey('ddns-key')).toEqual({ name: 'ddns-key', algorithm: 'hmac-sha256', secret: SECRET_BYTES });

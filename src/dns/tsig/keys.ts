@@ -13,9 +13,12 @@ import { TsigKeyring, type GrantedKey } from './keyring.ts';
 
 type KeyConfig = DnsUpdateConfig['keys'][number];
 
-export type KeysLoad =
-  | { readonly kind: 'loaded'; readonly keyring: TsigKeyring }
-  | { readonly kind: 'failed'; readonly errors: readonly string[] };
+/** The keys that could be read, and an error for each that could not: one
+ *  broken key (a missing secret_file) leaves the others working. */
+export interface KeysLoad {
+  readonly keyring: TsigKeyring;
+  readonly errors: readonly string[];
+}
 
 /** A key the config describes wrongly; the message starts with the config path. */
 export class TsigKeyError extends Error {}
@@ -26,7 +29,7 @@ const readText: ReadFile = (path) => readFileSync(path, 'utf8');
 /** Reads dns_update.keys (see dns/update/config.ts): base64 secrets inline or
  *  from secret_file (BIND key-file syntax `key "name" { algorithm ...; secret "..."; };`
  *  as written by tsig-keygen, or the bare base64). Returns keys plus the zones
- *  each may change, or errors naming the config key. */
+ *  each may change, and errors naming the config key of each key left out. */
 export function loadTsigKeys(section: DnsUpdateConfig, readFile: ReadFile = readText): KeysLoad {
   const errors: string[] = [];
   const grants: GrantedKey[] = [];
@@ -43,7 +46,7 @@ export function loadTsigKeys(section: DnsUpdateConfig, readFile: ReadFile = read
       errors.push(error.message);
     }
   });
-  return errors.length > 0 ? { kind: 'failed', errors } : { kind: 'loaded', keyring: new TsigKeyring(grants) };
+  return { keyring: new TsigKeyring(grants), errors };
 }
 
 /** One key as the config describes it (the rfc2136 dynamic-DNS provider's

@@ -31,9 +31,17 @@ export type TsigRejection =
 // parsed as if unsigned.
 export type TsigVerdict =
   | { readonly kind: 'unsigned'; readonly message: Uint8Array }
-  | { readonly kind: 'valid'; readonly key: TsigKey; readonly mac: Uint8Array; readonly message: Uint8Array; readonly peerError?: number }
+  | {
+    readonly kind: 'valid'; readonly key: TsigKey; readonly mac: Uint8Array; readonly message: Uint8Array; readonly peerError?: number;
+    /** Seconds since the epoch until which the signature would still be accepted. */
+    readonly validUntil: number;
+  }
   | TsigRejection
   | { readonly kind: 'malformed'; readonly reason: string };
+
+/** The most Fudge honoured, whatever the signer asks (RFC 8945 §10 recommends
+ *  300 s): a request may claim up to 65,535 s, ~18 hours of replay. */
+export const MAX_FUDGE = 300;
 
 export function verifyRequest(message: Uint8Array, findKey: (name: Name) => TsigKey | undefined, now: number): TsigVerdict {
   return verify(message, findKey, now, undefined);
@@ -74,11 +82,12 @@ function verify(message: Uint8Array, findKey: (name: Name) => TsigKey | undefine
 
   const signedRejection = { ...rejected, key, mac: tsig.mac, timeSigned: tsig.timeSigned };
   // RFC 8945 §5.2.3: checked only once the MAC proves the time is the signer's.
-  if (Math.abs(now - tsig.timeSigned) > tsig.fudge) return { ...signedRejection, error: 'BADTIME' };
+  const fudge = Math.min(tsig.fudge, MAX_FUDGE);
+  if (Math.abs(now - tsig.timeSigned) > fudge) return { ...signedRejection, error: 'BADTIME' };
   // RFC 8945 §5.2.4, local policy: a request may use any truncation §5.2.2.1
   // allows; a response must not be truncated more than our request was.
   if (requestMac && size < Math.min(requestMac.length, fullMacSize(key.algorithm))) return { ...signedRejection, error: 'BADTRUNC' };
-  return { kind: 'valid', key, mac: tsig.mac, message: unsigned, ...peerError };
+  return { kind: 'valid', key, mac: tsig.mac, message: unsigned, validUntil: tsig.timeSigned + fudge, ...peerError };
 }
 
 /** The TSIG RR of the answer to a rejected request (RFC 8945 §5.3.2): BADKEY

@@ -5,11 +5,13 @@
 // zone, the key's permission for it, and the update itself. Every answer to
 // a signed request is signed with the same key, over the request's MAC.
 import type { Logger } from '../../observe/log.ts';
+import { ThrottledLog } from '../../diagnostics/throttled-log.ts';
 import { Rcode } from '../message.ts';
 import type { Client } from '../pipeline.ts';
 import type { Name } from '../record.ts';
 import type { TsigKey } from '../tsig/key.ts';
 import { signMessage, tsigSize } from '../tsig/sign.ts';
+import { ReplayCache } from '../tsig/replay.ts';
 import { signRejection, verifyRequest } from '../tsig/verify.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
 import type { AnswerUnsigned, SignedResponder } from '../server.ts';
@@ -34,9 +36,13 @@ export interface UpdateHandlerDeps {
 
 export class UpdateHandler implements SignedResponder {
   private readonly deps: UpdateHandlerDeps;
+  private readonly replays = new ReplayCache();
+  /** Anyone can send unsigned or badly signed messages, from forged sources by the thousand. */
+  private readonly refusals: ThrottledLog;
 
   constructor(deps: UpdateHandlerDeps) {
     this.deps = deps;
+    this.refusals = new ThrottledLog(deps.log, () => deps.now() * 1000);
   }
 
   async signedQuery(bytes: Uint8Array, client: Client, answer: AnswerUnsigned): Promise<Uint8Array | undefined> {
@@ -46,7 +52,7 @@ export class UpdateHandler implements SignedResponder {
       case 'malformed':
         return queryError(bytes, Rcode.FORMERR);
       case 'rejected':
-        this.deps.log.warn({ client: client.address, key: verdict.keyName, error: verdict.error }, 'signed query refused: TSIG check failed');
+        this.refusals.warn('signed query', { client: client.address, key: verdict.keyName, error: verdict.error }, 'signed query refused: TSIG check failed');
         return signRejection(queryError(verdict.message, Rcode.NOTAUTH), verdict, now());
       case 'unsigned':
         return answer(verdict.message, 0);
@@ -69,18 +75,25 @@ export class UpdateHandler implements SignedResponder {
         return encodeUpdateResponse(id, Rcode.FORMERR);
       case 'rejected':
         // RFC 8945 §5.2: NOTAUTH, with the TSIG error in the response's TSIG.
-        log.warn({ client: client.address, key: verdict.keyName, error: verdict.error }, 'update refused: TSIG check failed');
+        this.refusals.warn('update signature', { client: client.address, key: verdict.keyName, error: verdict.error }, 'update refused: TSIG check failed');
         return signRejection(encodeUpdateResponse(id, Rcode.NOTAUTH, zoneOf(decodeUpdate(verdict.message))), verdict, now());
       case 'unsigned': {
         const decoded = decodeUpdate(verdict.message);
         if (decoded.kind === 'formerr') return encodeUpdateResponse(id, Rcode.FORMERR, decoded.zone);
-        log.warn({ client: client.address, zone: decoded.message.zone }, 'update refused: not signed with a key');
+        this.refusals.warn('unsigned update', { client: client.address, zone: decoded.message.zone }, 'update refused: not signed with a key');
         return encodeUpdateResponse(id, Rcode.REFUSED, decoded.message.zone);
       }
       case 'valid': {
+        const seen = this.replays.answerTo(verdict.key.name, verdict.mac, now());
+        if (seen) {
+          log.info({ client: client.address, key: verdict.key.name }, 'update seen before (a retry or a replay): answered again, not applied again');
+          return seen;
+        }
         const decoded = decodeUpdate(verdict.message);
         const rcode = decoded.kind === 'update' ? this.apply(decoded.message, verdict.key, client) : Rcode.FORMERR;
-        return signMessage(encodeUpdateResponse(id, rcode, zoneOf(decoded)), verdict.key, { now: now(), requestMac: verdict.mac }).message;
+        const answer = signMessage(encodeUpdateResponse(id, rcode, zoneOf(decoded)), verdict.key, { now: now(), requestMac: verdict.mac }).message;
+        this.replays.remember(verdict.key.name, verdict.mac, verdict.validUntil, answer, now());
+        return answer;
       }
     }
   }

@@ -1,6 +1,6 @@
 // DHCP clients' names as A and PTR records in the default view's zones,
 // written through the same ZoneUpdater as RFC 2136 (so they are journaled,
-// bump the serial, and survive restarts). A name that already means
+// bump the serial, and survive restarts; grouped, one transaction a turn). A name that already means
 // something else is never taken over: dnsmasq and Kea refuse the same way.
 // Records of the zone files are the owner's: DHCP neither adds to nor
 // removes from a name a zone file defines.
@@ -17,6 +17,10 @@ import type { ZoneUpdater } from './updater.ts';
 /** Short, so a released address's old name leaves caches soon (dnsmasq's
  *  local-ttl is 0; Kea uses a third of the lease). */
 const HOST_TTL = 60;
+/** Names follow leases, which are durable already: at start hearth registers
+ *  the names of live leases again and removes those of ended ones, so their
+ *  journal writes can wait for the rest of the turn and share one fsync. */
+const SOON = 'soon';
 
 /** RFC 1035 §3.5: 192.168.1.10 → 10.1.168.192.in-addr.arpa. */
 export function reverseName(address: string): Name | undefined {
@@ -58,7 +62,7 @@ export class ZoneHostRegistry {
     const mine = heldA.length === 1 && sameRdata(heldA[0]!.rdata, a);
     // Anything but our own single A record means the name belongs to someone else.
     if (node && node.size > 0 && !mine) return false;
-    if (!mine && this.updater.apply(set, zone, { prerequisites: [], updates: [record(fqdn, RRType.A, a)] }).rcode !== Rcode.NOERROR) return false;
+    if (!mine && this.updater.apply(set, zone, { prerequisites: [], updates: [record(fqdn, RRType.A, a)] }, SOON).rcode !== Rcode.NOERROR) return false;
     if (reverse) this.point(set, reverse, fqdn);
     return true;
   }
@@ -68,12 +72,12 @@ export class ZoneHostRegistry {
     const zone = set.find(fqdn);
     const a = ipv4Bytes(address);
     if (zone && a && !inZoneFile(set, zone, fqdn)) {
-      this.updater.apply(set, zone, { prerequisites: [], updates: [{ ...record(fqdn, RRType.A, a), class: RRClass.NONE, ttl: 0 }] });
+      this.updater.apply(set, zone, { prerequisites: [], updates: [{ ...record(fqdn, RRType.A, a), class: RRClass.NONE, ttl: 0 }] }, SOON);
     }
     const reverse = reverseOf(set, address);
     if (reverse && !inZoneFile(set, reverse.zone, reverse.ptr)) {
       const deletion = { ...record(reverse.ptr, RRType.PTR, nameToWire(fqdn)), class: RRClass.NONE, ttl: 0 };
-      this.updater.apply(set, reverse.zone, { prerequisites: [], updates: [deletion] });
+      this.updater.apply(set, reverse.zone, { prerequisites: [], updates: [deletion] }, SOON);
     }
   }
 
@@ -84,7 +88,7 @@ export class ZoneHostRegistry {
     this.updater.apply(set, reverse.zone, {
       prerequisites: [],
       updates: [{ ...record(reverse.ptr, RRType.PTR, new Uint8Array(0)), class: RRClass.ANY, ttl: 0 }, record(reverse.ptr, RRType.PTR, nameToWire(fqdn))],
-    });
+    }, SOON);
   }
 }
 

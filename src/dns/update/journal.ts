@@ -7,13 +7,28 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Logger } from '../../observe/log.ts';
 import type { Name, ResourceRecord } from '../record.ts';
 import { RRClass, RRType } from '../record.ts';
 import { Zone } from '../zones/zone.ts';
 import { sameRdata, ZoneContents, type ZoneDiff } from './contents.ts';
 import { serialOf, withSerial, serialIsNewer } from './serial.ts';
 
-interface OverlayRow {
+/** One accepted update as it was journaled (the pair's sync streams these). */
+export interface JournaledUpdate {
+  readonly dir: string;
+  readonly origin: Name;
+  readonly diff: ZoneDiff;
+  readonly serial: number;
+}
+
+/** A zone's whole overlay, for the pair's snapshot. */
+export interface ZoneOverlay {
+  readonly serial: number | undefined;
+  readonly rows: readonly OverlayRow[];
+}
+
+export interface OverlayRow {
   readonly name: string;
   readonly type: number;
   readonly rdata: Uint8Array;
@@ -21,15 +36,36 @@ interface OverlayRow {
   readonly present: number;
 }
 
+/** One accepted update, waiting to be written. */
+interface Entry {
+  /** The zones folder as the caller names it, and `key`, its resolved path the rows are stored under. */
+  readonly dir: string;
+  readonly key: string;
+  readonly origin: Name;
+  readonly diff: ZoneDiff;
+  readonly serial: number;
+}
+
+/** `now`: durable on return (an UPDATE's NOERROR, an API edit). `soon`:
+ *  written with the others of this event-loop turn in one transaction, one
+ *  fsync for them all; for DHCP's host names, which hearth derives from the
+ *  leases again at start, so none is lost if it stops before the write. */
+export type Durability = 'now' | 'soon';
+
 export class ZoneJournal {
   private readonly db: DatabaseSync;
+  private readonly log: Logger | undefined;
+  private pending: Entry[] = [];
+  private flushScheduled = false;
   private readonly select: StatementSync;
   private readonly upsert: StatementSync;
   private readonly forget: StatementSync;
   private readonly selectSerial: StatementSync;
   private readonly upsertSerial: StatementSync;
+  private readonly listeners = new Set<(update: JournaledUpdate) => void>();
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, log?: Logger) {
+    this.log = log;
     mkdirSync(dataDir, { recursive: true });
     this.db = new DatabaseSync(join(dataDir, 'zones.db'));
     // FULL: an update is acknowledged only after its commit reached the disk.
@@ -55,6 +91,7 @@ export class ZoneJournal {
   /** `base` with every journaled change applied, or the problems that keep
    *  the result from being a zone (then the base is served, and they are reported). */
   replay(dir: string, base: Zone): Zone | string[] {
+    this.flush();
     const key = resolve(dir);
     const rows = this.select.all(key, base.origin) as unknown as OverlayRow[];
     const stored = this.selectSerial.get(key, base.origin) as { serial: number } | undefined;
@@ -83,17 +120,75 @@ export class ZoneJournal {
     return contents.build();
   }
 
-  /** Stores one accepted update in a single transaction, durable on return. */
-  record(dir: string, origin: Name, diff: ZoneDiff, serial: number): void {
+  /** Stores one accepted update: in a transaction of its own, durable on
+   *  return, or (`soon`) with the others of this turn. */
+  record(dir: string, origin: Name, diff: ZoneDiff, serial: number, durability: Durability = 'now'): void {
+    this.pending.push({ dir, key: resolve(dir), origin, diff, serial });
+    if (durability === 'now') return this.flush();
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      try {
+        this.flush();
+      } catch (error) {
+        this.log?.error({ err: error }, 'zone journal: host names not stored (they are registered again at start)');
+      }
+    });
+  }
+
+  /** Writes what is pending, in order, in one transaction. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const entries = this.pending;
+    this.pending = [];
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const { key, origin, diff, serial } of entries) {
+        for (const [records, present] of [[diff.present, 1], [diff.absent, 0]] as const) {
+          for (const rr of records) {
+            if (rr.type !== RRType.SOA) this.upsert.run(key, origin, rr.name, rr.type, rr.rdata, rr.ttl, present);
+          }
+        }
+        this.upsertSerial.run(key, origin, serial);
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    for (const { dir, origin, diff, serial } of entries) {
+      for (const listener of this.listeners) listener({ dir, origin, diff, serial });
+    }
+  }
+
+  /** Called after each durable record(); returns the function that stops it. */
+  onRecord(listener: (update: JournaledUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The journaled serial of a zone (undefined: never updated). */
+  serial(dir: string, origin: Name): number | undefined {
+    return (this.selectSerial.get(resolve(dir), origin) as { serial: number } | undefined)?.serial;
+  }
+
+  /** Every zone of `dir` with an overlay, and its overlay. */
+  overlays(dir: string): Map<Name, ZoneOverlay> {
+    const key = resolve(dir);
+    const origins = this.db.prepare('SELECT origin FROM serials WHERE dir = ? UNION SELECT DISTINCT origin FROM overlay WHERE dir = ?').all(key, key) as { origin: string }[];
+    return new Map(origins.map(({ origin }) => [origin, { serial: this.serial(dir, origin), rows: this.select.all(key, origin) as unknown as OverlayRow[] }]));
+  }
+
+  /** Replaces a zone's overlay with `overlay` (a standby taking the master's), in one transaction. */
+  restore(dir: string, origin: Name, overlay: ZoneOverlay): void {
     const key = resolve(dir);
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      for (const [records, present] of [[diff.present, 1], [diff.absent, 0]] as const) {
-        for (const rr of records) {
-          if (rr.type !== RRType.SOA) this.upsert.run(key, origin, rr.name, rr.type, rr.rdata, rr.ttl, present);
-        }
-      }
-      this.upsertSerial.run(key, origin, serial);
+      this.db.prepare('DELETE FROM overlay WHERE dir = ? AND origin = ?').run(key, origin);
+      this.db.prepare('DELETE FROM serials WHERE dir = ? AND origin = ?').run(key, origin);
+      for (const row of overlay.rows) this.upsert.run(key, origin, row.name, row.type, row.rdata, row.ttl, row.present);
+      if (overlay.serial !== undefined) this.upsertSerial.run(key, origin, overlay.serial);
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
@@ -102,6 +197,7 @@ export class ZoneJournal {
   }
 
   close(): void {
+    this.flush();
     this.db.close();
   }
 }

@@ -8,9 +8,9 @@ import { Rcode } from '../message.ts';
 import { RRType, type Name, type ResourceRecord } from '../record.ts';
 import { Zone } from '../zones/zone.ts';
 import type { ZoneSet } from '../zones/zoneset.ts';
-import { ZoneContents } from './contents.ts';
+import { ZoneContents, type ZoneDiff } from './contents.ts';
 import { applyUpdates, prescanUpdates } from './changes.ts';
-import type { ZoneJournal } from './journal.ts';
+import type { Durability, ZoneJournal } from './journal.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 import { nextSerial, serialOf, withSerial } from './serial.ts';
 
@@ -35,8 +35,8 @@ export class ZoneUpdater {
   }
 
   /** Applies `update` to `zone` of `zones`, all or nothing. Synchronous, so
-   *  no query or other update sees half of it. */
-  apply(zones: ZoneSet, zone: Zone, update: ZoneUpdate): UpdateResult {
+   *  no query or other update sees half of it. `durability`: see ZoneJournal. */
+  apply(zones: ZoneSet, zone: Zone, update: ZoneUpdate, durability: Durability = 'now'): UpdateResult {
     const contents = new ZoneContents(zone);
     // RFC 2136 §3.4.1.3 zone_of(name): the zone itself, not a child zone hearth also serves.
     const inZone = (name: Name) => zones.find(name)?.origin === zone.origin;
@@ -57,12 +57,28 @@ export class ZoneUpdater {
       return { rcode: Rcode.REFUSED, reason: next.join('; ') };
     }
     try {
-      this.journal.record(zones.dir, zone.origin, diff, serial);
+      this.journal.record(zones.dir, zone.origin, diff, serial, durability);
     } catch (error) {
       this.log.error({ err: error, zone: zone.origin }, 'update not stored');
       return { rcode: Rcode.SERVFAIL, reason: 'the update could not be stored' };
     }
     zones.replace(next);
     return { rcode: Rcode.NOERROR, zone: next, changed: true };
+  }
+
+  /** Applies a change another node made and journaled (the pair's master):
+   *  the same diff and serial, journaled here too. False when it does not
+   *  make a valid zone (the caller then resyncs the zone whole). */
+  replay(zones: ZoneSet, zone: Zone, diff: ZoneDiff, serial: number): boolean {
+    const contents = new ZoneContents(zone);
+    for (const record of diff.absent) contents.deleteRecord(record);
+    for (const record of diff.present) contents.add(record);
+    contents.deleteRRset(zone.origin, RRType.SOA);
+    contents.add(withSerial(zone.soa, serial));
+    const next = contents.build();
+    if (!(next instanceof Zone)) return false;
+    this.journal.record(zones.dir, zone.origin, diff, serial);
+    zones.replace(next);
+    return true;
   }
 }
