@@ -22,7 +22,6 @@ DATA=/var/lib/hearth
 UNIT=/etc/systemd/system/hearth.service
 BIN=/usr/local/bin/hearth
 ROLLBACK=/usr/local/sbin/hearth-rollback
-SYSCTL=/etc/sysctl.d/60-hearth.conf
 USER_NAME=hearth
 # The checkout this script belongs to (unused by --rollback and --uninstall).
 SRC=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
@@ -202,9 +201,6 @@ do_install() {
   install_file 0755 "$SRC/deploy/pi/hearth.sh" "$BIN"
   mkdir -p "$DESTDIR$(dirname "$ROLLBACK")"
   ln -sfn "$APP/current/deploy/pi/install.sh" "$DESTDIR$ROLLBACK"
-  # The failover pair binds the VIP's sockets before the VIP is on the interface.
-  install_file 0644 "$SRC/deploy/pi/sysctl.conf" "$SYSCTL"
-  systemd_up && { sysctl -q -p "$SYSCTL" || say "warning: could not apply $SYSCTL now (it applies at boot)"; }
 
   if systemd_up; then
     systemctl daemon-reload
@@ -245,7 +241,7 @@ do_uninstall() {
     systemctl disable -q hearth 2>/dev/null || true
   fi
   rm -rf "${DESTDIR}${APP:?}"
-  rm -f "$DESTDIR$UNIT" "$DESTDIR$BIN" "$DESTDIR$ROLLBACK" "$DESTDIR$SYSCTL"
+  rm -f "$DESTDIR$UNIT" "$DESTDIR$BIN" "$DESTDIR$ROLLBACK"
   systemd_up && systemctl daemon-reload
   if [ "$purge" = yes ]; then
     rm -rf "${DESTDIR}${ETC:?}" "${DESTDIR}${DATA:?}"

@@ -54,7 +54,7 @@ describe('install.sh with DESTDIR', () => {
     expect(current).toMatch(/^releases\/0\.1\.0-[0-9a-f]{12}$/);
     expect(first).toEqual(expect.arrayContaining([
       'etc/hearth/hearth.yaml', 'etc/hearth/zones/home.lan.zone', 'etc/systemd/system/hearth.service',
-      'etc/sysctl.d/60-hearth.conf', 'usr/local/bin/hearth', 'var/lib/hearth/', `opt/hearth/current -> ${current}`,
+      'usr/local/bin/hearth', 'var/lib/hearth/', `opt/hearth/current -> ${current}`,
       'usr/local/sbin/hearth-rollback -> /opt/hearth/current/deploy/pi/install.sh',
     ]));
     expect(first.filter((path) => !/^(etc|opt|usr|var)\b/.test(path))).toEqual([]);
@@ -109,7 +109,7 @@ describe('install.sh with DESTDIR', () => {
   it('uninstalls the program but keeps config and data; --purge removes those too', async () => {
     await install(destdir, ['--uninstall']);
     expect(tree(destdir).filter((path) => !path.endsWith('/'))).toEqual(expect.arrayContaining(['etc/hearth/hearth.yaml']));
-    for (const gone of ['opt/hearth', 'usr/local/bin/hearth', 'etc/systemd/system/hearth.service', 'etc/sysctl.d/60-hearth.conf']) {
+    for (const gone of ['opt/hearth', 'usr/local/bin/hearth', 'etc/systemd/system/hearth.service']) {
       expect(existsSync(join(destdir, gone))).toBe(false);
     }
     await install(destdir, ['--uninstall', '--purge']);
