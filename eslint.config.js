@@ -51,7 +51,8 @@ const layerZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '**/*.d.ts'] },
+  // dist/: src/ compiled by scripts/compile.ts for npm start, linted as src/.
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', '**/*.d.ts'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

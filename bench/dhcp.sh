@@ -138,7 +138,7 @@ bench_server dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-res
   --dhcp-leasefile="$tmp/dnsmasq.leases"
 dnsmasq_rate=$best
 
-bench_server hearth env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth.yaml"
+bench_server hearth env HEARTH_LOG_LEVEL=warn "${HEARTH[@]}" run -c "$tmp/hearth.yaml"
 hearth_rate=$best
 
 hearth_leases=$("$NODE" -e '

@@ -162,11 +162,11 @@ start dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --n
 dnsmasq_pid=$pid
 start unbound unbound -d -c "$tmp/unbound.conf"
 unbound_pid=$pid
-start hearth env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth.yaml"
+start hearth env HEARTH_LOG_LEVEL=warn "${HEARTH[@]}" run -c "$tmp/hearth.yaml"
 hearth_pid=$pid
-start hearth-log env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth-log.yaml"
+start hearth-log env HEARTH_LOG_LEVEL=warn "${HEARTH[@]}" run -c "$tmp/hearth-log.yaml"
 hearth_log_pid=$pid
-start hearth-doh env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth-doh.yaml"
+start hearth-doh env HEARTH_LOG_LEVEL=warn "${HEARTH[@]}" run -c "$tmp/hearth-doh.yaml"
 hearth_doh_pid=$pid
 wait_ready dnsmasq "$dnsmasq_pid" "$dnsmasq_port"
 wait_ready unbound "$unbound_pid" "$unbound_port"

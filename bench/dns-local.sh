@@ -61,7 +61,7 @@ start dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --n
   --cache-size=10000 --local=/bench.lan/ "${dnsmasq_records[@]}"
 dnsmasq_pid=$pid
 
-start hearth env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth.yaml"
+start hearth env HEARTH_LOG_LEVEL=warn "${HEARTH[@]}" run -c "$tmp/hearth.yaml"
 hearth_pid=$pid
 
 wait_ready dnsmasq "$dnsmasq_pid" "$dnsmasq_port"

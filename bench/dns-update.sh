@@ -97,7 +97,7 @@ EOF
 # keeps one update in flight anyway. -4: IPv4 only.
 start named named -f -4 -n 1 -c "$tmp/named.conf" -p "$named_port"
 named_pid=$pid
-start hearth env HEARTH_LOG_LEVEL=warn "$NODE" src/main.ts run -c "$tmp/hearth.yaml"
+start hearth env HEARTH_LOG_LEVEL=warn "${HEARTH[@]}" run -c "$tmp/hearth.yaml"
 hearth_pid=$pid
 
 # The zone's SOA from a server, by dig ('' when it does not answer: dig

@@ -17,12 +17,16 @@ check_tools() { # command=package...
   fi
 }
 
-# Exits unless the project's Node is installed.
+# hearth as `npm start` runs it (package.json): compiled to dist/.
+HEARTH=("$NODE" dist/main.js)
+
+# Exits unless the project's Node is installed; brings dist/ up to date.
 check_node() {
   if [[ ! -x $NODE ]]; then
     echo "$me: $NODE not found; run npm ci first" >&2
     exit 1
   fi
+  "$NODE" --no-warnings scripts/compile.ts --quiet
 }
 
 # Makes the work directory $tmp; on exit, stops the servers in pids and

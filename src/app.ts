@@ -23,7 +23,7 @@ import { ZoneJournal } from './dns/update/journal.ts';
 import { ZoneUpdater } from './dns/update/updater.ts';
 import { DEFAULT_VIEW } from './dns/views.ts';
 import { DdnsUpdater } from './ddns/updater.ts';
-import { DhcpService } from './dhcp/dhcp-service.ts';
+import type { DhcpService } from './dhcp/dhcp-service.ts';
 import { Pair, type PairServices } from './ha/pair.ts';
 import type { PairRole } from './ha/role.ts';
 import { PairSync, type PairState, type PairSyncStatus } from './ha/sync/pair-sync.ts';
@@ -234,7 +234,7 @@ export class Hearth {
     if (this.dhcpService) return this.dhcpService.reconfigure(config.dhcp);
     // In a pair, option 54 is the VIP, so renewals reach whichever node holds it.
     const vip = config.ha.enabled && config.ha.vip !== undefined ? config.ha.vip.split('/')[0] : undefined;
-    const service = dhcpServiceFor(config, this.updater, () => this.built.resolver.fallbackView.zones, this.log, vip);
+    const service = await dhcpServiceFor(config, this.updater, () => this.built.resolver.fallbackView.zones, this.log, vip);
     // In a pair, only the master answers DHCP: never two servers on the LAN.
     if (config.ha.enabled) service.serve(this.pair?.state === 'master');
     this.sync?.useDhcp(service);

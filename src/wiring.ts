@@ -3,7 +3,7 @@
 // into the DNS zones here (dhcp/names.ts's HostRegistry, met by
 // dns/update/hosts.ts's ZoneHostRegistry).
 import type { Config } from './config/schema.ts';
-import { DhcpService } from './dhcp/dhcp-service.ts';
+import type { DhcpService } from './dhcp/dhcp-service.ts';
 import type { HostRegistry } from './dhcp/names.ts';
 import { loadTsigKeys } from './dns/tsig/keys.ts';
 import { TsigKeyring } from './dns/tsig/keyring.ts';
@@ -36,7 +36,9 @@ export function dhcpZones(config: Config) {
 /** A DHCP service whose clients' names become A and PTR records in `zones`
  *  (the default view's), written through the zone updater; `vip`: a failover
  *  pair's shared address, the server identifier. */
-export function dhcpServiceFor(config: Config, updater: ZoneUpdater, zones: () => ZoneSet, log: Logger, vip?: string): DhcpService {
+export async function dhcpServiceFor(config: Config, updater: ZoneUpdater, zones: () => ZoneSet, log: Logger, vip?: string): Promise<DhcpService> {
+  // Loaded only when enabled: most houses leave DHCP to the router.
+  const { DhcpService } = await import('./dhcp/dhcp-service.ts');
   const registry: HostRegistry = new ZoneHostRegistry(updater, zones, log);
   return new DhcpService({ config: config.dhcp, dataDir: config.data_dir, registry, log, vip });
 }

@@ -1,10 +1,12 @@
 // Responses kept per question, so a repeated query gets the very same
 // Response object and with it the wire bytes prepared for it (wire.ts).
-// Bounded, because names under a wildcard or a zone are unlimited.
+// Bounded, because names under a wildcard or a zone are unlimited: a flood
+// of random blocked names fills it with answers of ~1 KB each (EDE text,
+// prepared bytes), so it keeps about a house's working set, not 10,000.
 import type { Response } from './message.ts';
 import type { Name } from './record.ts';
 
-const MAX_ENTRIES = 10_000;
+const MAX_ENTRIES = 2000;
 
 export class AnswerMemo {
   /** type → name → response: no key string to build per query. */

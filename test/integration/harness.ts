@@ -17,6 +17,7 @@ const run = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, '../..');
 
 export interface Running {
+  readonly pid: number;
   readonly port: number;
   readonly dir: string;
   readonly output: () => string;
@@ -24,8 +25,11 @@ export interface Running {
   readonly signal: (name: NodeJS.Signals) => void;
 }
 
+/** How hearth is started: `node src/main.ts`, or as `npm start` runs it (compiled to dist/). */
+export type HowStarted = 'source' | 'npm-start';
+
 /** Starts `node src/main.ts run` with `config` (YAML text; `PORT` is replaced by a free port). */
-export async function startHearth(config: string, files: Record<string, string> = {}): Promise<Running> {
+export async function startHearth(config: string, files: Record<string, string> = {}, how: HowStarted = 'source'): Promise<Running> {
   const dir = tempDir();
   const port = await freePort();
   for (const [name, text] of Object.entries(files)) {
@@ -36,7 +40,7 @@ export async function startHearth(config: string, files: Record<string, string> 
   // Each test's hearth gets its own API port, unless the test sets `api:`.
   const api = /^api:/m.test(config) ? '' : `\napi: { listen: "127.0.0.1:${await freePort()}" }\n`;
   writeFileSync(join(dir, 'hearth.yaml'), config.replaceAll('PORT', String(port)) + api);
-  return spawnHearth(['run', '-c', 'hearth.yaml'], dir, port);
+  return spawnHearth(['run', '-c', 'hearth.yaml'], dir, port, how);
 }
 
 /** Starts a stopped hearth again in its own directory, with its config and data. */
@@ -49,8 +53,15 @@ export function startDefaultHearth(): Promise<Running> {
   return spawnHearth(['run'], ROOT, 5353);
 }
 
-async function spawnHearth(args: string[], dir: string, port: number): Promise<Running> {
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'src/main.ts'), ...args], {
+/** The entry of package.json's start script, after its compile step. */
+async function npmStartCommand(): Promise<string[]> {
+  await run(process.execPath, ['--no-warnings', join(ROOT, 'scripts/compile.ts'), '--quiet']);
+  return [join(ROOT, 'dist/main.js')];
+}
+
+async function spawnHearth(args: string[], dir: string, port: number, how: HowStarted = 'source'): Promise<Running> {
+  const command = how === 'source' ? [join(ROOT, 'src/main.ts')] : await npmStartCommand();
+  const child: ChildProcess = spawn(process.execPath, [...command, ...args], {
     cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -64,7 +75,7 @@ async function spawnHearth(args: string[], dir: string, port: number): Promise<R
     child.once('exit', (code) => { clearInterval(poll); clearTimeout(timer); fail(new Error(`hearth exited ${code}:\n${output}`)); });
   });
   return {
-    port, dir,
+    pid: child.pid!, port, dir,
     output: () => output,
     signal: (name) => child.kill(name),
     stop: () => new Promise((done) => {

@@ -72,6 +72,7 @@ api: { listen: "127.0.0.1:${api}", token_file: ${dir}/api.token }
 ha:
   enabled: true
   node_id: ${name}
+  vip: 127.0.0.53/8
   listen: "127.0.0.1:${sync}"
   peers: ["127.0.0.1:${peer}"]
   secret_file: ${secretFile}

@@ -11,6 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 const PAGE_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
+/** Run from dist/ (npm start), the page's modules were stripped by
+ *  scripts/compile.ts already: stripping here would load Node's TypeScript
+ *  parser (~17 MB of RSS, issue 14) into a process that needs it for nothing else. */
+const STRIPPED_BEFOREHAND = import.meta.url.endsWith('.js');
 
 /** Bare specifiers the page imports, and the URL each is served at (the page's import map). */
 const VENDOR: Readonly<Record<string, string>> = {
@@ -79,7 +83,7 @@ export function loadDashboard(): Dashboard {
   for (const file of pageFiles(PAGE_DIR)) {
     const url = `/ui/${relative(PAGE_DIR, file).split('\\').join('/')}`;
     const text = readFileSync(file, 'utf8');
-    assets.set(url, asset(file, file.endsWith('.ts') ? stripTypes(text) : text));
+    assets.set(url, asset(file, file.endsWith('.ts') && !STRIPPED_BEFOREHAND ? stripTypes(text) : text));
   }
   for (const [specifier, url] of Object.entries(VENDOR)) {
     assets.set(url, asset(url, readFileSync(fileURLToPath(import.meta.resolve(specifier)), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/, '')));

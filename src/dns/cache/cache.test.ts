@@ -82,7 +82,7 @@ describe('packed entries', () => {
   });
 
   it('stay unpacked while hot, so hits share one Response and its prepared bytes', () => {
-    const { cache } = setup({ max_entries: HOT_ENTRIES + 10 });
+    const { cache } = setup({ max_entries: HOT_ENTRIES * 2 });
     const first = cache.set(KEY, response(Rcode.NOERROR, [a('www.example.com', 60)]))!;
     const hot = cache.response(first);
     expect(cache.response(first)).toBe(hot);
@@ -185,5 +185,24 @@ describe('keys and bounds', () => {
     expect(cache.flush()).toBe(2);
     expect(cache.size).toBe(0);
     expect(cache.get(KEY)).toBeUndefined();
+  });
+});
+
+describe('an entry got from the cache', () => {
+  it('reads as gone once deleted, flushed or replaced, and then marks nothing', () => {
+    const { cache, clock } = setup();
+    const fresh = (): ReturnType<AnswerCache['set']> => cache.set(KEY, response(Rcode.NOERROR, [a('www.example.com', 60)]));
+    const deleted = fresh()!;
+    cache.delete(KEY);
+    const flushed = fresh()!;
+    cache.flush();
+    const replaced = fresh()!;
+    fresh();
+    for (const entry of [deleted, flushed, replaced]) {
+      expect(entry.alive).toBe(false);
+      expect(entry.isFresh(clock.t)).toBe(false);
+      expect(() => cache.response(entry)).toThrow(/gone/);
+    }
+    expect(cache.get(KEY)?.alive).toBe(true);
   });
 });

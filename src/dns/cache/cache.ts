@@ -1,12 +1,14 @@
-// The answer cache's store: upstream answers packed into bytes (packed.ts),
-// each with when it was stored and how long it stays fresh. Bounded by
-// max_entries with LRU eviction; expired entries linger for serve-stale.
-// Entries being answered from keep an unpacked Response (the hot set), so
-// repeated hits share one Response and the wire bytes prepared for it.
+// The answer cache's store: upstream answers packed into bytes (packed.ts)
+// in one slab (slab.ts), each with when it was stored and how long it stays
+// fresh. Bounded by max_entries, the oldest unread entries evicted first;
+// expired entries linger for serve-stale. Entries being answered from keep
+// an unpacked Response (the hot set), so repeated hits share one Response
+// and the wire bytes prepared for it.
 import type { DnsConfig } from '../config.ts';
 import { Rcode, type Response } from '../message.ts';
 import { RRType, type Name } from '../record.ts';
 import { pack, Section, unpack } from './packed.ts';
+import { EntrySlab } from './slab.ts';
 
 export type CacheSettings = DnsConfig['cache'];
 
@@ -15,32 +17,58 @@ export const MAX_STALE_SECONDS = 86_400;
 /** RFC 8767 §5's failure recheck timer: after a failed refresh, stale data is
  *  answered at once for this long instead of asking the upstream again. */
 export const FAILURE_RECHECK_MS = 30_000;
-/** Unpacked entries kept: a home network's working set, for about 6 MB
- *  with their prepared wire bytes (bench/cache-memory.ts). */
-export const HOT_ENTRIES = 5000;
+/** Unpacked entries kept: a home network's working set (a few hundred
+ *  names a day), ~190 bytes each with their prepared wire bytes
+ *  (bench/cache-memory.ts), and every Response a young-generation copy
+ *  less than 5000 of them were. */
+export const HOT_ENTRIES = 2000;
 
-/** One key per (name, type, class, DO): a DO=1 answer carries RRSIGs a DO=0
- *  client did not ask for. The name is canonical, so 0x20 case is folded. */
-export function cacheKey(name: Name, type: number, klass: number, dnssecOk: boolean): string {
-  return `${type}/${klass}/${dnssecOk ? 1 : 0}/${name}`;
+/** One key per (name, type, class, DO, CD): a DO=1 answer carries RRSIGs a DO=0
+ *  client did not ask for, and a CD=1 answer may be one the upstream did not
+ *  validate, which a CD=0 client must not get (RFC 4035 §3.2.2). The name is
+ *  canonical, so 0x20 case is folded. */
+export function cacheKey(name: Name, type: number, klass: number, dnssecOk: boolean, checkingDisabled = false): string {
+  return `${type}/${klass}/${dnssecOk ? 1 : 0}${checkingDisabled ? 1 : 0}/${name}`;
 }
 
+/** A cached entry while it is in the slab: what the cache stage reads and
+ *  marks of it. Made per lookup; outlives its entry harmlessly (it then
+ *  reads as gone: never fresh, and marks nothing). */
 export class CacheEntry {
-  /** The answer with the TTLs it goes out with, before the age is taken off. */
-  readonly packed: Uint8Array;
-  /** ms on the cache's clock */
-  readonly storedAt: number;
-  /** seconds, after the min/max clamps */
-  readonly ttl: number;
-  hits = 0;
-  failedAt = -Infinity;
-  /** Set while the entry is in the hot set. */
-  unpacked: Response | undefined = undefined;
+  private readonly slab: EntrySlab;
+  readonly slot: number;
+  private readonly generation: number;
 
-  constructor(packed: Uint8Array, storedAt: number, ttl: number) {
-    this.packed = packed;
-    this.storedAt = storedAt;
-    this.ttl = ttl;
+  constructor(slab: EntrySlab, slot: number) {
+    this.slab = slab;
+    this.slot = slot;
+    this.generation = slab.generation[slot]!;
+  }
+
+  get alive(): boolean {
+    return this.slab.generation[this.slot] === this.generation;
+  }
+
+  /** ms on the cache's clock */
+  get storedAt(): number {
+    return this.slab.storedAt[this.slot]!;
+  }
+
+  /** seconds, after the min/max clamps */
+  get ttl(): number {
+    return this.slab.ttl[this.slot]!;
+  }
+
+  get hits(): number {
+    return this.slab.hits[this.slot]!;
+  }
+
+  hit(): void {
+    if (this.alive) this.slab.hits[this.slot]!++;
+  }
+
+  markFailed(now: number): void {
+    if (this.alive) this.slab.failedAt[this.slot] = now;
   }
 
   /** Whole seconds since the entry was stored: what its TTLs go out reduced by. */
@@ -49,7 +77,7 @@ export class CacheEntry {
   }
 
   isFresh(now: number): boolean {
-    return now - this.storedAt < this.ttl * 1000;
+    return this.alive && now - this.storedAt < this.ttl * 1000;
   }
 
   /** A popular entry (its second hit or later) in the last 10% of its TTL,
@@ -60,15 +88,15 @@ export class CacheEntry {
   }
 
   recentlyFailed(now: number): boolean {
-    return now - this.failedAt < FAILURE_RECHECK_MS;
+    return now - this.slab.failedAt[this.slot]! < FAILURE_RECHECK_MS;
   }
 }
 
 export class AnswerCache {
   readonly now: () => number;
-  private readonly entries = new Map<string, CacheEntry>();
-  /** Entries holding an unpacked Response, oldest first. */
-  private readonly hot = new Set<CacheEntry>();
+  private readonly slab: EntrySlab;
+  /** Unpacked answers by slot, oldest first. */
+  private readonly hot = new Map<number, Response>();
   private readonly settings: CacheSettings;
   private readonly staleMs: number;
 
@@ -76,37 +104,38 @@ export class AnswerCache {
     this.settings = settings;
     this.now = now;
     this.staleMs = settings.serve_stale ? MAX_STALE_SECONDS * 1000 : 0;
+    this.slab = new EntrySlab(Math.max(1, settings.max_entries));
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.slab.size;
   }
 
-  /** The entry while fresh or (with serve_stale) within the stale bound,
-   *  moved to the young end of the LRU order. */
+  /** The entry while fresh or (with serve_stale) within the stale bound. */
   get(key: string): CacheEntry | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
+    const slot = this.slab.find(key);
+    if (slot < 0) return undefined;
+    const entry = new CacheEntry(this.slab, slot);
     if (this.now() - entry.storedAt >= entry.ttl * 1000 + this.staleMs) {
-      this.cool(entry);
+      this.hot.delete(slot);
+      this.slab.removeSlot(slot);
       return undefined;
     }
-    this.entries.set(key, entry);
     return entry;
   }
 
   /** The entry's answer (source 'cache', TTLs as stored). Unpacked once per
    *  stay in the hot set; the oldest unpacked entry leaves it beyond HOT_ENTRIES. */
   response(entry: CacheEntry): Response {
-    if (entry.unpacked) return entry.unpacked;
-    entry.unpacked = unpack(entry.packed);
-    this.hot.add(entry);
-    if (this.hot.size > HOT_ENTRIES) {
-      const oldest = this.hot.values().next();
-      if (!oldest.done) this.cool(oldest.value);
-    }
-    return entry.unpacked;
+    // Entries are answered from as soon as they are got: a gone one is a bug.
+    if (!entry.alive) throw new Error('the cache entry is gone');
+    const hot = this.hot.get(entry.slot);
+    if (hot) return hot;
+    const unpacked = unpack(this.slab.packed(entry.slot));
+    this.hot.delete(entry.slot);
+    this.hot.set(entry.slot, unpacked);
+    if (this.hot.size > HOT_ENTRIES) this.hot.delete(this.hot.keys().next().value!);
+    return unpacked;
   }
 
   /** Stores an upstream response when it may be cached; returns the new
@@ -123,37 +152,28 @@ export class AnswerCache {
     // keep them no longer than we do, and the SOA of a negative answer at
     // the negative TTL (RFC 2308 §3).
     const negative = response.rcode === Rcode.NXDOMAIN || response.answer.length === 0;
-    const entry = new CacheEntry(pack(response, (record, section) => {
+    const packed = pack(response, (record, section) => {
       const clamped = Math.min(Math.max(record.ttl, low), high);
       return negative && section === Section.AUTHORITY ? Math.min(clamped, ttl) : clamped;
-    }), this.now(), ttl);
-    this.delete(key);
-    this.entries.set(key, entry);
-    if (this.entries.size > this.settings.max_entries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.delete(oldest.value);
-    }
-    return entry;
+    });
+    const slot = this.slab.add(key, packed);
+    if (slot < 0) return undefined;
+    this.hot.delete(slot);
+    this.slab.storedAt[slot] = this.now();
+    this.slab.ttl[slot] = ttl;
+    return new CacheEntry(this.slab, slot);
   }
 
   delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.cool(entry);
+    this.slab.remove(key);
   }
 
   /** Drops every entry (POST /cache/flush); returns how many there were. */
   flush(): number {
-    const dropped = this.entries.size;
-    this.entries.clear();
+    const dropped = this.slab.size;
+    this.slab.clear();
     this.hot.clear();
     return dropped;
-  }
-
-  private cool(entry: CacheEntry): void {
-    this.hot.delete(entry);
-    entry.unpacked = undefined;
   }
 }
 

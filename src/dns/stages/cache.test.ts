@@ -9,9 +9,9 @@ import { CacheStage } from './cache.ts';
 
 const SETTINGS: CacheSettings = { max_entries: 100, min_ttl: 0, max_ttl: 86400, serve_stale: true };
 
-function query(name: string, dnssecOk = false): Query {
+function query(name: string, dnssecOk = false, checkingDisabled = false): Query {
   const parsed = parseQuery(dnsPacket.encode({
-    type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED,
+    type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED | (checkingDisabled ? dnsPacket.CHECKING_DISABLED : 0),
     questions: [{ name, type: 'A' }],
     additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: dnssecOk ? dnsPacket.DNSSEC_OK : 0, data: [] } as never],
   }));
@@ -19,8 +19,8 @@ function query(name: string, dnssecOk = false): Query {
   return parsed.query;
 }
 
-function context(name: string, dnssecOk = false): QueryContext {
-  const q = query(name, dnssecOk);
+function context(name: string, dnssecOk = false, checkingDisabled = false): QueryContext {
+  const q = query(name, dnssecOk, checkingDisabled);
   return {
     query: q, name: q.name, type: q.type, view: 'default', chased: [],
     client: { address: '192.168.1.20', port: 40000, transport: 'udp' },
@@ -86,6 +86,24 @@ describe('cache hits', () => {
     await stage.handle(context('www.example.com', false), next);
     await stage.handle(context('www.example.com', true), next);
     await stage.handle(context('WWW.Example.COM', true), next);
+    expect(next.calls).toBe(2);
+  });
+
+  it('are kept apart by the CD bit: an answer fetched unchecked never reaches a client that wants it checked', async () => {
+    const { stage } = setup();
+    // The upstream validates: bogus data is SERVFAIL unless CD=1 turns checking off (RFC 4035 §3.2.2).
+    const next = Object.assign((cd: boolean) => { next.calls++; return Promise.resolve(cd ? upstreamAnswer('bogus.example', 300) : SERVFAIL); }, { calls: 0 });
+    const unchecked = await stage.handle(context('bogus.example', false, true), () => next(true));
+    expect(unchecked.rcode).toBe(Rcode.NOERROR);
+    const checked = await stage.handle(context('bogus.example', false, false), () => next(false));
+    expect(checked.rcode).toBe(Rcode.SERVFAIL);
+    expect(next.calls).toBe(2);
+  });
+
+  it('do not share a pending lookup across the CD bit', async () => {
+    const { stage } = setup();
+    const next = fakeNext(async () => { await sleep(10); return upstreamAnswer('www.example.com', 300); });
+    await Promise.all([stage.handle(context('www.example.com', false, true), next), stage.handle(context('www.example.com', false, false), next)]);
     expect(next.calls).toBe(2);
   });
 

@@ -29,12 +29,13 @@ export class CacheStage implements Stage {
   }
 
   handle(ctx: QueryContext, next: Next): Promise<Response> {
-    const key = cacheKey(ctx.name, ctx.type, ctx.query.class, ctx.query.edns?.dnssecOk ?? false);
+    // CD in the key also keeps identical misses that differ in CD from sharing one lookup.
+    const key = cacheKey(ctx.name, ctx.type, ctx.query.class, ctx.query.edns?.dnssecOk ?? false, ctx.query.checkingDisabled);
     const entry = this.cache.get(key);
     if (!entry) return this.fetch(key, ctx, next, undefined);
     const now = this.cache.now();
     if (entry.isFresh(now)) {
-      entry.hits++;
+      entry.hit();
       // The refresh settles on its own; its promise is observed in fetch().
       if (entry.wantsPrefetch(now)) void this.fetch(key, ctx, next, entry);
       return Promise.resolve({ ...this.cache.response(entry), ttls: { minus: entry.age(now) } });
@@ -72,7 +73,7 @@ export class CacheStage implements Stage {
   }
 
   private failed(entry: CacheEntry | undefined): void {
-    if (entry) entry.failedAt = this.cache.now();
+    entry?.markFailed(this.cache.now());
   }
 
   /** RFC 8767 §5: the stale answer when the lookup fails or outlasts the

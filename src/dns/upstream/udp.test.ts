@@ -7,6 +7,7 @@ import { freePort } from '../../../test/support/ports.ts';
 import { answers, question, reply, startFakeDns, type FakeDns } from '../../../test/support/fake-dns.ts';
 import { createUpstream } from './create.ts';
 import { isReplyTo, withId } from './message.ts';
+import { QUERIES_PER_SOCKET, SOCKETS } from './udp-sockets.ts';
 
 const OPTIONS = { bootstrap: [] };
 
@@ -60,12 +61,13 @@ describe('the UDP upstream', () => {
       setTimeout(() => send(server, reply({ ...query, questions: [{ name: 'A.UP.test', type: 'A' }] }, ['192.0.2.1'])), 30);
     });
     const upstream = createUpstream(`udp://127.0.0.1:${server.address().port}`, OPTIONS);
-    for (let i = 0; i < 4; i++) {
+    cleanups.push(() => upstream.close());
+    for (let i = 0; i < 8; i++) {
       expect(answers(await upstream.exchange(question('a.up.test'), AbortSignal.timeout(2000)))).toEqual(['192.0.2.1']);
     }
-    // A new random source port and ID each time.
+    // Random source ports (sockets picked at random from a few) and a new random ID each time.
     expect(new Set(seen.map(({ port }) => port)).size).toBeGreaterThan(1);
-    expect(new Set(seen.map(({ id }) => id)).size).toBeGreaterThan(1);
+    expect(new Set(seen.map(({ id }) => id)).size).toBeGreaterThan(4);
   });
 
   it('asks again over TCP when the UDP reply is truncated', async () => {
@@ -77,13 +79,14 @@ describe('the UDP upstream', () => {
     expect(fake.connections()).toBe(1);
   });
 
-  it('rejects as soon as the signal aborts and closes its socket', async () => {
+  it('rejects as soon as the signal aborts, and frees its source port on close', async () => {
     const silent = await bound();
     const sourcePort = new Promise<number>((done) => silent.once('message', (_, client) => done(client.port)));
     const upstream = createUpstream(`udp://127.0.0.1:${silent.address().port}`, OPTIONS);
     const started = Date.now();
     await expect(upstream.exchange(question('a.up.test'), AbortSignal.timeout(100))).rejects.toThrow(/timeout|aborted/i);
     expect(Date.now() - started).toBeLessThan(500);
+    upstream.close();
     // The source port is free again: binding it succeeds.
     const port = await sourcePort;
     const reuse = createSocket('udp4');
@@ -99,6 +102,25 @@ describe('the UDP upstream', () => {
     const started = Date.now();
     await expect(upstream.exchange(question('a.up.test'), AbortSignal.timeout(2000))).rejects.toThrow(/ECONNREFUSED/);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('sends a socket\'s queries from one port until it retires, then from another', async () => {
+    const server = await bound();
+    const ports: number[] = [];
+    server.on('message', (message, client) => {
+      ports.push(client.port);
+      server.send(reply(dnsPacket.decode(message), ['192.0.2.1']), client.port, client.address);
+    });
+    const upstream = createUpstream(`udp://127.0.0.1:${server.address().port}`, OPTIONS);
+    cleanups.push(() => upstream.close());
+    const queries = SOCKETS * QUERIES_PER_SOCKET * 2;
+    for (let sent = 0; sent < queries; sent += 32) {
+      await Promise.all(Array.from({ length: 32 }, () => upstream.exchange(question('a.up.test'), AbortSignal.timeout(5000))));
+    }
+    // More ports than the sockets open at once (retired ones were replaced), far fewer than queries.
+    const distinct = new Set(ports).size;
+    expect(distinct).toBeGreaterThan(SOCKETS);
+    expect(distinct).toBeLessThan(queries / 8);
   });
 
   it('rejects pending exchanges on close', async () => {
