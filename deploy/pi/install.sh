@@ -54,7 +54,9 @@ node_for() {
 release_id() {
   local version hash
   version=$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$SRC/package.json")
-  hash=$(cd "$SRC" && find src package.json package-lock.json blocklists zones hearth.example.yaml deploy/pi -type f \
+  local parts=(src package.json package-lock.json blocklists zones hearth.example.yaml deploy/pi)
+  [ -d "$SRC/scripts" ] && parts+=(scripts)
+  hash=$(cd "$SRC" && find "${parts[@]}" -type f \
     ! -name '*.test.ts' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
   printf '%s-%s\n' "${version:-0}" "$hash"
 }
@@ -80,6 +82,7 @@ build_release() {
   mkdir -p "$tmp"
   local parts=(src package.json package-lock.json blocklists zones hearth.example.yaml deploy/pi)
   [ -d "$SRC/docs" ] && parts+=(docs)
+  [ -d "$SRC/scripts" ] && parts+=(scripts)
   tar -C "$SRC" --exclude='*.test.ts' -cf - "${parts[@]}" | tar -C "$tmp" -xf -
   if [ -d "$SRC/node_modules" ]; then
     mkdir "$tmp/node_modules"
@@ -92,7 +95,9 @@ build_release() {
   else
     die "no node_modules in $SRC and no npm: run 'npm ci --omit=dev' there first"
   fi
-  node_for "$tmp" >/dev/null || die "no Node 24 in the release nor on PATH"
+  node=$(node_for "$tmp") || die "no Node 24 in the release nor on PATH"
+  # Plain JavaScript in dist/ (types stripped once): no TypeScript parser in each thread's memory.
+  if [ -f "$tmp/scripts/compile.ts" ]; then "$node" --no-warnings "$tmp/scripts/compile.ts" --quiet; fi
   rm -rf "$target"
   mv "$tmp" "$target"
 }

@@ -60,6 +60,7 @@ describe('install.sh with DESTDIR', () => {
     expect(first.filter((path) => !/^(etc|opt|usr|var)\b/.test(path))).toEqual([]);
     const app = join(destdir, 'opt/hearth', current);
     expect(existsSync(join(app, 'src/main.ts'))).toBe(true);
+    expect(existsSync(join(app, 'dist/main.js'))).toBe(true);
     expect(existsSync(join(app, 'src/main.test.ts')) || readdirSync(join(app, 'src/config')).some((name) => name.endsWith('.test.ts'))).toBe(false);
     // Development packages are left out; the pinned Node 24 is in.
     expect(existsSync(join(app, 'node_modules/vitest'))).toBe(false);

@@ -12,7 +12,7 @@ import { hasTool, ROOT } from '../integration/harness.ts';
 
 const run = promisify(execFile);
 const MIRROR = process.env.HEARTH_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
-const PARTS = ['src', 'package.json', 'package-lock.json', 'blocklists', 'zones', 'hearth.example.yaml', 'deploy/pi', 'docs', 'node_modules'];
+const PARTS = ['src', 'package.json', 'package-lock.json', 'blocklists', 'zones', 'hearth.example.yaml', 'deploy/pi', 'docs', 'scripts', 'node_modules'];
 
 const isRoot = process.getuid?.() === 0;
 const missing = ['mmdebstrap', 'unshare', 'chroot'].filter((tool) => !hasTool(tool));
@@ -46,6 +46,7 @@ describeRootfs('install.sh in a Debian 12 root filesystem', () => {
     expect(readlinkSync(join(rootfs, 'etc/systemd/system/multi-user.target.wants/hearth.service'))).toBe('/etc/systemd/system/hearth.service');
     for (const path of ['etc/hearth', 'var/lib/hearth']) expect(statSync(join(rootfs, path)).mode & 0o777).toBe(0o750);
     expect(existsSync(join(rootfs, 'opt/hearth/current/src/main.ts'))).toBe(true);
+    expect(existsSync(join(rootfs, 'opt/hearth/current/dist/main.js'))).toBe(true);
     const { stdout: checked } = await inRoot('runuser -u hearth -- hearth check -c /etc/hearth/hearth.yaml');
     expect(checked).toMatch(/^\/etc\/hearth\/hearth\.yaml: ok$/m);
   }, 180_000);

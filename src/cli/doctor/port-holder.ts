@@ -113,7 +113,8 @@ export function portHolders(kind: SocketKind, address: string, port: number): Po
   return holders;
 }
 
-/** A hearth serving: `node …/src/main.ts run …` (also through /usr/local/bin/hearth). */
+/** A hearth serving: `node …/src/main.ts run …` or the compiled `…/dist/main.js run …`
+ *  (`npm start`, /usr/local/bin/hearth). */
 export function isHearth(holder: PortHolder): boolean {
-  return /\bsrc\/main\.ts run\b/.test(holder.command);
+  return /\b(src\/main\.ts|dist\/main\.js) run\b/.test(holder.command);
 }
