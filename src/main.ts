@@ -3,15 +3,15 @@
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { Hearth } from './app.ts';
-import { formatError, type SourceError } from './diagnostics/source-error.ts';
+import { formatError } from './diagnostics/source-error.ts';
 import { loadConfig } from './config/load.ts';
 import { ConfigStore } from './config/store.ts';
 import { buildResolver, resolverDeps } from './dns/resolver.ts';
-import { loadTsigKeys } from './dns/tsig/keys.ts';
+import { checkConfig } from './cli/check.ts';
 import { ddnsUpdate } from './cli/ddns-update.ts';
+import { doctor } from './cli/doctor/doctor.ts';
 import { progressFor } from './cli/progress.ts';
 import { createLogger } from './observe/log.ts';
-import { haHostErrors } from './ha/check.ts';
 import { generatePairSecret } from './ha/secret.ts';
 
 const USAGE = `usage: hearth <command> [-c FILE]
@@ -19,6 +19,7 @@ const USAGE = `usage: hearth <command> [-c FILE]
 commands:
   run           serve DNS with the config FILE (default: the built-in config)
   check         validate the config FILE, its zone files, rule files and lists; exit 1 on any error
+  doctor        check this machine for the config FILE (ports, interfaces, tools, clock, upstreams, VIP); exit 1 if one fails
   lists update  download the blocklists now (kept in data_dir for the running server's next refresh)
   ddns update   update the public DNS records now [--force: even if unchanged] [--resume: lift auth stops]
   ha keygen     print a fresh pair secret (hearth ha keygen > /etc/hearth/ha.key, the same file on both nodes)
@@ -67,23 +68,11 @@ async function run(file: string | undefined): Promise<number> {
 }
 
 async function check(file: string | undefined): Promise<number> {
-  const loaded = loadConfig(file);
-  const errors: SourceError[] = loaded.ok ? [] : [...loaded.errors];
-  const config = loaded.ok ? loaded.config : loaded.partial;
-  if (config) {
-    const deps = resolverDeps(createLogger('silent'), config.data_dir);
-    const built = buildResolver(config.dns, deps);
-    errors.push(...built.errors);
-    // Warnings do not fail the check: the zone is served without those records, as named-checkzone says OK.
-    for (const warning of built.warnings) console.log(`${formatError(warning)} (warning)`);
-    await deps.blocklists.load();
-    errors.push(...deps.blocklists.errors());
-    deps.upstreams.closeAll();
-    const keys = loadTsigKeys(config.dns_update);
-    errors.push(...keys.errors.map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
-    errors.push(...haHostErrors(config.ha, config.dns.listen).map((message) => ({ file: file ?? '(built-in default)', line: 0, message })));
-  }
+  const { errors, warnings, notes } = await checkConfig(file);
+  // Warnings do not fail the check: the zone is served without those records, as named-checkzone says OK.
+  for (const warning of warnings) console.log(`${formatError(warning)} (warning)`);
   for (const error of errors) console.log(formatError(error));
+  for (const note of notes) console.log(`${formatError(note)} (note: fetched at start or with "hearth lists update")`);
   if (errors.length === 0) console.log(`${file ?? '(built-in default)'}: ok`);
   return errors.length === 0 ? 0 : 1;
 }
@@ -134,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run': return run(values.config);
     case 'check': return check(values.config);
+    case 'doctor': return doctor(values.config);
     case 'lists':
       if (positionals[1] === 'update') return updateLists(values.config);
       process.stderr.write(`hearth: unknown lists command "${positionals[1] ?? ''}"\n${USAGE}`);

@@ -111,6 +111,12 @@ export class Bindings implements AddressUse {
     else this.pool.released(address); // back in the queue: the pool handed it out
   }
 
+  /** Offers hold half of what they may: DISCOVERs that are not followed by
+   *  REQUESTs (a flood from random MACs) are crowding the pool. */
+  offersCrowded(): boolean {
+    return this.heldOffers() * 2 >= this.maxHeld;
+  }
+
   /** Offers that hold their address now (lapsed ones wait for the sweep). */
   private heldOffers(): number {
     if (this.offered.size < this.maxHeld) return this.offered.size;

@@ -29,6 +29,9 @@ const exclusion = z.string().refine((value) => value.split('-').length <= 2 && v
 export const dhcpSchema = z.strictObject({
   enabled: z.boolean().prefault(false),
   interface: z.string().prefault('eth0'),
+  /** Route 255.255.255.255/32 to `interface` at start (needs CAP_NET_ADMIN), so replies to
+   *  clients without an address leave by it whatever the default route (broadcast-route.ts). */
+  broadcast_route: z.boolean().prefault(false),
   /** The server port; clients are on port + 1 (RFC 2131 §4.1: 67 and 68). */
   port: z.number().int().min(1).max(65534).prefault(67),
   subnet: cidr.prefault('192.168.1.0/24'),

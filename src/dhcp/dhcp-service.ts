@@ -5,14 +5,14 @@
 // Replies to clients without an address go to 255.255.255.255 (port + 1).
 // Linux sends a limited broadcast out of the interface its route for
 // 255.255.255.255 names (the default route's, unless there is a host route):
-// on a machine with several interfaces, add
-//   ip route add 255.255.255.255/32 dev <dhcp.interface>
+// with dhcp.broadcast_route, hearth adds that host route (broadcast-route.ts).
 // node:dgram can't bind a socket to a device, so requests arriving on any
 // interface are answered; serve DHCP from a host with one LAN interface, or
 // put the others in their own namespace.
 import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from '../observe/log.ts';
 import { Bindings } from './bindings.ts';
+import { ensureBroadcastRoute } from './broadcast-route.ts';
 import type { DhcpConfig } from './config.ts';
 import { LeaseStore } from './leases.ts';
 
@@ -97,6 +97,7 @@ export class DhcpService {
 
   /** Binds 0.0.0.0:<port> and starts sweeping expired leases. */
   async start(): Promise<void> {
+    if (this.setup.config.broadcast_route) await ensureBroadcastRoute(this.setup.config.interface, this.log);
     this.socket = await this.open(this.setup.config.port);
     // Only the node that serves ends leases: a standby's come from the master.
     this.sweeper = setInterval(() => { if (this.serving) this.bindings.sweep(); }, SWEEP_MS);
@@ -120,6 +121,8 @@ export class DhcpService {
    */
   async reconfigure(config: DhcpConfig): Promise<void> {
     const setup = dhcpSetup(config, this.log, this.interfaces, this.vip);
+    const routeWanted = config.broadcast_route && (!this.setup.config.broadcast_route || config.interface !== this.setup.config.interface);
+    if (routeWanted) await ensureBroadcastRoute(config.interface, this.log);
     if (this.socket && config.port !== this.setup.config.port) {
       const socket = await this.open(config.port);
       const old = this.socket;

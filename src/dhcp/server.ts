@@ -30,8 +30,10 @@ const ZERO = '0.0.0.0';
 /** The shortest lease a client may ask for: dnsmasq's floor too, so a
  *  client asking for seconds does not renew in a storm. */
 const MIN_REQUESTED_LEASE = 120;
-/** New clients answered a second, after a burst (a house's devices coming
- *  back after a power cut are known clients, and not counted). */
+/** New clients answered a second, after a burst, while unanswered offers
+ *  crowd the pool (a flood of DISCOVERs from random MACs). Clients that take
+ *  their offers, as real ones do, are never slowed, nor are known clients
+ *  (a house's devices coming back after a power cut). */
 const NEW_CLIENTS_PER_SECOND = 5;
 const NEW_CLIENTS_BURST = 30;
 
@@ -95,7 +97,7 @@ export class DhcpServer {
   }
 
   private discover(packet: DhcpPacket, client: Client): string | undefined {
-    if (this.isNewcomer(client) && !this.newcomers.take(this.now())) {
+    if (this.isNewcomer(client) && this.bindings.offersCrowded() && !this.newcomers.take(this.now())) {
       this.warnings.warn('newcomers', { mac: client.mac }, `new DHCP clients arrive faster than ${NEW_CLIENTS_PER_SECOND} a second: the others are not answered`);
       return 'too many new clients at once';
     }

@@ -116,13 +116,17 @@ export async function kdig(port: number, args: string[], server = '127.0.0.1'): 
   return parseDigOutput(stdout);
 }
 
-/** Runs `hearth check` and returns its exit code and output. */
-export async function hearthCheck(dir: string, config: string): Promise<{ code: number; output: string }> {
+/** Runs `hearth ARGS…` in `dir` to its end: its exit code and standard output. */
+export async function hearthCli(dir: string, args: readonly string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout } = await run(process.execPath, [join(ROOT, 'src/main.ts'), 'check', '-c', config], { cwd: dir });
+    const { stdout } = await run(process.execPath, [join(ROOT, 'src/main.ts'), ...args], { cwd: dir });
     return { code: 0, output: stdout };
   } catch (error) {
     const failed = error as { code: number; stdout: string };
     return { code: failed.code, output: failed.stdout };
   }
+}
+
+export function hearthCheck(dir: string, config: string): Promise<{ code: number; output: string }> {
+  return hearthCli(dir, ['check', '-c', config]);
 }

@@ -32,7 +32,7 @@ const secretFile = join(tempDir(), 'ha.key');
 writeFileSync(secretFile, generatePairSecret());
 
 async function node(name: string, state: 'master' | 'backup', sync: number, peer: number) {
-  const config = configSchema.parse({ data_dir: tempDir(), ha: { enabled: true, node_id: name, listen: `127.0.0.1:${sync}`, peers: [`127.0.0.1:${peer}`], secret_file: secretFile } });
+  const config = configSchema.parse({ data_dir: tempDir(), ha: { enabled: true, node_id: name, vip: `${VIP}/24`, listen: `127.0.0.1:${sync}`, peers: [`127.0.0.1:${peer}`], secret_file: secretFile } });
   const role = new FixedRole(state);
   const journal = new ZoneJournal(config.data_dir);
   cleanup.push(() => journal.close());

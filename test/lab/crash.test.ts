@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { heldLeases, startHearth } from './hearth.ts';
 import { describeLab, LAN_IF } from './lan.ts';
 import { LAB_SETUP, useLab } from './lab.ts';
-import { capturedReplies, DHCPACK } from './pcap.ts';
+import { captureDhcp, capturedReplies, DHCPACK } from './pcap.ts';
 import { waitFor } from './wait.ts';
 
 const CLIENTS = 2000;
@@ -19,10 +19,7 @@ describeLab(['perfdhcp', 'tcpdump', 'curl'])('hearth killed with -9 under a perf
     // perfdhcp acts as a relay from an address of its own (giaddr): the ACKs come to it unicast.
     const host = await lab.client('perf', { address: '10.77.0.2/16' });
     const capture = join(lab.dir, 'dhcp.pcap');
-    const tcpdump = host.spawn('tcpdump', ['-i', LAN_IF, '-U', '-s', '0', '-w', capture, 'udp and (port 67 or port 68)'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let said = '';
-    tcpdump.stderr!.on('data', (chunk: Buffer) => { said += chunk.toString(); });
-    await waitFor('tcpdump to listen', () => (said.includes('listening on') ? true : undefined), () => said);
+    const stopCapture = await captureDhcp(host, capture);
 
     const perfdhcp = host.spawn('perfdhcp', ['-4', '-l', LAN_IF, '-r', '400', '-R', String(CLIENTS), '-p', '15'], { stdio: 'ignore' });
     const perfdhcpDone = new Promise((done) => perfdhcp.once('exit', done));
@@ -30,9 +27,7 @@ describeLab(['perfdhcp', 'tcpdump', 'curl'])('hearth killed with -9 under a perf
     await waitFor('300 ACKs', () => (acks().length >= 300 ? true : undefined), () => lab.server.output());
     await lab.server.kill();
     await perfdhcpDone;
-    const stopped = new Promise((done) => tcpdump.once('exit', done));
-    tcpdump.kill('SIGINT');
-    await stopped;
+    await stopCapture();
 
     await lab.server.restart();
     const held = new Map((await heldLeases(lab.serverHost)).map((lease) => [lease.address, lease.mac]));

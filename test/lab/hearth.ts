@@ -10,8 +10,8 @@ import { LabProcess, type LabDhcpSetup, type StartLabDhcpServer } from './server
 export const API = 'http://127.0.0.1:8053';
 export const API_TOKEN = 'lab-token';
 
-/** hearth's config for `setup`, its data in `dir`. JSON is YAML. */
-export function hearthConfig(setup: LabDhcpSetup, dir: string): string {
+/** hearth's config for `setup`, its data in `dir`, with `dhcpKeys` added to its `dhcp` section. JSON is YAML. */
+export function hearthConfig(setup: LabDhcpSetup, dir: string, dhcpKeys: Record<string, unknown> = {}): string {
   return JSON.stringify({
     data_dir: join(dir, 'data'),
     dns: { listen: [`${setup.server}:53`], zones_dir: join(dir, 'zones'), blocking: { lists: [] } },
@@ -26,16 +26,17 @@ export function hearthConfig(setup: LabDhcpSetup, dir: string): string {
       domain: setup.domain,
       lease_time: setup.leaseSeconds,
       static_leases: setup.reservations.map(({ mac, ip, hostname }) => ({ mac, ip, hostname })),
+      ...dhcpKeys,
     },
   }, null, 2);
 }
 
 /** Writes hearth's config, token and directories for `setup` into `dir`; returns the config's path. */
-export function writeHearthFiles(setup: LabDhcpSetup, dir: string): string {
+export function writeHearthFiles(setup: LabDhcpSetup, dir: string, dhcpKeys: Record<string, unknown> = {}): string {
   mkdirSync(join(dir, 'zones'), { recursive: true });
   writeFileSync(join(dir, 'api.token'), `${API_TOKEN}\n`, { mode: 0o600 });
   const config = join(dir, 'hearth.yaml');
-  writeFileSync(config, hearthConfig(setup, dir));
+  writeFileSync(config, hearthConfig(setup, dir, dhcpKeys));
   return config;
 }
 
@@ -50,9 +51,14 @@ export async function heldLeases(host: LabHost): Promise<HeldLease[]> {
   return (JSON.parse(stdout) as { leases: HeldLease[] }).leases;
 }
 
-export const startHearth: StartLabDhcpServer = async (host: LabHost, setup: LabDhcpSetup, dir: string) => {
-  const config = writeHearthFiles(setup, dir);
-  const running = new LabProcess(host, process.execPath, [join(ROOT, 'src/main.ts'), 'run', '-c', config], /hearth started/, dir);
-  await running.start();
-  return running.server('hearth');
-};
+/** Starts hearth with `dhcpKeys` added to the lab's DHCP config. */
+export function startHearthWith(dhcpKeys: Record<string, unknown>): StartLabDhcpServer {
+  return async (host: LabHost, setup: LabDhcpSetup, dir: string) => {
+    const config = writeHearthFiles(setup, dir, dhcpKeys);
+    const running = new LabProcess(host, process.execPath, [join(ROOT, 'src/main.ts'), 'run', '-c', config], /hearth started/, dir);
+    await running.start();
+    return running.server('hearth');
+  };
+}
+
+export const startHearth: StartLabDhcpServer = startHearthWith({});

@@ -33,10 +33,16 @@ export class PairLab {
   static async create(): Promise<PairLab> {
     const lan = await Lan.create();
     const dir = mkdtempSync(join(tmpdir(), 'hearth-pair-'));
+    mkdirSync(join(dir, 'zones'));
     const host = (name: NodeName) => lan.host(name, { mac: NODES[name].mac, address: `${NODES[name].address}/24` });
     const hosts = { a: await host('a'), b: await host('b') };
     const client = await lan.host('client', { mac: '02:77:00:00:01:00', address: '10.77.0.100/24' });
     return new PairLab(lan, dir, hosts, client);
+  }
+
+  /** One zones_dir path for both nodes, as on two Pis: it is house config, which the pair syncs. */
+  get zonesDir(): string {
+    return join(this.dir, 'zones');
   }
 
   async destroy(): Promise<void> {
@@ -54,6 +60,8 @@ export class PairLab {
 export interface HearthNodeOptions {
   readonly secret: string;
   readonly preemptDelay?: string;
+  /** More sections of the house's config (dhcp, dns_update...), the same on both nodes. */
+  readonly house?: Readonly<Record<string, unknown>>;
 }
 
 /** hearth in a node of the lab: its own address for DNS, the VIP while master. */
@@ -66,15 +74,16 @@ export class HearthNode {
     this.name = name;
     this.host = lab.hosts[name];
     const dir = join(lab.dir, name);
-    mkdirSync(join(dir, 'zones'), { recursive: true });
+    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'api.token'), `${API_TOKEN}\n`, { mode: 0o600 });
     writeFileSync(join(dir, 'ha.key'), `${options.secret}\n`, { mode: 0o600 });
     const other: NodeName = name === 'a' ? 'b' : 'a';
     const config = {
       data_dir: join(dir, 'data'),
-      dns: { listen: [`${NODES[name].address}:53`], zones_dir: join(dir, 'zones'), blocking: { lists: [] }, cloaking: { rules: [`=${PROBE_NAME} 10.77.0.9`] } },
+      dns: { listen: [`${NODES[name].address}:53`], zones_dir: lab.zonesDir, blocking: { lists: [] }, cloaking: { rules: [`=${PROBE_NAME} 10.77.0.9`] } },
       api: { listen: '127.0.0.1:8053', token_file: join(dir, 'api.token') },
       querylog: { enabled: false },
+      ...options.house,
       ha: {
         enabled: true, node_id: name, priority: NODES[name].priority, interface: LAN_IF, vip: `${VIP}/24`,
         listen: `${NODES[name].address}:5399`, peers: [`${NODES[other].address}:5399`],
@@ -102,8 +111,15 @@ export class HearthNode {
   }
 
   async post(action: 'promote' | 'demote'): Promise<string> {
-    const { stdout } = await this.host.exec('curl', ['-sS', '-X', 'POST', '-H', `authorization: Bearer ${API_TOKEN}`, `${API}/ha/${action}`]);
-    return stdout;
+    return (await this.request('POST', `/ha/${action}`)).body;
+  }
+
+  /** An API request from inside the node, with the house's token. */
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+    const payload = body === undefined ? [] : ['-H', 'content-type: application/json', '--data-binary', JSON.stringify(body)];
+    const { stdout } = await this.host.exec('curl', ['-sS', '-X', method, '-w', '\\n%{http_code}', '-H', `authorization: Bearer ${API_TOKEN}`, ...payload, `${API}${path}`]);
+    const at = stdout.lastIndexOf('\n');
+    return { status: Number(stdout.slice(at + 1)), body: stdout.slice(0, at) };
   }
 
   /** Waits until GET /ha says `state`. */
@@ -132,6 +148,8 @@ export interface HaStatusSeen {
   readonly transitions: readonly { readonly at: string; readonly from: string; readonly to: string; readonly reason: string }[];
   readonly adverts: { readonly rejected: Record<string, number> };
   readonly priority: { readonly configured: number; readonly effective: number };
+  /** The state sync with the peer (issue 13's pair). */
+  readonly sync?: { readonly connected: boolean; readonly config: { readonly version: number; readonly hash: string } };
 }
 
 export interface Reply {

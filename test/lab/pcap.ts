@@ -1,6 +1,8 @@
 // The DHCP replies in a tcpdump capture (classic pcap, Ethernet frames):
 // what a server really sent, read without the server's own codec.
 import { readFileSync } from 'node:fs';
+import { LAN_IF, type LabHost } from './lan.ts';
+import { waitFor } from './wait.ts';
 
 export interface CapturedReply {
   /** Option 53: 2 OFFER, 5 ACK, 6 NAK (RFC 2132 §9.6). */
@@ -8,12 +10,29 @@ export interface CapturedReply {
   readonly yiaddr: string;
   /** chaddr as aa:bb:cc:dd:ee:ff. */
   readonly mac: string;
+  /** The Ethernet source: which host sent it, whatever address it claims. */
+  readonly sender: string;
 }
 
+export const DHCPOFFER = 2;
 export const DHCPACK = 5;
 
 const MAGIC_COOKIE = 0x63825363;
 const ETHERNET = 14;
+
+/** tcpdump of the DHCP traffic on a host's interface into `path`, once it listens; returns its stop.
+ *  Immediate mode: without it, packets still in the kernel's ring when the stop comes are lost. */
+export async function captureDhcp(host: LabHost, path: string): Promise<() => Promise<void>> {
+  const tcpdump = host.spawn('tcpdump', ['-i', LAN_IF, '--immediate-mode', '-U', '-s', '0', '-w', path, 'udp and (port 67 or port 68)'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let said = '';
+  tcpdump.stderr!.on('data', (chunk: Buffer) => { said += chunk.toString(); });
+  await waitFor('tcpdump to listen', () => (said.includes('listening on') ? true : undefined), () => said);
+  return async () => {
+    const stopped = new Promise((done) => tcpdump.once('exit', done));
+    tcpdump.kill('SIGINT');
+    await stopped;
+  };
+}
 
 /** Every BOOTREPLY in the capture at `path`, in the order captured. */
 export function capturedReplies(path: string): CapturedReply[] {
@@ -49,8 +68,13 @@ function dhcpReply(frame: Buffer): CapturedReply | undefined {
   return {
     type,
     yiaddr: [...dhcp.subarray(16, 20)].join('.'),
-    mac: [...dhcp.subarray(28, 34)].map((byte) => byte.toString(16).padStart(2, '0')).join(':'),
+    mac: macOf(dhcp.subarray(28, 34)),
+    sender: macOf(frame.subarray(6, 12)),
   };
+}
+
+function macOf(bytes: Buffer): string {
+  return [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join(':');
 }
 
 /** Option 53 among the options (RFC 2132 §2: PAD and END are one byte, the rest code, length, data). */

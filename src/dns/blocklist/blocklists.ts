@@ -27,6 +27,9 @@ export interface ListReport {
 }
 
 /** One distinct lists config and its current set. */
+/** A URL list's report before its first download: `hearth check` prints it as a note, not an error. */
+export const NOT_DOWNLOADED = 'not downloaded yet';
+
 export class BlocklistRef {
   readonly config: ListsConfig;
   /** List number → where it came from, for attribution ("blocked by LIST line N"). */
@@ -162,7 +165,7 @@ export class Blocklists {
       }
       const path = listPath(source, this.dataDir);
       if (!path) {
-        reports.push({ source, error: 'not downloaded yet' });
+        reports.push({ source, error: NOT_DOWNLOADED });
         continue;
       }
       const downloaded = isUrl(source) ? savedAt(source, this.dataDir) : undefined;
