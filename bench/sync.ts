@@ -24,6 +24,8 @@ const CHANGES = Number(process.env.CHANGES ?? 100);
 const CLIENTS = Number(process.env.CLIENTS ?? 64);
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+/** Distinct clients, taken in turn: the first pass leases, later ones renew (the 65,000-address range never runs out). */
+const POOL = Number(process.env.POOL ?? 10_000);
 const TOKEN = 'bench-token-0123456789abcdef';
 /** The pair's address: the server identifier (option 54) a REQUEST names. */
 const VIP = '10.80.0.53';
@@ -104,7 +106,7 @@ async function changeToVisible(master: Node, backup: Node): Promise<number[]> {
 }
 
 /** Full exchanges per second against `node`'s DHCP, CLIENTS in flight. */
-async function dhcpRate(node: Node): Promise<number> {
+async function dhcpRate(node: Node, firstClient: number): Promise<{ rate: number; clients: number }> {
   const socket = createSocket('udp4');
   await new Promise<void>((done) => socket.bind(node.dhcp + 1, '127.0.0.1', done));
   const waiting = new Map<number, (type: string, yiaddr: string) => void>();
@@ -117,30 +119,24 @@ async function dhcpRate(node: Node): Promise<number> {
     waiting.set(xid, (type, yiaddr) => { clearTimeout(timer); done({ type, yiaddr }); });
     socket.send(bytes, node.dhcp, '127.0.0.1');
   });
-  // Clients never seen before are answered at 5 a second (src/dhcp/server.ts),
-  // so each worker first gets a lease for its own client, then measures that
-  // client's DISCOVER-REQUEST rounds: each ACK renews (and writes) its lease.
-  const clients = Array.from({ length: CLIENTS }, (_, i) => {
-    const n = i + 1;
-    return new TestClient(`02:${[n >> 24, n >> 16, n >> 8, n].map((b) => (b & 255).toString(16).padStart(2, '0')).join(':')}:01`);
-  });
+  let done = 0;
+  let next = firstClient;
+  const until = performance.now() + SECONDS * 1000;
   // ciaddr 127.0.0.1: the server answers by unicast to this socket, not by broadcast.
   const header = { ciaddr: '127.0.0.1' };
-  let xid = Math.floor(Math.random() * 2 ** 31);
-  const exchange = async (client: TestClient): Promise<boolean> => {
-    const n = xid++;
-    const offer = await ask(client.discover([], { ...header, xid: n }), n);
-    if (offer.type !== 'OFFER') return false;
-    return (await ask(client.select(offer.yiaddr, VIP, { ...header, xid: n }), n)).type === 'ACK';
-  };
-  await Promise.all(clients.map(async (client) => { while (!(await exchange(client))); }));
-  let done = 0;
-  const until = performance.now() + SECONDS * 1000;
-  await Promise.all(clients.map(async (client) => {
-    while (performance.now() < until) if (await exchange(client)) done++;
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    while (performance.now() < until) {
+      const n = next++;
+      const c = (n % POOL) + 1;
+      const client = new TestClient(`02:${[c >> 24, c >> 16, c >> 8, c].map((b) => (b & 255).toString(16).padStart(2, '0')).join(':')}:01`);
+      const offer = await ask(client.discover([], { ...header, xid: n }), n);
+      if (offer.type !== 'OFFER') continue;
+      const ack = await ask(client.select(offer.yiaddr, VIP, { ...header, xid: n }), n);
+      if (ack.type === 'ACK') done++;
+    }
   }));
   socket.close();
-  return done / SECONDS;
+  return { rate: done / SECONDS, clients: next - firstClient };
 }
 
 const [a, b] = [await freePort(), await freePort()];
@@ -153,13 +149,15 @@ try {
   const latencies = await changeToVisible(master, backup);
   console.log(`change-to-visible (API record on the master -> answered on the standby), ${CHANGES} changes: median ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
 
+  let client = 1;
   const rates: { on: number[]; off: number[] } = { on: [], off: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of ['on', 'off'] as const) {
       if (mode === 'on' && backup.process?.exitCode !== null) await start(backup, 'backup');
       else await stop(backup);
       await new Promise((done) => setTimeout(done, 1_500));
-      const rate = await dhcpRate(master);
+      const { rate, clients } = await dhcpRate(master, client);
+      client += clients;
       rates[mode].push(rate);
       console.log(`DHCP round ${round + 1}, replication ${mode}: ${rate.toFixed(0)} exchanges/s`);
     }
