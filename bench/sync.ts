@@ -8,7 +8,7 @@
 //     in alternating rounds;
 //  3. a wiped standby's full resync: the master's leases (>= 10,000 after
 //     step 2) and a LIST_DOMAINS-name blocklist file.
-// Run: node bench/sync.ts     (CHANGES=100 CLIENTS=64 SECONDS=5 ROUNDS=3)
+// Run: node bench/sync.ts     (CHANGES=100 CLIENTS=64 POOL=10000 SECONDS=5 ROUNDS=3)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
