@@ -26,7 +26,9 @@ export async function askRunningPair(config: Config): Promise<RunningPair | { re
     token = readFileSync(config.api.token_file, 'utf8').trim();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { unknown: code === 'EACCES' ? 'the API token can\'t be read (run "sudo hearth doctor")' : `the API token ${config.api.token_file} can't be read (${code})` };
+    if (code === 'EACCES') return { unknown: 'the API token can\'t be read (run "sudo hearth doctor")' };
+    // hearth makes a loopback API's token when it first starts.
+    return { unknown: code === 'ENOENT' ? `no running hearth (no API token ${config.api.token_file} yet)` : `the API token ${config.api.token_file}: ${code}` };
   }
   try {
     const reply = await fetch(`http://${host}:${api.port}/ha`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(ASK_MS) });
