@@ -3,8 +3,12 @@
 // hearth holds is fine.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:tls';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generatePairSecret, readPairSecret } from '../../src/ha/secret.ts';
+import { channelKey, listenChannel } from '../../src/ha/sync/channel.ts';
+import { createLogger } from '../../src/observe/log.ts';
 import { describeWith, freePort, hearthCli, startHearth, tempDir, type Running } from './harness.ts';
 
 async function configFile(text: string): Promise<string> {
@@ -62,6 +66,58 @@ describe('hearth doctor', () => {
     expect(output).toMatch(/^ {4}→ the interfaces here: .*lo/m);
     expect(code).toBe(1);
   });
+});
+
+describe('hearth doctor on a node of the pair', () => {
+  let peer: Server | undefined;
+  afterEach(async () => { await new Promise((done) => peer ? peer.close(done) : done(undefined)); peer = undefined; });
+
+  /** A node's config whose peer is `peerPort` on loopback, and its pair secret. */
+  async function pairNode(peerPort: number): Promise<string> {
+    const dir = await configFile([
+      `dns: { listen: ["127.0.0.1:${await freePort()}"], blocking: { lists: [] } }`,
+      `api: { listen: "127.0.0.1:${await freePort()}", token_file: api.token }`,
+      `ha: { enabled: true, interface: lo, vip: 127.0.0.53/8, listen: "127.0.0.1:${await freePort()}", peers: ["127.0.0.1:${peerPort}"], secret_file: ha.key }`,
+      '',
+    ].join('\n'));
+    writeFileSync(join(dir, 'ha.key'), `${generatePairSecret()}\n`);
+    return dir;
+  }
+
+  /** The peer's end of the sync channel, as the running sync listens (ha/sync/channel.ts). */
+  async function peerWithSecret(port: number, key: Buffer): Promise<void> {
+    peer = await listenChannel({ key, log: createLogger('silent'), host: '127.0.0.1', port, allowed: () => true, accepted: (socket) => socket.end() });
+  }
+
+  it('passes when the peer answers on the sync channel with the same secret', async () => {
+    const port = await freePort();
+    const dir = await pairNode(port);
+    await peerWithSecret(port, channelKey(readPairSecret(join(dir, 'ha.key'))));
+    const { output } = await hearthCli(dir, ['doctor', '-c', 'hearth.yaml']);
+    expect(output).toMatch(new RegExp(`^✓ the peer 127\\.0\\.0\\.1:${port} answers on the sync channel with the pair's secret$`, 'm'));
+    // No hearth runs here: what only a running node knows is a note, not a failure.
+    expect(output).toMatch(/^· can't tell the clock skew to the peer: no running hearth/m);
+    expect(output).toMatch(/^· can't tell the peer's priority: no running hearth/m);
+  }, 30_000);
+
+  it('fails, naming the secret, when the peer holds another one', async () => {
+    const port = await freePort();
+    const dir = await pairNode(port);
+    await peerWithSecret(port, channelKey(Buffer.from(generatePairSecret(), 'base64')));
+    const { code, output } = await hearthCli(dir, ['doctor', '-c', 'hearth.yaml']);
+    expect(output).toMatch(new RegExp(`^✗ the peer 127\\.0\\.0\\.1:${port} refused the sync channel's handshake`, 'm'));
+    expect(output).toMatch(/^ {4}→ the two nodes' ha\.secret_file differ/m);
+    expect(code).toBe(1);
+  }, 30_000);
+
+  it('fails when nothing answers at the peer\'s address', async () => {
+    const port = await freePort();
+    const dir = await pairNode(port);
+    const { code, output } = await hearthCli(dir, ['doctor', '-c', 'hearth.yaml']);
+    expect(output).toMatch(new RegExp(`^✗ the peer 127\\.0\\.0\\.1:${port} does not answer on the sync channel: .*ECONNREFUSED`, 'm'));
+    expect(output).toMatch(/^ {4}→ is hearth running there/m);
+    expect(code).toBe(1);
+  }, 30_000);
 });
 
 describeWith(['dnsmasq'])('hearth doctor, a port held by another program', () => {

@@ -60,6 +60,8 @@ export class PairLab {
 export interface HearthNodeOptions {
   readonly secret: string;
   readonly preemptDelay?: string;
+  /** ha.priority, when not the node's usual one (NODES). */
+  readonly priority?: number;
   /** More sections of the house's config (dhcp, dns_update...), the same on both nodes. */
   readonly house?: Readonly<Record<string, unknown>>;
 }
@@ -85,7 +87,7 @@ export class HearthNode {
       querylog: { enabled: false },
       ...options.house,
       ha: {
-        enabled: true, node_id: name, priority: NODES[name].priority, interface: LAN_IF, vip: `${VIP}/24`,
+        enabled: true, node_id: name, priority: options.priority ?? NODES[name].priority, interface: LAN_IF, vip: `${VIP}/24`,
         listen: `${NODES[name].address}:5399`, peers: [`${NODES[other].address}:5399`],
         preempt_delay: options.preemptDelay ?? '30s', secret_file: join(dir, 'ha.key'),
       },

@@ -6,18 +6,22 @@ import { loadConfig } from '../../config/load.ts';
 import { broadcastCheck } from './broadcast-check.ts';
 import { capabilitiesCheck } from './capabilities-check.ts';
 import { clockCheck } from './clock-check.ts';
+import { clockSkewCheck } from './clock-skew-check.ts';
 import { configCheck } from './config-check.ts';
 import type { DoctorCheck, Finding, Verdict } from './finding.ts';
 import { interfacesCheck } from './interfaces-check.ts';
 import { listenCheck } from './listen-check.ts';
 import { pairSecretCheck } from './pair-secret-check.ts';
+import { peerChannelCheck } from './peer-channel-check.ts';
+import { prioritiesCheck } from './priorities-check.ts';
 import { toolsCheck } from './tools-check.ts';
 import { upstreamsCheck } from './upstreams-check.ts';
 import { vipCheck } from './vip-check.ts';
 
 /** After the config's own, in the order a person would fix things: the machine, then the network. */
 const CHECKS: readonly DoctorCheck[] = [
-  listenCheck, capabilitiesCheck, interfacesCheck, toolsCheck, broadcastCheck, clockCheck, upstreamsCheck, pairSecretCheck, vipCheck,
+  listenCheck, capabilitiesCheck, interfacesCheck, toolsCheck, broadcastCheck, clockCheck, upstreamsCheck,
+  pairSecretCheck, peerChannelCheck, clockSkewCheck, prioritiesCheck, vipCheck,
 ];
 
 const MARKS: Record<Verdict, string> = { ok: '✓', fail: '✗', note: '·' };

@@ -104,8 +104,8 @@ export function listenChannel(ends: ChannelEnds & {
   });
 }
 
-/** Connects to a peer; resolves once both sides are authenticated. */
-export function dialChannel(ends: ChannelEnds & { readonly host: string; readonly port: number }): Promise<TLSSocket> {
+/** Connects to a peer; resolves once both sides are authenticated (or fails after `handshakeMs`). */
+export function dialChannel(ends: ChannelEnds & { readonly host: string; readonly port: number; readonly handshakeMs?: number }): Promise<TLSSocket> {
   return new Promise((done, fail) => {
     const socket = connect({
       host: ends.host,
@@ -116,7 +116,7 @@ export function dialChannel(ends: ChannelEnds & { readonly host: string; readonl
       // No certificate is involved: the PSK authenticates the server.
       checkServerIdentity: () => undefined,
     });
-    const timer = setTimeout(() => socket.destroy(new Error('the TLS handshake timed out')), HANDSHAKE_MS);
+    const timer = setTimeout(() => socket.destroy(new Error('the TLS handshake timed out')), ends.handshakeMs ?? HANDSHAKE_MS);
     socket.once('secureConnect', () => {
       clearTimeout(timer);
       socket.removeListener('error', failed);

@@ -8,7 +8,7 @@ import type { PeerLink } from './link.ts';
 
 const EVERY_MS = 10_000;
 /** Skew past this is logged: certificates, TSIG (RFC 8945 §5.2.3 fudge 300 s) and logs suffer. */
-const WARN_MS = 30_000;
+export const SKEW_WARN_MS = 30_000;
 
 export interface SkewStatus {
   /** The peer's clock minus this one's, ms; undefined until measured. */
@@ -48,7 +48,7 @@ export class ClockSkew {
     if (!parsed.success) return;
     const received = Date.now();
     const offsetMs = Math.round(parsed.data.now - (sent + received) / 2);
-    if (Math.abs(offsetMs) > WARN_MS && Math.abs(this.measured.offsetMs ?? 0) <= WARN_MS) {
+    if (Math.abs(offsetMs) > SKEW_WARN_MS && Math.abs(this.measured.offsetMs ?? 0) <= SKEW_WARN_MS) {
       this.log.warn({ offsetMs }, 'the peer\'s clock is off by more than 30 s: leases stay right (they travel as durations), but check NTP on both');
     }
     this.measured = { offsetMs, roundTripMs: received - sent };
