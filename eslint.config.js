@@ -14,19 +14,31 @@ const FEATURES = ['dns', 'dhcp', 'ddns', 'ha', 'observe'];
 /** dns/'s named interface for the other features: the DNS wire vocabulary (UPDATE too),
  *  TSIG, the upstream client, and the answered-query event observers read. */
 const DNS_INTERFACE = [
-  './name.ts', './record.ts', './message.ts', './reader.ts', './wire.ts', './tsig', './zones/rdata-text.ts',
-  './update/message.ts', './upstream/message.ts', './upstream/udp.ts', './upstream/upstream.ts', './server.ts',
+  './name.ts',
+  './record.ts',
+  './message.ts',
+  './reader.ts',
+  './wire.ts',
+  './tsig',
+  './zones/rdata-text.ts',
+  './update/message.ts',
+  './upstream/message.ts',
+  './upstream/udp.ts',
+  './upstream/upstream.ts',
+  './server.ts',
 ];
 
 /** Above the features, in order: config assembles their sections; api and cli use all below; the top files compose. */
 const TOP = ['./src/app.ts', './src/main.ts', './src/api-adapter.ts', './src/wiring.ts'];
 
-const featureZones = FEATURES.flatMap((feature) => FEATURES.filter((other) => other !== feature).map((other) => ({
-  target: `./src/${feature}`,
-  from: `./src/${other}`,
-  except: other === 'dns' ? DNS_INTERFACE : other === 'observe' ? ['./log.ts'] : [],
-  message: `features do not import each other (ARCHITECTURE.md): reach ${other}/ through a named interface or the composition layer`,
-})));
+const featureZones = FEATURES.flatMap((feature) =>
+  FEATURES.filter((other) => other !== feature).map((other) => ({
+    target: `./src/${feature}`,
+    from: `./src/${other}`,
+    except: other === 'dns' ? DNS_INTERFACE : other === 'observe' ? ['./log.ts'] : [],
+    message: `features do not import each other (ARCHITECTURE.md): reach ${other}/ through a named interface or the composition layer`,
+  })),
+);
 
 const layerZones = [
   {
@@ -44,7 +56,7 @@ const layerZones = [
     target: './src/config',
     from: ['./src/api', './src/cli', ...TOP],
     except: ['./config.ts'],
-    message: 'config assembles the sections; it imports no layer above it but the API\'s own section (ARCHITECTURE.md)',
+    message: "config assembles the sections; it imports no layer above it but the API's own section (ARCHITECTURE.md)",
   },
   { target: './src/api', from: ['./src/cli', ...TOP], message: 'the API imports nothing above it (ARCHITECTURE.md)' },
   { target: './src/cli', from: ['./src/api', ...TOP], message: 'the CLI imports nothing above it (ARCHITECTURE.md)' },
@@ -76,16 +88,31 @@ export default tseslint.config(
     // Product code never imports tests; tests beside the code may use test/support only.
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
-    rules: { 'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...featureZones, { target: './src', from: './test', message: 'src/ never imports test/' }] }] },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        { zones: [...layerZones, ...featureZones, { target: './src', from: './test', message: 'src/ never imports test/' }] },
+      ],
+    },
   },
   {
     files: ['src/**/*.test.ts'],
     rules: {
-      'import-x/no-restricted-paths': ['error', {
-        zones: [...layerZones, ...featureZones, {
-          target: './src', from: './test', except: ['./support'], message: 'tests beside the code use test/support/ only; tests that need more live in test/',
-        }],
-      }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            ...layerZones,
+            ...featureZones,
+            {
+              target: './src',
+              from: './test',
+              except: ['./support'],
+              message: 'tests beside the code use test/support/ only; tests that need more live in test/',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -37,7 +37,8 @@ for (const [pattern, name] of CASES) {
 // against V8 testing each in turn.
 const SET_SIZE = 300;
 const patterns = Array.from({ length: SET_SIZE }, (_, i) =>
-  i % 3 === 0 ? `^ad${i}[0-9]*\\.` : i % 3 === 1 ? `(^|\\.)tele${i}metry\\.` : `^(.+[_.-])?track${i}er`);
+  i % 3 === 0 ? `^ad${i}[0-9]*\\.` : i % 3 === 1 ? `(^|\\.)tele${i}metry\\.` : `^(.+[_.-])?track${i}er`,
+);
 const set = new RegexSet(patterns.map((source, line) => ({ source, rank: 0, list: 0, line })));
 const v8s = patterns.map((pattern) => new RegExp(pattern));
 console.log(`\n${SET_SIZE} regexes, none matching`.padEnd(31), 'V8 µs'.padStart(9), 'RE2JS µs'.padStart(9), 'ratio'.padStart(7));

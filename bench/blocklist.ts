@@ -23,24 +23,91 @@ const MB = 1024 * 1024;
 
 // Patterns of the kind Pi-hole and AdGuard users load (mmotti's), for the regex line.
 const REGEXES = [
-  '/^(.+[_.-])?adse?rv(er?|ice)?s?[0-9]*[_.-]/', '/^(.+[_.-])?telemetry[_.-]/', '/^adim(age|g)s?[0-9]*[_.-]/',
-  '/^adtrack(er|ing)?[0-9]*[_.-]/', '/^advert(s|is(ing|ements?))?[0-9]*[_.-]/', '/^aff(iliat(es?|ion))?[_.-]/',
-  '/^analytics?[_.-]/', '/^banners?[_.-]/', '/^beacons?[0-9]*[_.-]/', '/^count(ers?)?[0-9]*[_.-]/',
-  '/^mads\\./', '/^pixels?[-.]/', '/^stat(s|istics)?[0-9]*[_.-]/',
+  '/^(.+[_.-])?adse?rv(er?|ice)?s?[0-9]*[_.-]/',
+  '/^(.+[_.-])?telemetry[_.-]/',
+  '/^adim(age|g)s?[0-9]*[_.-]/',
+  '/^adtrack(er|ing)?[0-9]*[_.-]/',
+  '/^advert(s|is(ing|ements?))?[0-9]*[_.-]/',
+  '/^aff(iliat(es?|ion))?[_.-]/',
+  '/^analytics?[_.-]/',
+  '/^banners?[_.-]/',
+  '/^beacons?[0-9]*[_.-]/',
+  '/^count(ers?)?[0-9]*[_.-]/',
+  '/^mads\\./',
+  '/^pixels?[-.]/',
+  '/^stat(s|istics)?[0-9]*[_.-]/',
 ];
 
 function generate(dir: string, count: number): void {
   const rnd = seededRandom(42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
-  const tlds = ['com', 'com', 'com', 'com', 'net', 'net', 'org', 'io', 'co', 'de', 'ru', 'info', 'xyz', 'top', 'co.uk', 'com.br', 'fr', 'jp', 'cn', 'online', 'site', 'club', 'tk', 'pl', 'nl'];
-  const words = ['ads', 'ad', 'track', 'tracker', 'pixel', 'metrics', 'stats', 'cdn', 'api', 'www', 'img', 'static', 'log', 'events', 'collect', 'sync', 'rtb', 'bid', 'tag', 'eu', 'us', 'analytics', 'beacon', 'srv', 'edge', 'media', 'click', 'go', 'promo', 'telemetry'];
+  const tlds = [
+    'com',
+    'com',
+    'com',
+    'com',
+    'net',
+    'net',
+    'org',
+    'io',
+    'co',
+    'de',
+    'ru',
+    'info',
+    'xyz',
+    'top',
+    'co.uk',
+    'com.br',
+    'fr',
+    'jp',
+    'cn',
+    'online',
+    'site',
+    'club',
+    'tk',
+    'pl',
+    'nl',
+  ];
+  const words = [
+    'ads',
+    'ad',
+    'track',
+    'tracker',
+    'pixel',
+    'metrics',
+    'stats',
+    'cdn',
+    'api',
+    'www',
+    'img',
+    'static',
+    'log',
+    'events',
+    'collect',
+    'sync',
+    'rtb',
+    'bid',
+    'tag',
+    'eu',
+    'us',
+    'analytics',
+    'beacon',
+    'srv',
+    'edge',
+    'media',
+    'click',
+    'go',
+    'promo',
+    'telemetry',
+  ];
   const token = (min: number, max: number): string => {
     const length = min + Math.floor(rnd() * (max - min + 1));
     let out = '';
     for (let i = 0; i < length; i++) out += 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(rnd() * (rnd() < 0.85 ? 26 : 36))];
     return out;
   };
-  const label = (): string => (rnd() < 0.5 ? pick(words) + (rnd() < 0.4 ? String(Math.floor(rnd() * 100)) : '') : token(2, 14)) + (rnd() < 0.1 ? '-' + token(2, 8) : '');
+  const label = (): string =>
+    (rnd() < 0.5 ? pick(words) + (rnd() < 0.4 ? String(Math.floor(rnd() * 100)) : '') : token(2, 14)) + (rnd() < 0.1 ? '-' + token(2, 8) : '');
   const apex = (): string => `${token(3, 16)}${rnd() < 0.15 ? '-' + token(3, 10) : ''}.${pick(tlds)}`;
   const parents: string[] = []; // popular ad domains carry many subdomains each
   const names = new Set<string>();
@@ -136,7 +203,9 @@ async function measure(dir: string): Promise<void> {
   const steady = process.memoryUsage().rss;
   const maxBefore = process.resourceUsage().maxRSS * 1024;
   let peak = steady;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 10);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 10);
   const reload = await load(dir, set.size);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);

@@ -52,8 +52,14 @@ function typeOf(n: number): number {
 function entry(n: number): Response {
   const kind = n % 20;
   const ttl = 300 + (n % 3000);
-  const answer = (records: ResourceRecord[], rcode: number = Rcode.NOERROR, authority: ResourceRecord[] = []): Response =>
-    ({ rcode, authoritative: false, answer: records, authority, additional: [], source: UPSTREAM });
+  const answer = (records: ResourceRecord[], rcode: number = Rcode.NOERROR, authority: ResourceRecord[] = []): Response => ({
+    rcode,
+    authoritative: false,
+    answer: records,
+    authority,
+    additional: [],
+    source: UPSTREAM,
+  });
   if (kind < 12) {
     const count = 1 + (n % 3);
     return answer(Array.from({ length: count }, () => record(owner(n), RRType.A, rdataOf(4), ttl)));

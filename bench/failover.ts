@@ -20,7 +20,7 @@ const execFileAsync = promisify(execFile);
 const ROUNDS = Number(process.argv[2] ?? 3);
 const KEEPALIVED_ADVERT_INT = process.argv[3] ?? '1';
 const CASES = ['kill -9', 'clean stop', 'link down'] as const;
-type Case = typeof CASES[number];
+type Case = (typeof CASES)[number];
 
 /** What a case does to the master node. */
 interface Node {
@@ -49,7 +49,9 @@ const keepalived: Setup = (lab) => {
     const host = lab.hosts[name];
     const conf = join(lab.dir, `keepalived-${name}.conf`);
     // VRRPv2 (keepalived's default) has whole seconds only; v3 takes centiseconds.
-    writeFileSync(conf, `global_defs {
+    writeFileSync(
+      conf,
+      `global_defs {
   router_id ${name}${Number(KEEPALIVED_ADVERT_INT) < 1 ? '\n  vrrp_version 3' : ''}
 }
 vrrp_instance hearth {
@@ -66,15 +68,40 @@ vrrp_instance hearth {
     ${VIP}/24 dev ${LAN_IF}
   }
 }
-`);
-    const vrrp = new LabProcess(host, 'keepalived', ['-n', '-l', '-P', '-f', conf, '-p', join(lab.dir, `k-${name}.pid`), '-r', join(lab.dir, `v-${name}.pid`)],
-      /Entering BACKUP STATE|Entering MASTER STATE/, dir);
+`,
+    );
+    const vrrp = new LabProcess(
+      host,
+      'keepalived',
+      ['-n', '-l', '-P', '-f', conf, '-p', join(lab.dir, `k-${name}.pid`), '-r', join(lab.dir, `v-${name}.pid`)],
+      /Entering BACKUP STATE|Entering MASTER STATE/,
+      dir,
+    );
     // --bind-dynamic: a socket on each address as it appears, so replies leave from the VIP.
-    const dns = new LabProcess(host, 'dnsmasq', ['--keep-in-foreground', '--log-facility=-', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-dynamic',
-      `--interface=${LAN_IF}`, `--address=/${PROBE_NAME}/10.77.0.9`, '--log-queries=off', `--pid-file=${join(lab.dir, `d-${name}.pid`)}`], /started, version/, dir);
+    const dns = new LabProcess(
+      host,
+      'dnsmasq',
+      [
+        '--keep-in-foreground',
+        '--log-facility=-',
+        '--conf-file=/dev/null',
+        '--no-resolv',
+        '--no-hosts',
+        '--bind-dynamic',
+        `--interface=${LAN_IF}`,
+        `--address=/${PROBE_NAME}/10.77.0.9`,
+        '--log-queries=off',
+        `--pid-file=${join(lab.dir, `d-${name}.pid`)}`,
+      ],
+      /started, version/,
+      dir,
+    );
     return {
       host,
-      start: async () => { await dns.start(); await vrrp.start(); },
+      start: async () => {
+        await dns.start();
+        await vrrp.start();
+      },
       kill: () => killNode(host),
       stop: () => vrrp.stop('SIGTERM'),
     };
@@ -90,7 +117,11 @@ async function killNode(host: LabHost): Promise<void> {
   // Frozen first, so none runs a handler while the others die.
   for (const signal of ['SIGSTOP', 'SIGKILL'] as const) {
     for (const pid of pids) {
-      try { process.kill(pid, signal); } catch { /* gone already */ }
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* gone already */
+      }
     }
   }
 }
@@ -127,7 +158,10 @@ const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floo
 const results = new Map<string, number[]>();
 for (let round = 1; round <= ROUNDS; round++) {
   for (const which of CASES) {
-    for (const [name, setup] of [['hearth', hearth], [`keepalived (advert_int ${KEEPALIVED_ADVERT_INT})`, keepalived]] as const) {
+    for (const [name, setup] of [
+      ['hearth', hearth],
+      [`keepalived (advert_int ${KEEPALIVED_ADVERT_INT})`, keepalived],
+    ] as const) {
       const gap = await measure(setup, which);
       console.log(`round ${round}: ${name}, ${which}: longest gap ${gap} ms`);
       const key = `${which}\t${name}`;

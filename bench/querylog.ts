@@ -23,14 +23,26 @@ const TURN = 100;
 const WORK_MS = Number(process.env.WORK_US ?? 14) / 1000;
 
 /** 5,000 names, 50 clients, two views; a home network's mix of answer sources. */
-const SOURCES: Source[] = ['cache', 'cache', 'cache', 'cache', 'upstream:https://dns.quad9.net/dns-query', 'upstream:tls://1.1.1.1:853', 'blocked', 'zone', 'stale', 'refused'];
+const SOURCES: Source[] = [
+  'cache',
+  'cache',
+  'cache',
+  'cache',
+  'upstream:https://dns.quad9.net/dns-query',
+  'upstream:tls://1.1.1.1:853',
+  'blocked',
+  'zone',
+  'stale',
+  'refused',
+];
 const events: AnsweredQuery[] = Array.from({ length: 5000 }, (_, i) => {
   const source = SOURCES[i % SOURCES.length]!;
   return {
     query: { name: `host${i}.example${i % 7}.com`, type: i % 4 === 0 ? 28 : 1 } as Query,
     client: { address: `192.168.1.${i % 50}`, port: 40000 + i, transport: 'udp' },
     response: {
-      rcode: source === 'blocked' ? 3 : 0, source,
+      rcode: source === 'blocked' ? 3 : 0,
+      source,
       blockedBy: source === 'blocked' ? { list: 'blocklists/default.txt', line: i, rule: `host${i}.example${i % 7}.com` } : undefined,
     } as Response,
     view: i % 10 === 0 ? 'kids' : '',
@@ -70,7 +82,13 @@ async function withLog<T>(use: (log: QueryLog, dataDir: string) => Promise<T>): 
 // V8 compiles the hot paths before anything is timed.
 const stats = new Stats();
 const metrics = new Metrics();
-await withLog((log) => run((answered) => { log.observe(answered); stats.observe(answered); metrics.observe(answered); }));
+await withLog((log) =>
+  run((answered) => {
+    log.observe(answered);
+    stats.observe(answered);
+    metrics.observe(answered);
+  }),
+);
 
 // The bare loop reads what the observers read, so fetching an event is not charged to them
 // (in hearth the event was built a moment before and is in the cache).
@@ -81,8 +99,10 @@ const bare = await run((answered) => {
 console.log(`${EVENTS} events, ${WORK_MS * 1000} µs of work each, turns of ${TURN}: ${Math.round(bare)} events/s without observers${sink ? '' : '!'}`);
 const report = (label: string, rate: number, extra = ''): void => {
   const costNs = (1 / rate - 1 / bare) * 1e9;
-  console.log(`${label.padEnd(10)} ${Math.round(rate)} events/s (${(100 * (1 - rate / bare)).toFixed(1)}% fewer), ` +
-    `${costNs.toFixed(0)} ns/event, ${((costNs * 20_000) / 1e7).toFixed(2)}% of a core at 20,000 queries/s${extra}`);
+  console.log(
+    `${label.padEnd(10)} ${Math.round(rate)} events/s (${(100 * (1 - rate / bare)).toFixed(1)}% fewer), ` +
+      `${costNs.toFixed(0)} ns/event, ${((costNs * 20_000) / 1e7).toFixed(2)}% of a core at 20,000 queries/s${extra}`,
+  );
 };
 report('stats', await run((answered) => stats.observe(answered)));
 report('metrics', await run((answered) => metrics.observe(answered)));
@@ -92,7 +112,11 @@ await withLog(async (log) => {
   report('query log', rate, `; ${log.dropped} rows dropped`);
 });
 await withLog(async (log, dataDir) => {
-  const rate = await run((answered) => { log.observe(answered); stats.observe(answered); metrics.observe(answered); });
+  const rate = await run((answered) => {
+    log.observe(answered);
+    stats.observe(answered);
+    metrics.observe(answered);
+  });
   await log.close(); // checkpoints the WAL into the file
   report('all three', rate, `; ${log.dropped} rows dropped`);
   console.log(`on disk: ${Math.round(statSync(join(dataDir, 'querylog.sqlite')).size / (EVENTS - log.dropped))} bytes/row`);

@@ -36,19 +36,29 @@ const zones = join(root, 'zones');
 mkdirSync(zones);
 writeFileSync(join(zones, 'home.lan.zone'), '$TTL 300\n@ IN SOA ns hostmaster ( 1 1h 15m 7d 60 )\n@ NS ns\nns A 192.168.1.53\n');
 
-interface Node { readonly name: string; readonly dns: number; readonly api: number; readonly dhcp: number; readonly file: string; process?: ChildProcess }
+interface Node {
+  readonly name: string;
+  readonly dns: number;
+  readonly api: number;
+  readonly dhcp: number;
+  readonly file: string;
+  process?: ChildProcess;
+}
 
 async function nodeConfig(name: string, sync: number, peer: number, dir: string): Promise<Node> {
   const node = { name, dns: await freePort(), api: await freePort(), dhcp: await freePort(), file: join(dir, 'hearth.yaml') };
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'api.token'), `${TOKEN}\n`, { mode: 0o600 });
-  writeFileSync(node.file, `data_dir: ${dir}/data
+  writeFileSync(
+    node.file,
+    `data_dir: ${dir}/data
 dns: { listen: ["127.0.0.1:${node.dns}"], zones_dir: ${zones}, blocking: { lists: [] } }
 api: { listen: "127.0.0.1:${node.api}", token_file: ${dir}/api.token }
 querylog: { enabled: false }
 dhcp: { enabled: true, interface: lo, port: ${node.dhcp}, subnet: 10.80.0.0/16, range: [10.80.1.0, 10.80.255.254], lease_time: 12h }
 ha: { enabled: true, node_id: ${name}, vip: ${VIP}/16, listen: "127.0.0.1:${sync}", peers: ["127.0.0.1:${peer}"], secret_file: ${secret} }
-`);
+`,
+  );
   return node;
 }
 
@@ -56,7 +66,9 @@ async function start(node: Node, state: 'master' | 'backup'): Promise<void> {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'sync-node.ts'), node.file, state], { stdio: ['ignore', 'pipe', 'inherit'] });
   node.process = child;
   await new Promise<void>((done, fail) => {
-    child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) done(); });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) done();
+    });
     child.once('exit', (code) => fail(new Error(`${node.name} exited with ${code}`)));
   });
 }
@@ -68,10 +80,12 @@ async function stop(node: Node): Promise<void> {
   await once(child, 'exit');
 }
 
-const api = (node: Node, method: string, path: string, body?: unknown) => fetch(`http://127.0.0.1:${node.api}${path}`, {
-  method, headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-});
+const api = (node: Node, method: string, path: string, body?: unknown) =>
+  fetch(`http://127.0.0.1:${node.api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 
 /** An A query for `name` (id 1, RD); true when the answer has a record. */
 async function answers(port: number, name: string): Promise<boolean> {
@@ -114,27 +128,33 @@ async function dhcpRate(node: Node, firstClient: number): Promise<{ rate: number
     const decoded = decodePacket(bytes);
     if (decoded.ok) waiting.get(decoded.packet.xid)?.(decoded.packet.messageType, decoded.packet.yiaddr);
   });
-  const ask = (bytes: Uint8Array, xid: number) => new Promise<{ type: string; yiaddr: string }>((done) => {
-    const timer = setTimeout(() => done({ type: 'timeout', yiaddr: '' }), 2_000);
-    waiting.set(xid, (type, yiaddr) => { clearTimeout(timer); done({ type, yiaddr }); });
-    socket.send(bytes, node.dhcp, '127.0.0.1');
-  });
+  const ask = (bytes: Uint8Array, xid: number) =>
+    new Promise<{ type: string; yiaddr: string }>((done) => {
+      const timer = setTimeout(() => done({ type: 'timeout', yiaddr: '' }), 2_000);
+      waiting.set(xid, (type, yiaddr) => {
+        clearTimeout(timer);
+        done({ type, yiaddr });
+      });
+      socket.send(bytes, node.dhcp, '127.0.0.1');
+    });
   let done = 0;
   let next = firstClient;
   const until = performance.now() + SECONDS * 1000;
   // ciaddr 127.0.0.1: the server answers by unicast to this socket, not by broadcast.
   const header = { ciaddr: '127.0.0.1' };
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    while (performance.now() < until) {
-      const n = next++;
-      const c = (n % POOL) + 1;
-      const client = new TestClient(`02:${[c >> 24, c >> 16, c >> 8, c].map((b) => (b & 255).toString(16).padStart(2, '0')).join(':')}:01`);
-      const offer = await ask(client.discover([], { ...header, xid: n }), n);
-      if (offer.type !== 'OFFER') continue;
-      const ack = await ask(client.select(offer.yiaddr, VIP, { ...header, xid: n }), n);
-      if (ack.type === 'ACK') done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < until) {
+        const n = next++;
+        const c = (n % POOL) + 1;
+        const client = new TestClient(`02:${[c >> 24, c >> 16, c >> 8, c].map((b) => (b & 255).toString(16).padStart(2, '0')).join(':')}:01`);
+        const offer = await ask(client.discover([], { ...header, xid: n }), n);
+        if (offer.type !== 'OFFER') continue;
+        const ack = await ask(client.select(offer.yiaddr, VIP, { ...header, xid: n }), n);
+        if (ack.type === 'ACK') done++;
+      }
+    }),
+  );
   socket.close();
   return { rate: done / SECONDS, clients: next - firstClient };
 }
@@ -147,7 +167,9 @@ try {
   await start(backup, 'backup');
   await new Promise((done) => setTimeout(done, 1_000));
   const latencies = await changeToVisible(master, backup);
-  console.log(`change-to-visible (API record on the master -> answered on the standby), ${CHANGES} changes: median ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+  console.log(
+    `change-to-visible (API record on the master -> answered on the standby), ${CHANGES} changes: median ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+  );
 
   let client = 1;
   const rates: { on: number[]; off: number[] } = { on: [], off: [] };
@@ -163,7 +185,9 @@ try {
     }
   }
   const median = (values: number[]) => percentile(values, 50);
-  console.log(`DHCP exchanges/s, median of ${ROUNDS}: replication on ${median(rates.on).toFixed(0)}, off ${median(rates.off).toFixed(0)} (on/off ${(median(rates.on) / median(rates.off)).toFixed(2)})`);
+  console.log(
+    `DHCP exchanges/s, median of ${ROUNDS}: replication on ${median(rates.on).toFixed(0)}, off ${median(rates.off).toFixed(0)} (on/off ${(median(rates.on) / median(rates.off)).toFixed(2)})`,
+  );
 
   const held = async (node: Node) => ((await (await api(node, 'GET', '/dhcp/leases')).json()) as { leases: unknown[] }).leases.length;
   const leases = await held(master);
@@ -174,7 +198,9 @@ try {
   const ready = performance.now();
   while ((await held(wiped)) < leases) await new Promise((done) => setTimeout(done, 50));
   const seconds = (at: number) => ((at - started) / 1000).toFixed(2);
-  console.log(`full resync of a wiped standby: ${leases} leases held ${seconds(performance.now())} s after its start (process up after ${seconds(ready)} s; polled every 50 ms)`);
+  console.log(
+    `full resync of a wiped standby: ${leases} leases held ${seconds(performance.now())} s after its start (process up after ${seconds(ready)} s; polled every 50 ms)`,
+  );
   await stop(wiped);
 } finally {
   await stop(backup);

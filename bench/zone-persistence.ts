@@ -70,7 +70,10 @@ function journaled(dir: string, size: number): { update: number; commit: number;
   const updates = Array.from({ length: WARMUP + UPDATES }, (_, i) => parse(hostLine(size + 1 + i)));
   let started = 0;
   updates.forEach((records, i) => {
-    if (i === WARMUP) { started = performance.now(); journal.commitMs = 0; }
+    if (i === WARMUP) {
+      started = performance.now();
+      journal.commitMs = 0;
+    }
     const result = updater.apply(zones, zones.get(ORIGIN)!, { prerequisites: [], updates: records });
     if (result.rcode !== 0 || !('changed' in result) || !result.changed) throw new Error(`update ${i} failed: ${JSON.stringify(result)}`);
   });
@@ -111,8 +114,10 @@ for (const size of SIZES) {
     const rewrite = rewritten(dir, after);
     // The same update with a rewrite instead of the commit: the in-memory work is the same.
     const ms = (value: number, width: number) => value.toFixed(3).padStart(width);
-    console.log(`${String(size).padStart(7)} ${ms(commit, 16)} ${ms(rewrite, 13)} ${(rewrite / commit).toFixed(1).padStart(5)}x`
-      + ` ${ms(update, 11)} ${ms(update - commit + rewrite, 10)}`);
+    console.log(
+      `${String(size).padStart(7)} ${ms(commit, 16)} ${ms(rewrite, 13)} ${(rewrite / commit).toFixed(1).padStart(5)}x` +
+        ` ${ms(update, 11)} ${ms(update - commit + rewrite, 10)}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

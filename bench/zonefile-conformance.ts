@@ -27,7 +27,9 @@ function records(origin: string, list: readonly ResourceRecord[]): Set<string> |
   return zone instanceof Zone ? new Set([...zone.records()].map(key)) : zone.join('; ');
 }
 
-const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.db')).map((file) => join(root, file));
+const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.db'))
+  .map((file) => join(root, file));
 const counts = { files: files.length, namedLoads: 0, hearthLoads: 0, same: 0 };
 for (const file of files) {
   const zoneName = basename(file).replace(/\.db$/, '').replace(/^db\./, '');
@@ -36,21 +38,34 @@ for (const file of files) {
   try {
     origin = parseName(`${zoneName}.`);
     // $INCLUDE paths are relative to where named-checkzone runs; hearth reads them relative to the file.
-    dump = execFileSync('named-checkzone', [...LENIENT, '-D', '-o', '-', zoneName, basename(file)],
-      { cwd: dirname(file), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+    dump = execFileSync('named-checkzone', [...LENIENT, '-D', '-o', '-', zoneName, basename(file)], {
+      cwd: dirname(file),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+    });
   } catch (error) {
     if (error instanceof NameError || (error as { status?: number }).status !== undefined) continue;
     throw error;
   }
   counts.namedLoads++;
   const ours = parseZoneFile(readFileSync(file, 'utf8'), { file, origin, readFile: (path) => readFileSync(path, 'utf8') });
-  const mine = ours.errors.length > 0 ? ours.errors.slice(0, 2).map((e) => `${e.line}: ${e.message}`).join(' | ') : records(origin, ours.records);
+  const mine =
+    ours.errors.length > 0
+      ? ours.errors
+          .slice(0, 2)
+          .map((e) => `${e.line}: ${e.message}`)
+          .join(' | ')
+      : records(origin, ours.records);
   if (typeof mine === 'string') {
     console.log(`refused ${file}: ${mine}`);
     continue;
   }
   counts.hearthLoads++;
-  const text = dump.split('\n').filter((line) => !/^zone |^OK$|^\S+:\d+: /.test(line)).join('\n');
+  const text = dump
+    .split('\n')
+    .filter((line) => !/^zone |^OK$|^\S+:\d+: /.test(line))
+    .join('\n');
   const theirs = records(origin, parseZoneFile(text, { file: 'named-checkzone -D', origin: '' }).records);
   const only = (a: Set<string>, b: Set<string> | string) => [...a].filter((x) => typeof b === 'string' || !b.has(x));
   const differ = typeof theirs === 'string' ? [theirs] : [...only(mine, theirs), ...only(theirs, mine)];

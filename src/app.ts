@@ -262,14 +262,17 @@ export class Hearth {
 
   private pairServices(config: Config): PairServices {
     return {
-      dns: this.dns, dnsListen: listenAddresses(config), dnsTimeoutMs: config.dns.upstreams.timeout_ms,
+      dns: this.dns,
+      dnsListen: listenAddresses(config),
+      dnsTimeoutMs: config.dns.upstreams.timeout_ms,
       serveDhcp: (serve) => {
         // DHCP keeps its socket and (replicated) leases on the backup, and answers only on the master.
         this.dhcpService?.serve(serve);
         return Promise.resolve();
       },
       upstreams: () => this.built.pools.flatMap((pool) => pool.status()).map((upstream) => upstream.up),
-      registry: this.metrics.registry, log: this.log,
+      registry: this.metrics.registry,
+      log: this.log,
     };
   }
 
@@ -298,7 +301,12 @@ export class Hearth {
     if (!this.api) throw new Error('the API is not running');
     const token = readFileSync(this.store.current.api.token_file, 'utf8').trim();
     const headers = { ...write.headers, authorization: `Bearer ${token}` };
-    const response = await this.api.inject({ method: write.method as 'POST', url: write.url, headers, ...(write.body === undefined ? {} : { payload: write.body }) });
+    const response = await this.api.inject({
+      method: write.method as 'POST',
+      url: write.url,
+      headers,
+      ...(write.body === undefined ? {} : { payload: write.body }),
+    });
     const contentType = response.headers['content-type'];
     return { status: response.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body: response.body };
   }

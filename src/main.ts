@@ -92,7 +92,9 @@ async function updateLists(file: string | undefined): Promise<number> {
   for (const [url, result] of results) {
     if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
     if (result.outcome === 'failed') failed++;
-    console.log(`${url}: ${result.outcome === 'downloaded' ? `downloaded ${result.bytes} bytes` : result.outcome === 'not-modified' ? 'not modified' : `failed: ${result.error} (the saved copy stays)`}`);
+    console.log(
+      `${url}: ${result.outcome === 'downloaded' ? `downloaded ${result.bytes} bytes` : result.outcome === 'not-modified' ? 'not modified' : `failed: ${result.error} (the saved copy stays)`}`,
+    );
   }
   for (const error of deps.blocklists.errors()) console.log(formatError(error));
   if (results.size === 0) console.log('no list URLs in the config');
@@ -106,8 +108,10 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' },
-        force: { type: 'boolean' }, resume: { type: 'boolean' },
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+        force: { type: 'boolean' },
+        resume: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -121,9 +125,12 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   switch (command) {
-    case 'run': return run(values.config);
-    case 'check': return check(values.config);
-    case 'doctor': return doctor(values.config);
+    case 'run':
+      return run(values.config);
+    case 'check':
+      return check(values.config);
+    case 'doctor':
+      return doctor(values.config);
     case 'lists':
       if (positionals[1] === 'update') return updateLists(values.config);
       process.stderr.write(`hearth: unknown lists command "${positionals[1] ?? ''}"\n${USAGE}`);
@@ -153,7 +160,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -24,7 +24,9 @@ dns_update:
 
 describe('the admin API', () => {
   let h: Harness;
-  beforeAll(async () => { h = await start(CONFIG); });
+  beforeAll(async () => {
+    h = await start(CONFIG);
+  });
   afterAll(async () => h.close());
 
   it('answers GET /health without a token', async () => {
@@ -157,7 +159,7 @@ describe('the admin API', () => {
   });
 
   describe('/blocklists', () => {
-    it('lists the default view\'s lists with what each held', async () => {
+    it("lists the default view's lists with what each held", async () => {
       const reply = await h.call('GET', '/blocklists');
       expect(reply.status).toBe(200);
       expect(reply.body).toEqual({ lists: [{ source: 'blocklists/default.txt', stats: { blocked: 7, allowed: 1, regexes: 0, unsupported: 2, invalid: 0 } }] });
@@ -235,15 +237,42 @@ describe('the admin API', () => {
       const reply = await h.call('GET', '/openapi.json');
       expect(reply.status).toBe(200);
       await SwaggerParser.validate(structuredClone(reply.body));
-      const routes = Object.entries(reply.body.paths as Record<string, Record<string, { security?: unknown[] }>>)
-        .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
-      expect(routes.sort()).toEqual(expect.arrayContaining([
-        'GET /health', 'GET /config', 'PUT /config', 'GET /cloaking', 'POST /cloaking', 'DELETE /cloaking',
-        'GET /blocklists', 'POST /blocklists', 'DELETE /blocklists', 'POST /blocklists/refresh', 'GET /blocklists/check',
-        'POST /cache/flush', 'GET /dhcp/leases', 'DELETE /dhcp/leases/{address}', 'GET /dhcp/static', 'POST /dhcp/static', 'DELETE /dhcp/static', 'GET /ddns', 'POST /ddns/update', 'GET /ha', 'POST /ha/promote', 'POST /ha/demote',
-        'GET /querylog', 'GET /stats', 'GET /metrics',
-        'GET /zones', 'GET /zones/{zone}/records', 'POST /zones/{zone}/records', 'DELETE /zones/{zone}/records',
-      ]));
+      const routes = Object.entries(reply.body.paths as Record<string, Record<string, { security?: unknown[] }>>).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+      expect(routes.sort()).toEqual(
+        expect.arrayContaining([
+          'GET /health',
+          'GET /config',
+          'PUT /config',
+          'GET /cloaking',
+          'POST /cloaking',
+          'DELETE /cloaking',
+          'GET /blocklists',
+          'POST /blocklists',
+          'DELETE /blocklists',
+          'POST /blocklists/refresh',
+          'GET /blocklists/check',
+          'POST /cache/flush',
+          'GET /dhcp/leases',
+          'DELETE /dhcp/leases/{address}',
+          'GET /dhcp/static',
+          'POST /dhcp/static',
+          'DELETE /dhcp/static',
+          'GET /ddns',
+          'POST /ddns/update',
+          'GET /ha',
+          'POST /ha/promote',
+          'POST /ha/demote',
+          'GET /querylog',
+          'GET /stats',
+          'GET /metrics',
+          'GET /zones',
+          'GET /zones/{zone}/records',
+          'POST /zones/{zone}/records',
+          'DELETE /zones/{zone}/records',
+        ]),
+      );
       expect(reply.body.paths['/health'].get.security).toEqual([]);
       expect(reply.body.security).toEqual([{ bearer: [] }]);
       expect(reply.body.paths['/config'].put.requestBody.content['application/json'].schema.properties).toHaveProperty('dns');
@@ -275,7 +304,11 @@ describe('PUT /config on the built-in config', () => {
 
 describe('a bug behind a route', () => {
   it('answers 500 without details', async () => {
-    const h = await start('', { flushCache: () => { throw new Error('cache exploded at 0xdeadbeef'); } });
+    const h = await start('', {
+      flushCache: () => {
+        throw new Error('cache exploded at 0xdeadbeef');
+      },
+    });
     try {
       const reply = await h.call('POST', '/cache/flush');
       expect(reply.status).toBe(500);

@@ -9,7 +9,17 @@ import { startApi } from './server.ts';
 
 function capturingLogger(): { log: pino.Logger; lines: string[] } {
   const lines: string[] = [];
-  return { log: pino({ level: 'info' }, { write: (line: string) => { lines.push(line); } }), lines };
+  return {
+    log: pino(
+      { level: 'info' },
+      {
+        write: (line: string) => {
+          lines.push(line);
+        },
+      },
+    ),
+    lines,
+  };
 }
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'hearth-auth-'));

@@ -71,15 +71,20 @@ export function loadToken(api: { readonly listen: string; readonly token_file: s
     if (token === '') throw new Error(`the API token file ${file} is empty`);
     if ((statSync(file).mode & 0o077) !== 0) log.warn({ token_file: file }, 'the API token file is readable by other users: chmod 600 it');
     if (token.length < MIN_TOKEN_LENGTH) {
-      log.warn({ token_file: file }, `the API token is shorter than ${MIN_TOKEN_LENGTH} characters and can be guessed: make a long one (head -c 32 /dev/urandom | base64)`);
+      log.warn(
+        { token_file: file },
+        `the API token is shorter than ${MIN_TOKEN_LENGTH} characters and can be guessed: make a long one (head -c 32 /dev/urandom | base64)`,
+      );
     }
     return new TokenCheck(token, file);
   }
   const host = parseListenAddress(api.listen, 8053)?.host ?? '';
   if (!isLoopback(host)) {
-    throw new Error(`api.listen ${api.listen} is reachable from the network, and the token file ${file} does not exist: `
-      + 'hearth creates a token by itself only for a loopback API. Create one first '
-      + `(umask 077; head -c 32 /dev/urandom | base64 > ${file}) or listen on 127.0.0.1`);
+    throw new Error(
+      `api.listen ${api.listen} is reachable from the network, and the token file ${file} does not exist: ` +
+        'hearth creates a token by itself only for a loopback API. Create one first ' +
+        `(umask 077; head -c 32 /dev/urandom | base64 > ${file}) or listen on 127.0.0.1`,
+    );
   }
   const token = randomBytes(32).toString('base64url');
   mkdirSync(dirname(file), { recursive: true });
@@ -101,8 +106,9 @@ function bearer(request: FastifyRequest): string | undefined {
 function isOpen(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const url = request.routeOptions.url;
-  return url === '/health' || url === '/' || url === '/session' || url === '/docs'
-    || (url?.startsWith('/docs/') ?? false) || (url?.startsWith('/ui/') ?? false);
+  return (
+    url === '/health' || url === '/' || url === '/session' || url === '/docs' || (url?.startsWith('/docs/') ?? false) || (url?.startsWith('/ui/') ?? false)
+  );
 }
 
 /** Every other route needs the token, or the dashboard's session cookie
@@ -122,8 +128,10 @@ export function requireToken(app: ApiApp, token: TokenCheck, sessions?: { admits
     }
     await failures(request);
     void reply.header('www-authenticate', 'Bearer');
-    throw new ApiError(401, 'unauthorized', presented === undefined
-      ? 'missing "Authorization: Bearer TOKEN" header (the token is in api.token_file)'
-      : 'wrong token');
+    throw new ApiError(
+      401,
+      'unauthorized',
+      presented === undefined ? 'missing "Authorization: Bearer TOKEN" header (the token is in api.token_file)' : 'wrong token',
+    );
   });
 }

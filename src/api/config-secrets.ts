@@ -30,12 +30,21 @@ export function redactUrl(text: string, isUpstream: boolean): string {
   }
   if (!/^(https?|tls|udp|tcp):$/.test(url.protocol) || url.host === '') return text;
   let changed = false;
-  if (url.password) { url.password = REDACTED; changed = true; }
-  for (const key of [...url.searchParams.keys()]) { url.searchParams.set(key, REDACTED); changed = true; }
+  if (url.password) {
+    url.password = REDACTED;
+    changed = true;
+  }
+  for (const key of [...url.searchParams.keys()]) {
+    url.searchParams.set(key, REDACTED);
+    changed = true;
+  }
   if (isUpstream && url.protocol === 'https:') {
     const segments = url.pathname.split('/').filter(Boolean);
     const hidden = segments.map((segment) => (segment === 'dns-query' ? segment : REDACTED));
-    if (hidden.join('/') !== segments.join('/')) { url.pathname = `/${hidden.join('/')}`; changed = true; }
+    if (hidden.join('/') !== segments.join('/')) {
+      url.pathname = `/${hidden.join('/')}`;
+      changed = true;
+    }
   }
   // URL's own serialisation escapes the placeholder's asterisks in no part; it stays readable.
   return changed ? url.toString() : text;
@@ -88,9 +97,12 @@ export function unredact(next: Config, current: Config): Config {
       const match = list.find((candidate) => identity(entries, candidate) === identity(entries, entry));
       if (match && same(redactValue(match, path), entry)) return match;
       const secret = Object.keys(entry).find((name) => holdsPlaceholder(entry[name]));
-      throw refuse([...path, secret ?? ''], match
-        ? `"${REDACTED}" stands for a secret hearth has, but other fields of this entry changed: send the secret again`
-        : `"${REDACTED}" stands for a secret hearth has, but it has none for this entry: send the secret itself`);
+      throw refuse(
+        [...path, secret ?? ''],
+        match
+          ? `"${REDACTED}" stands for a secret hearth has, but other fields of this entry changed: send the secret again`
+          : `"${REDACTED}" stands for a secret hearth has, but it has none for this entry: send the secret itself`,
+      );
     }
     if (key === 'ddns.ip.command') {
       if (same(value, redactValue(now, path))) return now;

@@ -46,8 +46,17 @@ export interface ZonesRoutesContext {
 }
 
 /** A write as the standby hands it to the master, and the master's answer. */
-export interface ForwardedWrite { readonly method: string; readonly url: string; readonly headers: Record<string, string>; readonly body?: string | undefined }
-export interface ForwardedAnswer { readonly status: number; readonly contentType?: string | undefined; readonly body: string }
+export interface ForwardedWrite {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string | undefined;
+}
+export interface ForwardedAnswer {
+  readonly status: number;
+  readonly contentType?: string | undefined;
+  readonly body: string;
+}
 
 /** The observe and zone routes ask for their service by name (`metrics`,
  *  `stats`, `querylog`, `zones`), so a test can hand a route just that one. */

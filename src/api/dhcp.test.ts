@@ -10,16 +10,32 @@ const CONFIG = `dhcp:
     - { mac: "AA-BB-CC-DD-EE-FF", ip: 192.168.1.10, hostname: nas }
 `;
 
-const LEASE: LeaseInfo = { address: '192.168.1.100', mac: '11:22:33:44:55:66', clientId: undefined, hostname: 'laptop', expires: '2026-11-22T12:00:00.000Z', kind: 'dynamic' };
+const LEASE: LeaseInfo = {
+  address: '192.168.1.100',
+  mac: '11:22:33:44:55:66',
+  clientId: undefined,
+  hostname: 'laptop',
+  expires: '2026-11-22T12:00:00.000Z',
+  kind: 'dynamic',
+};
 
 describe('the DHCP routes', () => {
   let h: Harness;
   const released: string[] = [];
-  afterEach(async () => { await h.close(); });
-
-  const withServer = () => start(CONFIG, {
-    dhcp: { leases: () => [LEASE], release: (address) => { released.push(address); return address === LEASE.address; } },
+  afterEach(async () => {
+    await h.close();
   });
+
+  const withServer = () =>
+    start(CONFIG, {
+      dhcp: {
+        leases: () => [LEASE],
+        release: (address) => {
+          released.push(address);
+          return address === LEASE.address;
+        },
+      },
+    });
 
   it('lists the leases held, and says when DHCP is off', async () => {
     h = await withServer();

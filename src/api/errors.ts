@@ -46,13 +46,15 @@ export const errorResponses = { 400: errorSchema, 401: errorSchema, 429: errorSc
 
 /** Validates with zod and keeps the issues whole: the provider's own
  *  compiler flattens the paths into strings. */
-export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => (data) => {
-  const result = schema.safeParse(data);
-  if (result.success) return { value: result.data };
-  const where = httpPart ?? 'body';
-  const issues = result.error.issues.map((issue) => ({ in: where, path: issue.path.map(pathKey), message: issue.message }));
-  return { error: badRequest(summary(issues), issues) };
-};
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
+  ({ schema, httpPart }) =>
+  (data) => {
+    const result = schema.safeParse(data);
+    if (result.success) return { value: result.data };
+    const where = httpPart ?? 'body';
+    const issues = result.error.issues.map((issue) => ({ in: where, path: issue.path.map(pathKey), message: issue.message }));
+    return { error: badRequest(summary(issues), issues) };
+  };
 
 function pathKey(key: PropertyKey): string | number {
   return typeof key === 'number' ? key : String(key);
@@ -67,8 +69,16 @@ function summary(issues: readonly Issue[]): string {
 }
 
 const CODES: Record<number, string> = {
-  400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-  406: 'not_acceptable', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests',
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
 };
 
 function toBody(error: FastifyError | Error): { status: number; body: ErrorBody } {

@@ -17,7 +17,10 @@ const PATH_KEY = /(_file|_dir)$/;
 /** Keys holding a list of paths (and, for block lists, URLs). */
 const PATH_LISTS = new Set(['cloaking.files', 'blocking.lists', 'blocking.allow']);
 /** Commands hearth runs (argv arrays); `ha.notify` once the pair has it. */
-const COMMANDS: readonly Path[] = [['ddns', 'ip', 'command'], ['ha', 'notify']];
+const COMMANDS: readonly Path[] = [
+  ['ddns', 'ip', 'command'],
+  ['ha', 'notify'],
+];
 
 interface HostValue {
   /** The key's place with array indexes left out: `ddns.records.token_file`. */
@@ -30,7 +33,10 @@ interface HostValue {
 function hostValues(value: unknown, path: Path = [], out: HostValue[] = []): HostValue[] {
   const key = path.filter((part) => typeof part === 'string').join('.');
   const last = path.filter((part) => typeof part === 'string').at(-1) ?? '';
-  const parent = path.filter((part) => typeof part === 'string').slice(-2).join('.');
+  const parent = path
+    .filter((part) => typeof part === 'string')
+    .slice(-2)
+    .join('.');
   if (typeof value === 'string') {
     const listed = PATH_LISTS.has(parent) && !isUrl(value);
     if (PATH_KEY.test(last) || listed) out.push({ key, path, value });
@@ -66,6 +72,7 @@ function valueAt(value: unknown, path: Path): unknown {
 }
 
 function forbidden(path: Path, what: string): ApiError {
-  return new ApiError(403, 'forbidden', `${path.join('.')}: ${what} is not changed over the API: edit the config file on the host`,
-    [{ in: 'body', path: [...path], message: 'edit the config file on the host' }]);
+  return new ApiError(403, 'forbidden', `${path.join('.')}: ${what} is not changed over the API: edit the config file on the host`, [
+    { in: 'body', path: [...path], message: 'edit the config file on the host' },
+  ]);
 }

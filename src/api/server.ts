@@ -32,8 +32,18 @@ import { statsRoutes } from './routes/stats.ts';
 import { zonesRoutes } from './routes/zones.ts';
 
 const ROUTES: readonly ((app: ApiApp, ctx: ApiContext) => void)[] = [
-  healthRoutes, configRoutes, zonesRoutes, cloakingRoutes, blocklistRoutes, cacheRoutes, dhcpRoutes, ddnsRoutes, haRoutes,
-  querylogRoutes, statsRoutes, metricsRoutes,
+  healthRoutes,
+  configRoutes,
+  zonesRoutes,
+  cloakingRoutes,
+  blocklistRoutes,
+  cacheRoutes,
+  dhcpRoutes,
+  ddnsRoutes,
+  haRoutes,
+  querylogRoutes,
+  statsRoutes,
+  metricsRoutes,
 ];
 
 /** A whole config is a few KB; a MB leaves room and bounds what a client can make hearth parse. */
@@ -99,7 +109,10 @@ function forwardWrites(app: ApiApp, ctx: ApiContext): void {
     const forwarded = ctx.forwardWrite?.({ method: request.method, url: request.url, headers, body });
     if (!forwarded) return;
     const answer = await forwarded;
-    return reply.code(answer.status).type(answer.contentType ?? 'application/json').send(answer.body);
+    return reply
+      .code(answer.status)
+      .type(answer.contentType ?? 'application/json')
+      .send(answer.body);
   });
 }
 

@@ -49,7 +49,10 @@ afterEach(async () => {
 
 async function api(): Promise<{ h: Harness; dir: string; journal: ZoneJournal }> {
   const dir = tempDir();
-  for (const [sub, file, text] of [['lan', 'home.lan.zone', HOME_LAN], ['guest', 'guest.lan.zone', GUEST_LAN]] as const) {
+  for (const [sub, file, text] of [
+    ['lan', 'home.lan.zone', HOME_LAN],
+    ['guest', 'guest.lan.zone', GUEST_LAN],
+  ] as const) {
     mkdirSync(join(dir, sub));
     writeFileSync(join(dir, sub, file), text);
   }
@@ -93,8 +96,9 @@ describe('GET /zones/:zone/records', () => {
 
   it('filters by name and type, the zone and name written with or without the trailing dot', async () => {
     const { h } = await api();
-    expect((await h.call('GET', '/zones/home.lan./records?name=NAS.home.lan.&type=aaaa')).body.records)
-      .toEqual([{ name: 'nas.home.lan', type: 'AAAA', ttl: 300, data: 'fd00::10' }]);
+    expect((await h.call('GET', '/zones/home.lan./records?name=NAS.home.lan.&type=aaaa')).body.records).toEqual([
+      { name: 'nas.home.lan', type: 'AAAA', ttl: 300, data: 'fd00::10' },
+    ]);
     expect((await h.call('GET', `${RECORDS}?name=@&type=MX`)).body.records).toHaveLength(1);
     expect((await h.call('GET', `${RECORDS}?type=TYPE65`)).body.records).toEqual([]);
   });
@@ -130,7 +134,7 @@ describe('POST /zones/:zone/records', () => {
     expect(after).toEqual({ zone: 'home.lan', serial: 11, records: [reply.body.record] });
   });
 
-  it('reads data as a zone file does: names relative to the zone, any TTL given replacing the RRset\'s', async () => {
+  it("reads data as a zone file does: names relative to the zone, any TTL given replacing the RRset's", async () => {
     const { h } = await api();
     const mx = await h.call('POST', RECORDS, { body: { name: '@', type: 'mx', data: '20 backup', ttl: 3600 } });
     expect(mx.body.record).toEqual({ name: 'home.lan', type: 'MX', ttl: 3600, data: '20 backup.home.lan.' });

@@ -16,8 +16,13 @@ export async function ddnsUpdate(config: Config, options: UpdateNowOptions): Pro
   try {
     const status = await updater.updateNow(options);
     for (const line of statusLines(status)) console.log(line);
-    return status.records.every((record) => record.stopped === null && [record.v4, record.v6].every((family) => !family?.lastResult || ['updated', 'unchanged', 'no-address'].includes(family.lastResult.kind)))
-      ? 0 : 1;
+    return status.records.every(
+      (record) =>
+        record.stopped === null &&
+        [record.v4, record.v6].every((family) => !family?.lastResult || ['updated', 'unchanged', 'no-address'].includes(family.lastResult.kind)),
+    )
+      ? 0
+      : 1;
   } finally {
     await updater.close();
   }
@@ -25,13 +30,19 @@ export async function ddnsUpdate(config: Config, options: UpdateNowOptions): Pro
 
 function statusLines(status: DdnsStatus): string[] {
   const lines: string[] = [];
-  for (const [family, detected] of [['IPv4', status.addresses.v4], ['IPv6', status.addresses.v6]] as const) {
+  for (const [family, detected] of [
+    ['IPv4', status.addresses.v4],
+    ['IPv6', status.addresses.v6],
+  ] as const) {
     if (detected) lines.push(`${family} address: ${detected.address ?? 'none'} (${detected.detail})`);
   }
   for (const record of status.records) {
     const who = `${record.name} (${record.provider})`;
     if (record.stopped) lines.push(`${who}: STOPPED since ${record.stopped.since}: ${record.stopped.reason}`);
-    for (const [family, state] of [['A', record.v4], ['AAAA', record.v6]] as const) {
+    for (const [family, state] of [
+      ['A', record.v4],
+      ['AAAA', record.v6],
+    ] as const) {
       const result = state?.lastResult;
       if (!state || !result) continue;
       const retry = state.retryAt ? `, next try ${state.retryAt}` : '';

@@ -86,7 +86,12 @@ function withoutInvalidKeys(raw: unknown, issues: readonly z.core.$ZodIssue[]): 
 }
 
 function keyPath(path: readonly PropertyKey[]): string {
-  return path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '') || '(top level)';
+  return (
+    path
+      .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
+      .join('')
+      .replace(/^\./, '') || '(top level)'
+  );
 }
 
 /** Where in the text the issue's key sits: the unknown key itself, else the

@@ -109,7 +109,9 @@ describe('ConfigStore', () => {
 
 describe('ConfigStore edits in place', () => {
   it('removes an item without disturbing the comments of the others', () => {
-    const { file, store } = setup('data_dir: DATA\ndns:\n  cloaking:\n    rules:\n      - "=a.lan 10.0.0.1" # A\n      - "=b.lan 10.0.0.2" # B\n      - "=c.lan 10.0.0.3" # C\n');
+    const { file, store } = setup(
+      'data_dir: DATA\ndns:\n  cloaking:\n    rules:\n      - "=a.lan 10.0.0.1" # A\n      - "=b.lan 10.0.0.2" # B\n      - "=c.lan 10.0.0.3" # C\n',
+    );
     const config = store.current;
     store.write({ ...config, dns: { ...config.dns, cloaking: { ...config.dns.cloaking, rules: ['=a.lan 10.0.0.1', '=c.lan 10.0.0.3'] } } });
     const text = readFileSync(file, 'utf8');

@@ -12,7 +12,10 @@ import { parseConfig, type LoadResult } from './load.ts';
 import type { SourceError } from '../diagnostics/source-error.ts';
 import { configSchema, type Config } from './schema.ts';
 
-export interface ConfigVersion { readonly version: number; readonly hash: string }
+export interface ConfigVersion {
+  readonly version: number;
+  readonly hash: string;
+}
 
 /** A write that cannot be done as asked (the API answers 409). */
 export class ConfigNotWritable extends Error {}
@@ -44,9 +47,15 @@ export class ConfigStore {
     return loaded.ok ? { ok: true, store: new ConfigStore(file, loaded.config, text) } : loaded;
   }
 
-  get current(): Config { return this.#current; }
-  get version(): number { return this.#version; }
-  get hash(): string { return this.#hash; }
+  get current(): Config {
+    return this.#current;
+  }
+  get version(): number {
+    return this.#version;
+  }
+  get hash(): string {
+    return this.#hash;
+  }
 
   /** Re-reads the file (SIGHUP); the current config changes only when it is valid. */
   reload(): LoadResult {
@@ -73,12 +82,14 @@ export class ConfigStore {
     }
     // What `config` means once read back (a view's omitted keys get defaults).
     const intended = configSchema.parse(plain(config));
-    const text = [edited(this.#text, this.#current, config), new Document(config).toString()]
-      .find((candidate) => means(candidate, file, intended));
+    const text = [edited(this.#text, this.#current, config), new Document(config).toString()].find((candidate) => means(candidate, file, intended));
     if (text === undefined) throw new Error('the config does not survive its own YAML round trip');
     // The file may hold secrets: both copies keep its permissions.
     const mode = statSync(file).mode & 0o777;
-    for (const [path, data] of [[`${file}.prev`, onDisk], [file, text]] as const) {
+    for (const [path, data] of [
+      [`${file}.prev`, onDisk],
+      [file, text],
+    ] as const) {
       writeFileAtomic(path, data);
       chmodSync(path, mode);
     }

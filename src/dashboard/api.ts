@@ -5,8 +5,24 @@
 // server's message and zod issue paths. A 401 means the session ended: the
 // app goes back to the sign-in form.
 import type {
-  CloakingRules, Config, DdnsStatus, ErrorBody, Leases, ListSource, Lists, NameCheck, NewRecord, QuerylogFilter, QuerylogPage,
-  RecordKey, Records, SessionInfo, StaticLease, Statics, Stats, Zones,
+  CloakingRules,
+  Config,
+  DdnsStatus,
+  ErrorBody,
+  Leases,
+  ListSource,
+  Lists,
+  NameCheck,
+  NewRecord,
+  QuerylogFilter,
+  QuerylogPage,
+  RecordKey,
+  Records,
+  SessionInfo,
+  StaticLease,
+  Statics,
+  Stats,
+  Zones,
 } from './types.ts';
 
 export class ApiFailure extends Error {

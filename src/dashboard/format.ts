@@ -7,7 +7,7 @@ export function count(value: number): string {
 }
 
 export function percent(part: number, whole: number): string {
-  return whole === 0 ? '–' : `${(100 * part / whole).toFixed(1)} %`;
+  return whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)} %`;
 }
 
 export function ms(value: number): string {
@@ -17,10 +17,19 @@ export function ms(value: number): string {
 /** "3 h 12 min", "45 s": a span of time in the two largest units. */
 export function span(milliseconds: number): string {
   const s = Math.max(0, Math.round(milliseconds / 1000));
-  const parts: [number, string][] = [[Math.floor(s / 86400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'min'], [s % 60, 's']];
+  const parts: [number, string][] = [
+    [Math.floor(s / 86400), 'd'],
+    [Math.floor(s / 3600) % 24, 'h'],
+    [Math.floor(s / 60) % 60, 'min'],
+    [s % 60, 's'],
+  ];
   const first = parts.findIndex(([n]) => n > 0);
   if (first === -1) return '0 s';
-  return parts.slice(first, first + 2).filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}`).join(' ');
+  return parts
+    .slice(first, first + 2)
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n} ${unit}`)
+    .join(' ');
 }
 
 export function time(iso: string): string {

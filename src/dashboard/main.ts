@@ -23,10 +23,12 @@ function App() {
   if (error) return html`<main><p class="alert" role="alert">hearth does not answer: ${error}</p></main>`;
   if (!session) return html`<main><p class="loading">Loading hearth…</p></main>`;
   if (!session.signedIn) return html`<${Login} onSignedIn=${signedIn} />`;
-  return html`<${Shell} onSignOut=${async () => {
-    await api.signOut().catch(() => undefined);
-    signedOut();
-  }} />`;
+  return html`<${Shell}
+    onSignOut=${async () => {
+      await api.signOut().catch(() => undefined);
+      signedOut();
+    }}
+  />`;
 }
 
 const root = document.getElementById('app');

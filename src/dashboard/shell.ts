@@ -38,18 +38,25 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
   useEffect(() => {
     document.title = `${current.title} · hearth`;
   }, [current]);
-  return html`
-    <a class="skip" href="#main" onClick=${(e: Event) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to the page</a>
+  return html` <a
+      class="skip"
+      href="#main"
+      onClick=${(e: Event) => {
+        e.preventDefault();
+        document.getElementById('main')?.focus();
+      }}
+      >Skip to the page</a
+    >
     <header>
       <h1>hearth</h1>
       <nav aria-label="Pages">
-        <ul>${PAGES.map((page) => html`
-          <li><a href=${`#/${page.path}`} aria-current=${page === current ? 'page' : undefined}>${page.title}</a></li>`)}
+        <ul>
+          ${PAGES.map((page) => html` <li><a href=${`#/${page.path}`} aria-current=${page === current ? 'page' : undefined}>${page.title}</a></li>`)}
         </ul>
       </nav>
       <button class="session" type="button" onClick=${onSignOut}>Sign out</button>
     </header>
-    <main id="main" tabIndex=${-1}>
+    <main id="main" tabindex=${-1}>
       <h2>${current.title}</h2>
       <${current.page} />
     </main>`;

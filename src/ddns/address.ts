@@ -19,9 +19,21 @@ type Prefix = readonly [bytes: readonly number[], bits: number];
 // RFC 6890 §2.2.2 and the IANA IPv4 Special-Purpose Address Registry: none
 // of these is globally reachable (192.88.99.0/24 was deprecated by RFC 7526).
 const NOT_GLOBAL_V4: readonly Prefix[] = [
-  [[0], 8], [[10], 8], [[100, 64], 10], [[127], 8], [[169, 254], 16], [[172, 16], 12],
-  [[192, 0, 0], 24], [[192, 0, 2], 24], [[192, 88, 99], 24], [[192, 168], 16], [[198, 18], 15],
-  [[198, 51, 100], 24], [[203, 0, 113], 24], [[224], 4], [[240], 4],
+  [[0], 8],
+  [[10], 8],
+  [[100, 64], 10],
+  [[127], 8],
+  [[169, 254], 16],
+  [[172, 16], 12],
+  [[192, 0, 0], 24],
+  [[192, 0, 2], 24],
+  [[192, 88, 99], 24],
+  [[192, 168], 16],
+  [[198, 18], 15],
+  [[198, 51, 100], 24],
+  [[203, 0, 113], 24],
+  [[224], 4],
+  [[240], 4],
 ];
 
 // IPv6 global unicast is 2000::/3 (RFC 4291 §2.4); within it, the IANA
@@ -31,7 +43,10 @@ const NOT_GLOBAL_V4: readonly Prefix[] = [
 // follows an IPv4 one rather than naming a host of its own.
 const GLOBAL_V6: Prefix = [[0x20], 3];
 const NOT_GLOBAL_V6: readonly Prefix[] = [
-  [[0x20, 0x01, 0x00], 23], [[0x20, 0x01, 0x0d, 0xb8], 32], [[0x20, 0x02], 16], [[0x3f, 0xff], 20],
+  [[0x20, 0x01, 0x00], 23],
+  [[0x20, 0x01, 0x0d, 0xb8], 32],
+  [[0x20, 0x02], 16],
+  [[0x3f, 0xff], 20],
 ];
 
 function within(address: Uint8Array, [prefix, bits]: Prefix): boolean {

@@ -18,11 +18,12 @@ describe('the ddns config section', () => {
 
   it('wants exactly one of a secret and its file', () => {
     expect(issues({ records: [{ provider: 'duckdns', name: 'myhome' }] })).toEqual(['records.0.token: needs exactly one of token or token_file']);
-    expect(issues({ records: [{ provider: 'dyndns2', name: 'h.example.com', login: 'a', password: 'p', password_file: '/p' }] }))
-      .toEqual(['records.0.password: needs exactly one of password or password_file']);
+    expect(issues({ records: [{ provider: 'dyndns2', name: 'h.example.com', login: 'a', password: 'p', password_file: '/p' }] })).toEqual([
+      'records.0.password: needs exactly one of password or password_file',
+    ]);
   });
 
-  it('checks each provider\'s own keys', () => {
+  it("checks each provider's own keys", () => {
     expect(issues({ records: [{ provider: 'cloudflare', name: 'h.example.com', token: 't', server: 'x' }] })).toEqual([
       'records.0.zone_id: Invalid input: expected string, received undefined',
       'records.0: Unrecognized key: "server"',
@@ -31,7 +32,14 @@ describe('the ddns config section', () => {
   });
 
   it('wants an rfc2136 name inside its zone, and a server address', () => {
-    const record = { provider: 'rfc2136', name: 'home.example.org', zone: 'example.com', server: 'ns1.example.com:5300', key_name: 'k', key_secret: 'c2VjcmV0' };
+    const record = {
+      provider: 'rfc2136',
+      name: 'home.example.org',
+      zone: 'example.com',
+      server: 'ns1.example.com:5300',
+      key_name: 'k',
+      key_secret: 'c2VjcmV0',
+    };
     expect(issues({ records: [record] })).toEqual(['records.0.name: the name is not in the zone']);
     expect(issues({ records: [{ ...record, name: 'home.example.com', server: '1.2.3:53' }] })?.[0]).toMatch(/^records.0.server: not a server address/);
   });
@@ -55,8 +63,11 @@ describe('ip.command', () => {
   it('is an argument array; a string of plain words is split into one', () => {
     expect(ddnsSchema.parse({ ip: { source: 'command', command: ['/usr/local/bin/wan-ip', '--v4'] } }).ip.command).toEqual(['/usr/local/bin/wan-ip', '--v4']);
     expect(ddnsSchema.parse({ ip: { source: 'command', command: ' wan-ip  --v4 ' } }).ip.command).toEqual(['wan-ip', '--v4']);
-    expect(ddnsSchema.parse({ ip: { source: 'command', command: ['/bin/sh', '-c', 'curl -s http://router/ip | jq .wan'] } }).ip.command)
-      .toEqual(['/bin/sh', '-c', 'curl -s http://router/ip | jq .wan']);
+    expect(ddnsSchema.parse({ ip: { source: 'command', command: ['/bin/sh', '-c', 'curl -s http://router/ip | jq .wan'] } }).ip.command).toEqual([
+      '/bin/sh',
+      '-c',
+      'curl -s http://router/ip | jq .wan',
+    ]);
   });
 });
 

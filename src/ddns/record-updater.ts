@@ -65,7 +65,11 @@ export class RecordUpdater {
   async sync(detections: ReadonlyMap<Family, Detection>, options: RunOptions): Promise<void> {
     const { state } = this.deps;
     const secret = readRecordSecret(this.record);
-    const identity = createHash('sha256').update(JSON.stringify(this.record)).update('\0').update(secret.ok ? secret.version : secret.reason).digest('hex');
+    const identity = createHash('sha256')
+      .update(JSON.stringify(this.record))
+      .update('\0')
+      .update(secret.ok ? secret.version : secret.reason)
+      .digest('hex');
     const stop = state.stopOf(this.id);
     if (stop?.identity === identity) return;
     if (stop) {
@@ -139,7 +143,10 @@ export class RecordUpdater {
     const delay = backoffDelay(runtime.failures, this.deps.random, failure.retryAfterMs);
     runtime.retryAt = this.deps.now() + delay;
     this.result(runtime, 'transient', failure.reason);
-    this.log.warn({ family: familyKey(family), reason: failure.reason, failures: runtime.failures, retryAt: iso(runtime.retryAt) }, 'ddns update failed; backing off');
+    this.log.warn(
+      { family: familyKey(family), reason: failure.reason, failures: runtime.failures, retryAt: iso(runtime.retryAt) },
+      'ddns update failed; backing off',
+    );
     return undefined;
   }
 

@@ -11,13 +11,13 @@ export const SECRET_KEY = { dyndns2: 'password', cloudflare: 'token', duckdns: '
 
 export type SecretRead =
   | {
-    readonly ok: true;
-    readonly secret: string;
-    /** The file it came from (an rfc2136 key file may hold a whole BIND key statement). */
-    readonly file?: string;
-    /** Changes when the file does; empty for an inline secret, which is part of the record. */
-    readonly version: string;
-  }
+      readonly ok: true;
+      readonly secret: string;
+      /** The file it came from (an rfc2136 key file may hold a whole BIND key statement). */
+      readonly file?: string;
+      /** Changes when the file does; empty for an inline secret, which is part of the record. */
+      readonly version: string;
+    }
   | { readonly ok: false; readonly reason: string };
 
 export function readRecordSecret(record: DdnsRecordConfig): SecretRead {

@@ -51,7 +51,11 @@ describe('what the updater remembers', () => {
     await state.stop('duckdns:other', { kind: 'fatal', reason: 'x', since: 1, identity: 'i' });
     await state.keepOnly(new Set(['duckdns:myhome']));
     await state.reload();
-    expect([state.confirmed('duckdns:myhome', 'v4')?.address, state.confirmed('duckdns:other', 'v6'), state.stopOf('duckdns:other')]).toEqual(['93.184.216.34', undefined, undefined]);
+    expect([state.confirmed('duckdns:myhome', 'v4')?.address, state.confirmed('duckdns:other', 'v6'), state.stopOf('duckdns:other')]).toEqual([
+      '93.184.216.34',
+      undefined,
+      undefined,
+    ]);
     await state.close();
   });
 });

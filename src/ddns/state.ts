@@ -51,7 +51,9 @@ export class DdnsState {
   /** `keyv` is state.db (see open()); tests give others. */
   constructor(keyv: Keyv) {
     this.keyv = keyv;
-    keyv.on('error', (error: unknown) => { this.lastError = error; });
+    keyv.on('error', (error: unknown) => {
+      this.lastError = error;
+    });
   }
 
   /** Opens <data_dir>/state.db (creating the directory) and reads what it holds. */
@@ -124,7 +126,8 @@ export class DdnsState {
     this.unsaved.add(key);
     this.lastError = undefined;
     const done = value === undefined ? (await this.keyv.delete(key), true) : await this.keyv.set(key, value);
-    if (!done || this.lastError !== undefined) throw new Error(`cannot write state.db: ${(this.lastError as Error | undefined)?.message ?? 'the store refused'}`);
+    if (!done || this.lastError !== undefined)
+      throw new Error(`cannot write state.db: ${(this.lastError as Error | undefined)?.message ?? 'the store refused'}`);
     this.unsaved.delete(key);
   }
 }

@@ -42,15 +42,17 @@ export const ddnsStatusSchema = z.object({
   nextRun: isoTime.nullable(),
   /** Null for a family ddns.ip leaves out, or before the first run. */
   addresses: z.object({ v4: detected.nullable(), v6: detected.nullable() }),
-  records: z.array(z.object({
-    provider: z.string(),
-    name: z.string(),
-    /** Set when an error only the owner can fix stopped the record; it
-     *  resumes when its config or secret changes, or on update with resume. */
-    stopped: z.object({ kind: z.enum(['auth-error', 'fatal']), reason: z.string(), since: isoTime }).nullable(),
-    v4: familyStatus.nullable(),
-    v6: familyStatus.nullable(),
-  })),
+  records: z.array(
+    z.object({
+      provider: z.string(),
+      name: z.string(),
+      /** Set when an error only the owner can fix stopped the record; it
+       *  resumes when its config or secret changes, or on update with resume. */
+      stopped: z.object({ kind: z.enum(['auth-error', 'fatal']), reason: z.string(), since: isoTime }).nullable(),
+      v4: familyStatus.nullable(),
+      v6: familyStatus.nullable(),
+    }),
+  ),
 });
 
 export type DdnsStatus = z.output<typeof ddnsStatusSchema>;

@@ -57,7 +57,8 @@ function cloudflareApi(records: Map<string, string>): (request: SeenRequest) => 
   };
 }
 
-const requestLine = (r: SeenRequest) => `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query as Record<string, string>)}` : ''}`;
+const requestLine = (r: SeenRequest) =>
+  `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query as Record<string, string>)}` : ''}`;
 
 beforeEach(async () => {
   home = { 4: V4, 6: undefined };
@@ -131,10 +132,14 @@ describe('each address family on its own', () => {
     provider.answer = cloudflareApi(records);
     const status = await (await updater(config([cloudflare()]))).updateNow();
     expect(provider.requests.map((r) => `${r.method} ${r.query.type ?? r.body}`)).toEqual([
-      'GET AAAA', `POST {"type":"AAAA","name":"home.example.com","content":"${V6}","ttl":1,"proxied":false}`,
+      'GET AAAA',
+      `POST {"type":"AAAA","name":"home.example.com","content":"${V6}","ttl":1,"proxied":false}`,
     ]);
     expect(records.get('A')).toBe('93.184.216.1');
-    expect(status.addresses).toEqual({ v4: { address: null, detail: 'no IPv4 here', at: expect.any(String) }, v6: { address: V6, detail: 'test', at: expect.any(String) } });
+    expect(status.addresses).toEqual({
+      v4: { address: null, detail: 'no IPv4 here', at: expect.any(String) },
+      v6: { address: V6, detail: 'test', at: expect.any(String) },
+    });
     expect(status.records[0]!.v4!.lastResult).toMatchObject({ kind: 'no-address' });
   });
 
@@ -154,7 +159,11 @@ describe('transient errors', () => {
     const ddns = await updater(config([dyndns2()]));
     let status = await ddns.updateNow();
     // random() is 0: the jittered delay is half the ceiling (60 s at first).
-    expect(status.records[0]!.v4).toMatchObject({ failures: 1, retryAt: new Date(now + 30_000).toISOString(), lastResult: { kind: 'transient', message: 'HTTP 503: try later' } });
+    expect(status.records[0]!.v4).toMatchObject({
+      failures: 1,
+      retryAt: new Date(now + 30_000).toISOString(),
+      lastResult: { kind: 'transient', message: 'HTTP 503: try later' },
+    });
     await ddns.updateNow();
     expect(provider.requests).toHaveLength(1);
     now += 30_000;
@@ -212,9 +221,10 @@ describe('errors only the owner can fix', () => {
   it('resumes when the token file is corrected, without a reload', async () => {
     const tokenFile = join(dataDir, 'cf.token');
     writeFileSync(tokenFile, 'wrong\n');
-    provider.answer = (request) => (request.headers.authorization === 'Bearer right'
-      ? cloudflareApi(new Map())(request)
-      : { status: 403, body: { success: false, errors: [{ code: 9109, message: 'Invalid access token' }] } });
+    provider.answer = (request) =>
+      request.headers.authorization === 'Bearer right'
+        ? cloudflareApi(new Map())(request)
+        : { status: 403, body: { success: false, errors: [{ code: 9109, message: 'Invalid access token' }] } };
     const ddns = await updater(config([cloudflare({ token: undefined, token_file: tokenFile })]));
     await ddns.updateNow();
     await ddns.updateNow();
@@ -251,7 +261,10 @@ describe('errors only the owner can fix', () => {
   it('stops one record without holding up the others', async () => {
     provider.answer = (request) => ({ body: request.path === '/nic/update' ? 'nohost' : 'OK' });
     const status = await (await updater(config([dyndns2(), duckdns()]))).updateNow();
-    expect(status.records.map((r) => [r.provider, r.stopped?.kind ?? null, r.v4!.address])).toEqual([['dyndns2', 'auth-error', null], ['duckdns', null, V4]]);
+    expect(status.records.map((r) => [r.provider, r.stopped?.kind ?? null, r.v4!.address])).toEqual([
+      ['dyndns2', 'auth-error', null],
+      ['duckdns', null, V4],
+    ]);
   });
 });
 
@@ -296,7 +309,10 @@ describe('with the web detector', () => {
     provider.always({ body: 'good' });
     const log = pino({ level: 'silent' });
     const ddns = await DdnsUpdater.open({
-      config: config([dyndns2()], { ip: { v6: false, urls: { v4: services.map((s) => s.url) } } }), dataDir, log, timeoutMs: 2000,
+      config: config([dyndns2()], { ip: { v6: false, urls: { v4: services.map((s) => s.url) } } }),
+      dataDir,
+      log,
+      timeoutMs: 2000,
     });
     open.push(ddns);
     const status = await ddns.updateNow();

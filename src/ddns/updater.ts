@@ -101,7 +101,8 @@ export class DdnsUpdater {
     this.config = config;
     const kept = new Map(this.records.map((record) => [JSON.stringify(record.record), record]));
     this.records = config.records.map((record) => kept.get(JSON.stringify(record)) ?? new RecordUpdater(record, this.deps));
-    await this.state.keepOnly(new Set(this.records.map((record) => record.id)))
+    await this.state
+      .keepOnly(new Set(this.records.map((record) => record.id)))
       .catch((error: unknown) => this.log.error({ err: error }, 'ddns: cannot forget removed records in state.db'));
     const ipChanged = JSON.stringify(before.ip) !== JSON.stringify(config.ip);
     if (ipChanged) this.detector = this.makeDetector(config.ip);
@@ -174,9 +175,11 @@ export class DdnsUpdater {
   }
 
   private run(options: UpdateNowOptions): Promise<void> {
-    const next = this.queue.then(() => this.cycle(options)).catch((error: unknown) => {
-      this.log.error({ err: error }, 'ddns run failed');
-    });
+    const next = this.queue
+      .then(() => this.cycle(options))
+      .catch((error: unknown) => {
+        this.log.error({ err: error }, 'ddns run failed');
+      });
     this.queue = next;
     return next;
   }
@@ -190,11 +193,13 @@ export class DdnsUpdater {
         for (const record of this.records) if (this.state.stopOf(record.id)) await this.state.resume(record.id);
       }
       const detections = new Map<Family, Detection>();
-      await Promise.all(this.families().map(async (family) => {
-        const detection = await this.detector.detect(family);
-        this.noteDetection(family, detection);
-        detections.set(family, detection);
-      }));
+      await Promise.all(
+        this.families().map(async (family) => {
+          const detection = await this.detector.detect(family);
+          this.noteDetection(family, detection);
+          detections.set(family, detection);
+        }),
+      );
       const records = this.records;
       const results = await Promise.allSettled(records.map((record) => record.sync(detections, options)));
       results.forEach((result, i) => {

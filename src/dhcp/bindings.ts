@@ -168,7 +168,10 @@ export class Bindings implements AddressUse {
   decline(lease: Lease): void {
     this.store.decline(lease.address, this.now() + DECLINE_HOLD_MS);
     this.end(lease, 'declined');
-    this.log.warn({ address: lease.address, mac: lease.mac, minutes: DECLINE_HOLD_MS / 60_000 }, 'a DHCP client found its address in use by another host: the address is quarantined');
+    this.log.warn(
+      { address: lease.address, mac: lease.mac, minutes: DECLINE_HOLD_MS / 60_000 },
+      'a DHCP client found its address in use by another host: the address is quarantined',
+    );
   }
 
   /** Ends what has run out: offers, quarantines, and leases (their names leave DNS). */
@@ -176,7 +179,10 @@ export class Bindings implements AddressUse {
     const now = this.now();
     for (const offer of this.offers.values()) if (offer.until <= now) this.withdrawOffer(offer.client);
     for (const [address, until] of this.store.declines()) {
-      if (until <= now) { this.store.clearDecline(address); this.pool.released(address); }
+      if (until <= now) {
+        this.store.clearDecline(address);
+        this.pool.released(address);
+      }
     }
     for (const lease of this.ended(this.swept)) {
       if (lease.hostname !== undefined) this.unname(lease);
@@ -192,7 +198,10 @@ export class Bindings implements AddressUse {
     if (previous?.address === lease.address && previous.hostname === lease.hostname) return lease;
     for (const old of replaced) if (old?.hostname !== undefined) this.unregister(old.hostname, old.address);
     if (lease.hostname === undefined || this.register(lease.hostname, lease.address)) return lease;
-    this.log.info({ name: lease.hostname, address: lease.address, mac: lease.mac }, 'DHCP client name already held by another host or record: lease given without a name');
+    this.log.info(
+      { name: lease.hostname, address: lease.address, mac: lease.mac },
+      'DHCP client name already held by another host or record: lease given without a name',
+    );
     const unnamed = { ...lease, hostname: undefined };
     if (this.store.get(lease.address) === lease) this.store.put(unnamed);
     return unnamed;
@@ -233,7 +242,11 @@ export class Bindings implements AddressUse {
   }
 
   private newPool(config: PoolConfig): AddressPool {
-    return new AddressPool(config, this, this.ended(-Infinity).map((lease) => lease.address));
+    return new AddressPool(
+      config,
+      this,
+      this.ended(-Infinity).map((lease) => lease.address),
+    );
   }
 }
 

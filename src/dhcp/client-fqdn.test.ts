@@ -7,7 +7,10 @@ const value = (flags: number, name: number[]) => Uint8Array.of(flags, 0, 0, ...n
 describe('the client FQDN option (81, RFC 4702)', () => {
   it('reads a fully qualified name in wire format, lowercased', () => {
     expect(decodeClientFqdn(value(0x05, [6, ...ascii('Laptop'), 4, ...ascii('home'), 3, ...ascii('lan'), 0]))).toEqual({
-      updates: 'server', encoding: 'wire', name: 'laptop.home.lan', qualified: true,
+      updates: 'server',
+      encoding: 'wire',
+      name: 'laptop.home.lan',
+      qualified: true,
     });
   });
 

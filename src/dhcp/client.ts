@@ -29,7 +29,10 @@ export function clientOf(packet: DhcpPacket): Client | undefined {
 
 /** A MAC as users write it ("AA-BB-CC-DD-EE-FF", "aabb.ccdd.eeff") in chaddr's form. */
 export function normalizeMac(text: string): string {
-  return text.toLowerCase().replace(/[^0-9a-f]/g, '').replace(/(..)(?=.)/g, '$1:');
+  return text
+    .toLowerCase()
+    .replace(/[^0-9a-f]/g, '')
+    .replace(/(..)(?=.)/g, '$1:');
 }
 
 /** A client identifier as users write it ("01:AA:BB:…") in the key's form. */

@@ -12,14 +12,16 @@ const clientId = z.string().refine((value) => /^([0-9a-f]{2}[:-]?)+$/i.test(valu
   error: 'not a client identifier: write its bytes in hex, e.g. "01:aa:bb:cc:dd:ee:ff"',
 });
 
-export const staticLeaseSchema = z.strictObject({
-  mac: macAddress.optional(),
-  client_id: clientId.optional(),
-  ip: ipv4Address,
-  hostname: z.string().optional(),
-}).refine((lease) => lease.mac !== undefined || lease.client_id !== undefined, {
-  error: 'a static lease needs a mac or a client_id',
-});
+export const staticLeaseSchema = z
+  .strictObject({
+    mac: macAddress.optional(),
+    client_id: clientId.optional(),
+    ip: ipv4Address,
+    hostname: z.string().optional(),
+  })
+  .refine((lease) => lease.mac !== undefined || lease.client_id !== undefined, {
+    error: 'a static lease needs a mac or a client_id',
+  });
 
 /** One address or an inclusive range "a-b". */
 const exclusion = z.string().refine((value) => value.split('-').length <= 2 && value.split('-').every((part) => z.ipv4().safeParse(part.trim()).success), {
@@ -48,10 +50,14 @@ export const dhcpSchema = z.strictObject({
   /** Option 119 (RFC 3397); empty: just `domain`. */
   search: z.array(z.string()).prefault([]),
   /** Option 121 (RFC 3442). */
-  routes: z.array(z.strictObject({
-    destination: cidr.refine((value) => parseCidr(value)?.family === 4, { error: 'option 121 carries IPv4 routes only' }),
-    gateway: ipv4Address,
-  })).prefault([]),
+  routes: z
+    .array(
+      z.strictObject({
+        destination: cidr.refine((value) => parseCidr(value)?.family === 4, { error: 'option 121 carries IPv4 routes only' }),
+        gateway: ipv4Address,
+      }),
+    )
+    .prefault([]),
   static_leases: z.array(staticLeaseSchema).prefault([]),
   /** Names no client gets by asking: wpad and isatap (a browser's proxy and an
    *  IPv6 tunnel found by name: classic hijacks), localhost, hearth. This

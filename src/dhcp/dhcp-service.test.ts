@@ -22,22 +22,27 @@ async function clientSocket(port: number): Promise<{ ask: (bytes: Uint8Array) =>
   await new Promise<void>((done) => socket.bind(port + 1, '127.0.0.1', done));
   cleanup.push(() => new Promise<void>((done) => socket.close(() => done())));
   return {
-    ask: (bytes) => new Promise((done, fail) => {
-      const timer = setTimeout(() => fail(new Error('no reply')), 2000);
-      socket.once('message', (reply) => {
-        clearTimeout(timer);
-        const decoded = decodePacket(reply);
-        if (decoded.ok) done(decoded.packet); else fail(new Error(decoded.reason));
-      });
-      socket.send(bytes, port, '127.0.0.1');
-    }),
+    ask: (bytes) =>
+      new Promise((done, fail) => {
+        const timer = setTimeout(() => fail(new Error('no reply')), 2000);
+        socket.once('message', (reply) => {
+          clearTimeout(timer);
+          const decoded = decodePacket(reply);
+          if (decoded.ok) done(decoded.packet);
+          else fail(new Error(decoded.reason));
+        });
+        socket.send(bytes, port, '127.0.0.1');
+      }),
   };
 }
 
 async function service(port: number, dataDir = tempDir(), registry = new MemoryRegistry(), config: Record<string, unknown> = {}) {
   const dhcp = new DhcpService({
     config: dhcpSchema.parse({ enabled: true, interface: 'lo', port, ...config }),
-    dataDir, registry, log: createLogger('silent'), broadcastAddress: '127.0.0.1',
+    dataDir,
+    registry,
+    log: createLogger('silent'),
+    broadcastAddress: '127.0.0.1',
   });
   await dhcp.start();
   cleanup.push(() => dhcp.stop());

@@ -100,9 +100,14 @@ export class DhcpService {
     if (this.setup.config.broadcast_route) await ensureBroadcastRoute(this.setup.config.interface, this.log);
     this.socket = await this.open(this.setup.config.port);
     // Only the node that serves ends leases: a standby's come from the master.
-    this.sweeper = setInterval(() => { if (this.serving) this.bindings.sweep(); }, SWEEP_MS);
+    this.sweeper = setInterval(() => {
+      if (this.serving) this.bindings.sweep();
+    }, SWEEP_MS);
     this.sweeper.unref();
-    this.log.info({ port: this.setup.config.port, server: this.setup.serverId, range: this.setup.config.range, leases: this.activeLeaseCount() }, 'DHCP server started');
+    this.log.info(
+      { port: this.setup.config.port, server: this.setup.serverId, range: this.setup.config.range, leases: this.activeLeaseCount() },
+      'DHCP server started',
+    );
   }
 
   /** Closes the socket and the lease store (pending writes are committed first). */
@@ -142,8 +147,12 @@ export class DhcpService {
       if (lease.expires <= now) continue;
       const reserved = this.setup.reservations.of(lease)?.address === lease.address;
       held.push({
-        address: lease.address, mac: lease.mac, clientId: lease.clientId, hostname: lease.hostname,
-        expires: new Date(lease.expires).toISOString(), kind: reserved ? 'static' : 'dynamic',
+        address: lease.address,
+        mac: lease.mac,
+        clientId: lease.clientId,
+        hostname: lease.hostname,
+        expires: new Date(lease.expires).toISOString(),
+        kind: reserved ? 'static' : 'dynamic',
       });
     }
     return held;

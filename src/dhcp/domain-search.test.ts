@@ -17,7 +17,12 @@ describe('the domain search list (option 119, RFC 3397)', () => {
 
   it('reads the example as the RFC sends it: three option instances of 9 bytes, concatenated (RFC 3396)', () => {
     const pieces = [RFC_EXAMPLE.slice(0, 9), RFC_EXAMPLE.slice(9, 18), RFC_EXAMPLE.slice(18)];
-    const result = decodePacket(clientPacket('INFORM', pieces.map((piece) => [Option.DOMAIN_SEARCH, piece] as const)));
+    const result = decodePacket(
+      clientPacket(
+        'INFORM',
+        pieces.map((piece) => [Option.DOMAIN_SEARCH, piece] as const),
+      ),
+    );
     if (!result.ok) throw new Error(result.reason);
     expect(decodeDomainSearch(result.packet.options.get(Option.DOMAIN_SEARCH)!)).toEqual(['eng.apple.com', 'marketing.apple.com']);
   });

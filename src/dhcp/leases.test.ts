@@ -48,7 +48,16 @@ describe('LeaseStore', () => {
   it('writes the leases of one turn in one commit', async () => {
     const { store: leases } = store();
     const order: string[] = [];
-    await Promise.all([1, 2, 3].map((n) => committed((done) => leases.put(lease(`10.0.0.${n}`, `c${n}`), (ok) => { order.push(`done ${n}`); done(ok); }))));
+    await Promise.all(
+      [1, 2, 3].map((n) =>
+        committed((done) =>
+          leases.put(lease(`10.0.0.${n}`, `c${n}`), (ok) => {
+            order.push(`done ${n}`);
+            done(ok);
+          }),
+        ),
+      ),
+    );
     expect(order).toEqual(['done 1', 'done 2', 'done 3']);
   });
 
@@ -104,7 +113,7 @@ describe('LeaseStore', () => {
     expect(leases.get('10.0.0.5')?.client).toBe('c1');
   });
 
-  it("hands a batch to the standby before its own fsync, and tells the writer once both hold it", async () => {
+  it('hands a batch to the standby before its own fsync, and tells the writer once both hold it', async () => {
     const { store: leases, dir } = store();
     const onDiskWhenSent: unknown[] = [];
     let confirm = (): void => undefined;
@@ -113,10 +122,14 @@ describe('LeaseStore', () => {
       const reader = new DatabaseSync(join(dir, 'dhcp.db'), { readOnly: true });
       onDiskWhenSent.push(reader.prepare('SELECT client FROM leases WHERE address = ?').get(changes[0]?.kind === 'upsert' ? changes[0].lease.address : ''));
       reader.close();
-      return new Promise((done) => { confirm = done; });
+      return new Promise((done) => {
+        confirm = done;
+      });
     });
     let told: boolean | undefined;
-    leases.put(lease('10.0.0.5', 'c1'), (ok) => { told = ok; });
+    leases.put(lease('10.0.0.5', 'c1'), (ok) => {
+      told = ok;
+    });
     await new Promise((done) => setTimeout(done, 20));
     expect(onDiskWhenSent).toEqual([undefined]);
     expect(told).toBeUndefined(); // on the master's disk, not yet confirmed by the standby

@@ -37,9 +37,7 @@ export interface Lease {
 
 /** A durable change as the pair's standby applies it (src/ha/sync/leases.ts).
  *  An upsert replaces any row of the same address and any other row of the same client. */
-export type LeaseChange =
-  | { readonly kind: 'upsert'; readonly lease: Lease }
-  | { readonly kind: 'remove'; readonly address: string };
+export type LeaseChange = { readonly kind: 'upsert'; readonly lease: Lease } | { readonly kind: 'remove'; readonly address: string };
 
 /** Hands a committed batch to the standby; the batch's writers (and so the
  *  clients' ACKs) wait until the promise settles, which the pair bounds. */
@@ -236,7 +234,9 @@ export class LeaseStore {
       for (const done of waiting) this.tell(done, false);
       return;
     }
-    const tellAll = () => { for (const done of waiting) this.tell(done, true); };
+    const tellAll = () => {
+      for (const done of waiting) this.tell(done, true);
+    };
     if (replicated) void replicated.then(tellAll);
     else tellAll();
   }
@@ -296,8 +296,12 @@ export class LeaseStore {
     const rows = this.db.prepare('SELECT address, client, mac, client_id, hostname, expires FROM leases').all() as unknown as LeaseRow[];
     for (const row of rows) {
       const lease: Lease = {
-        address: row.address, client: row.client, mac: row.mac,
-        clientId: row.client_id ?? undefined, hostname: row.hostname ?? undefined, expires: row.expires,
+        address: row.address,
+        client: row.client,
+        mac: row.mac,
+        clientId: row.client_id ?? undefined,
+        hostname: row.hostname ?? undefined,
+        expires: row.expires,
       };
       this.byAddress.set(lease.address, lease);
       this.byClient.set(lease.client, lease);

@@ -34,7 +34,11 @@ const SNAME = 2;
 const NONE: readonly number[] = [];
 
 /** One instance of an option: bytes [start, end) of its value, in field `area`. */
-interface Piece { readonly area: number; readonly start: number; readonly end: number }
+interface Piece {
+  readonly area: number;
+  readonly start: number;
+  readonly end: number;
+}
 
 /** Lays out `options` (in wire order) for an options field of `mainSize` bytes. */
 export function layOutOptions(options: readonly OutgoingOption[], mainSize: number): OptionLayout {

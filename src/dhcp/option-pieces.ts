@@ -61,7 +61,10 @@ export class OptionPieces {
       const code = this.#code[i]!;
       const start = this.#start[i]!;
       const end = this.#end[i]!;
-      if (this.#instances[code] === 1) { values.set(code, bytes.subarray(start, end)); continue; }
+      if (this.#instances[code] === 1) {
+        values.set(code, bytes.subarray(start, end));
+        continue;
+      }
       let joined = values.get(code);
       if (joined === undefined) values.set(code, (joined = new Uint8Array(this.#length[code]!)));
       let at = filled.get(code) ?? 0;

@@ -113,7 +113,10 @@ export function writeAddress(out: Uint8Array, at: number, address: string): void
   let i = at;
   for (let c = 0; c < address.length; c++) {
     const ch = address.charCodeAt(c);
-    if (ch === 0x2e) { out[i++] = octet; octet = 0; } else octet = octet * 10 + ch - 0x30;
+    if (ch === 0x2e) {
+      out[i++] = octet;
+      octet = 0;
+    } else octet = octet * 10 + ch - 0x30;
   }
   out[i] = octet;
 }

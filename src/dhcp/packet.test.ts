@@ -30,8 +30,18 @@ describe('decoding what real clients send', () => {
   it('reads an ISC dhclient DISCOVER', () => {
     const packet = decoded(DHCLIENT_DISCOVER);
     expect(packet).toMatchObject({
-      op: 'BOOTREQUEST', htype: 1, hlen: 6, hops: 0, xid: 0x0fa1c764, secs: 0, broadcast: false,
-      ciaddr: '0.0.0.0', giaddr: '0.0.0.0', sname: '', file: '', messageType: 'DISCOVER',
+      op: 'BOOTREQUEST',
+      htype: 1,
+      hlen: 6,
+      hops: 0,
+      xid: 0x0fa1c764,
+      secs: 0,
+      broadcast: false,
+      ciaddr: '0.0.0.0',
+      giaddr: '0.0.0.0',
+      sname: '',
+      file: '',
+      messageType: 'DISCOVER',
     });
     expect(packet.chaddr).toEqual(Uint8Array.of(0x52, 0x54, 0x00, 0x12, 0x34, 0x56));
     expect(packet.options.hostname()).toBe('vm');
@@ -50,12 +60,18 @@ describe('decoding what real clients send', () => {
   });
 
   it('reads the options a REQUEST carries', () => {
-    const packet = decoded(clientPacket('REQUEST', [
-      [Option.REQUESTED_ADDRESS, [192, 168, 1, 100]],
-      [Option.SERVER_ID, [192, 168, 1, 1]],
-      [Option.LEASE_TIME, [0, 0, 0x0e, 0x10]],
-      [Option.RELAY_AGENT_INFO, [1, 3, 0x65, 0x74, 0x68]],
-    ], { flags: 0x8000, giaddr: '10.0.0.1', hops: 1, secs: 7 }));
+    const packet = decoded(
+      clientPacket(
+        'REQUEST',
+        [
+          [Option.REQUESTED_ADDRESS, [192, 168, 1, 100]],
+          [Option.SERVER_ID, [192, 168, 1, 1]],
+          [Option.LEASE_TIME, [0, 0, 0x0e, 0x10]],
+          [Option.RELAY_AGENT_INFO, [1, 3, 0x65, 0x74, 0x68]],
+        ],
+        { flags: 0x8000, giaddr: '10.0.0.1', hops: 1, secs: 7 },
+      ),
+    );
     expect(packet).toMatchObject({ messageType: 'REQUEST', broadcast: true, flags: 0x8000, giaddr: '10.0.0.1', hops: 1, secs: 7 });
     expect(packet.options.requestedAddress()).toBe('192.168.1.100');
     expect(packet.options.serverId()).toBe('192.168.1.1');
@@ -69,7 +85,12 @@ describe('decoding what real clients send', () => {
   });
 
   it('reads an empty hostname or vendor class as absent instead of refusing the packet', () => {
-    const packet = decoded(clientPacket('DISCOVER', [[Option.HOSTNAME, []], [Option.VENDOR_CLASS, [0]]]));
+    const packet = decoded(
+      clientPacket('DISCOVER', [
+        [Option.HOSTNAME, []],
+        [Option.VENDOR_CLASS, [0]],
+      ]),
+    );
     expect(packet.options.hostname()).toBeUndefined();
     expect(packet.options.vendorClass()).toBeUndefined();
   });
@@ -96,12 +117,21 @@ describe('the options area', () => {
   });
 
   it('concatenates an option split into several instances (RFC 3396)', () => {
-    const packet = decoded(clientPacket('DISCOVER', [[Option.HOSTNAME, text('living')], [Option.PARAMETER_REQUEST_LIST, [1, 3]], [Option.HOSTNAME, text('-room')]]));
+    const packet = decoded(
+      clientPacket('DISCOVER', [
+        [Option.HOSTNAME, text('living')],
+        [Option.PARAMETER_REQUEST_LIST, [1, 3]],
+        [Option.HOSTNAME, text('-room')],
+      ]),
+    );
     expect(packet.options.hostname()).toBe('living-room');
   });
 
   it('reads options overloaded into file, then sname, in that order (RFC 2131 §4.1)', () => {
-    const main = clientPacket('DISCOVER', [[Option.OVERLOAD, [3]], [Option.HOSTNAME, text('a')]]);
+    const main = clientPacket('DISCOVER', [
+      [Option.OVERLOAD, [3]],
+      [Option.HOSTNAME, text('a')],
+    ]);
     const withFile = patched(main, FILE, [Option.HOSTNAME, 1, 0x62, Option.LEASE_TIME, 4, 0, 0, 0, 60, 0xff]);
     const packet = decoded(patched(withFile, SNAME, [0, Option.HOSTNAME, 1, 0x63, 0xff]));
     expect(packet.options.hostname()).toBe('abc');
@@ -147,8 +177,18 @@ describe('malformed packets are refused with a reason', () => {
 describe('encoding', () => {
   it('round-trips every header field', () => {
     const header = {
-      op: 'BOOTREPLY' as const, htype: 6, hlen: 6, hops: 3, xid: 0xdeadbeef, secs: 65535, flags: 0x8000,
-      ciaddr: '1.2.3.4', yiaddr: '192.168.1.100', siaddr: '192.168.1.1', giaddr: '10.255.0.1', chaddr: CLIENT_MAC,
+      op: 'BOOTREPLY' as const,
+      htype: 6,
+      hlen: 6,
+      hops: 3,
+      xid: 0xdeadbeef,
+      secs: 65535,
+      flags: 0x8000,
+      ciaddr: '1.2.3.4',
+      yiaddr: '192.168.1.100',
+      siaddr: '192.168.1.1',
+      giaddr: '10.255.0.1',
+      chaddr: CLIENT_MAC,
     };
     const { bytes } = encodePacket({ ...header, options: [{ code: Option.MESSAGE_TYPE, value: Uint8Array.of(2), rank: 0 }] }, 548);
     expect(bytes.length).toBe(300);

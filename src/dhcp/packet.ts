@@ -41,9 +41,7 @@ export interface DhcpPacket extends PacketHeader {
   readonly options: PacketOptions;
 }
 
-export type DecodeResult =
-  | { readonly ok: true; readonly packet: DhcpPacket }
-  | { readonly ok: false; readonly reason: string };
+export type DecodeResult = { readonly ok: true; readonly packet: DhcpPacket } | { readonly ok: false; readonly reason: string };
 
 export const BROADCAST_FLAG = 0x8000;
 const SNAME = 44;
@@ -131,7 +129,10 @@ function scanArea(bytes: Uint8Array, start: number, end: number, area: string): 
   let at = start;
   while (at < end) {
     const code = bytes[at]!;
-    if (code === Option.PAD) { at++; continue; }
+    if (code === Option.PAD) {
+      at++;
+      continue;
+    }
     if (code === Option.END) return undefined;
     if (at + 1 >= end) return `option ${code} in ${area} has no length byte`;
     const length = bytes[at + 1]!;
@@ -177,8 +178,10 @@ export function encodePacket(packet: OutgoingPacket, maxLength: number): Encoded
   out[2] = packet.hlen;
   out[3] = packet.hops;
   writeUint32(out, 4, packet.xid);
-  out[8] = packet.secs >>> 8; out[9] = packet.secs & 0xff;
-  out[10] = packet.flags >>> 8; out[11] = packet.flags & 0xff;
+  out[8] = packet.secs >>> 8;
+  out[9] = packet.secs & 0xff;
+  out[10] = packet.flags >>> 8;
+  out[11] = packet.flags & 0xff;
   writeAddress(out, 12, packet.ciaddr);
   writeAddress(out, 16, packet.yiaddr);
   writeAddress(out, 20, packet.siaddr);
@@ -192,5 +195,8 @@ export function encodePacket(packet: OutgoingPacket, maxLength: number): Encoded
 }
 
 function writeUint32(out: Uint8Array, at: number, value: number): void {
-  out[at] = value >>> 24; out[at + 1] = (value >>> 16) & 0xff; out[at + 2] = (value >>> 8) & 0xff; out[at + 3] = value & 0xff;
+  out[at] = value >>> 24;
+  out[at + 1] = (value >>> 16) & 0xff;
+  out[at + 2] = (value >>> 8) & 0xff;
+  out[at + 3] = value & 0xff;
 }

@@ -5,8 +5,12 @@ import { AddressPool, type AddressUse } from './pool.ts';
 class Use implements AddressUse {
   readonly held = new Set<string>();
   readonly ended = new Map<string, number>();
-  isFree(address: string): boolean { return !this.held.has(address); }
-  releasedAt(address: string): number | undefined { return this.ended.get(address); }
+  isFree(address: string): boolean {
+    return !this.held.has(address);
+  }
+  releasedAt(address: string): number | undefined {
+    return this.ended.get(address);
+  }
   /** The pool's next address, held from now on. */
   take(pool: AddressPool): string | undefined {
     const address = pool.next();
@@ -32,7 +36,8 @@ describe('AddressPool', () => {
   it('answers nothing when exhausted, and again after an address comes back', () => {
     const use = new Use();
     const pool = new AddressPool(config(['10.0.0.1', '10.0.0.2']), use);
-    use.take(pool); use.take(pool);
+    use.take(pool);
+    use.take(pool);
     expect(pool.next()).toBeUndefined();
     expect(pool.next()).toBeUndefined();
     use.release(pool, '10.0.0.2', 1);

@@ -24,7 +24,12 @@ const PARAMETERS: ReplyParameters = {
 };
 
 const offer = (parameters: ReplyParameters = PARAMETERS): LeaseReply => ({
-  type: 'OFFER', serverId: '192.168.1.2', yiaddr: '192.168.1.100', times: { lease: 43200 }, parameters, hostname: 'laptop',
+  type: 'OFFER',
+  serverId: '192.168.1.2',
+  yiaddr: '192.168.1.100',
+  times: { lease: 43200 },
+  parameters,
+  hostname: 'laptop',
 });
 
 /** The reply to `request` as the client would decode it. */
@@ -85,10 +90,16 @@ describe('which options a reply carries', () => {
   });
 
   it('sends a NAK with only its type, server, message and the echoed identifiers (RFC 2131 table 3)', () => {
-    const request = clientPacket('REQUEST', [
-      [Option.PARAMETER_REQUEST_LIST, [1, 3, 6]], [Option.CLIENT_ID, [1, 2, 0, 0, 0xaa, 0xbb, 0xcc]],
-      [Option.RELAY_AGENT_INFO, [1, 2, 0x65, 0x30]], [Option.REQUESTED_ADDRESS, [10, 0, 0, 5]],
-    ], { ciaddr: '10.0.0.5', giaddr: '192.168.1.254' });
+    const request = clientPacket(
+      'REQUEST',
+      [
+        [Option.PARAMETER_REQUEST_LIST, [1, 3, 6]],
+        [Option.CLIENT_ID, [1, 2, 0, 0, 0xaa, 0xbb, 0xcc]],
+        [Option.RELAY_AGENT_INFO, [1, 2, 0x65, 0x30]],
+        [Option.REQUESTED_ADDRESS, [10, 0, 0, 5]],
+      ],
+      { ciaddr: '10.0.0.5', giaddr: '192.168.1.254' },
+    );
     const packet = reply(request, { type: 'NAK', serverId: '192.168.1.2', message: 'address not on this network' });
     expect(packet).toMatchObject({ messageType: 'NAK', ciaddr: '0.0.0.0', yiaddr: '0.0.0.0', giaddr: '192.168.1.254' });
     expect(packet.options.codes()).toEqual([53, 54, 56, 61, 82]);
@@ -97,7 +108,13 @@ describe('which options a reply carries', () => {
 
   it('echoes the client identifier (RFC 6842) and the relay agent information, unchanged and last (RFC 3046 §2.2)', () => {
     const relayInfo = [1, 4, 0x65, 0x74, 0x68, 0x30, 2, 2, 0xab, 0xcd];
-    const packet = reply(clientPacket('DISCOVER', [[Option.RELAY_AGENT_INFO, relayInfo], [Option.CLIENT_ID, [0, 0x68, 0x69]]]), offer());
+    const packet = reply(
+      clientPacket('DISCOVER', [
+        [Option.RELAY_AGENT_INFO, relayInfo],
+        [Option.CLIENT_ID, [0, 0x68, 0x69]],
+      ]),
+      offer(),
+    );
     expect(packet.options.codes().at(-1)).toBe(Option.RELAY_AGENT_INFO);
     expect([...packet.options.relayAgentInfo()!]).toEqual(relayInfo);
     expect([...packet.options.clientId()!]).toEqual([0, 0x68, 0x69]);
@@ -107,8 +124,16 @@ describe('which options a reply carries', () => {
     const request = clientPacket('DISCOVER', [], { xid: 0xcafe, flags: 0x8000, giaddr: '10.1.0.1', ciaddr: '10.1.0.9', secs: 9, hops: 2 });
     const packet = reply(request, { ...offer(), siaddr: '192.168.1.2' });
     expect(packet).toMatchObject({
-      op: 'BOOTREPLY', xid: 0xcafe, broadcast: true, giaddr: '10.1.0.1', ciaddr: '0.0.0.0', secs: 0, hops: 0,
-      yiaddr: '192.168.1.100', siaddr: '192.168.1.2', chaddr: decoded(request).chaddr,
+      op: 'BOOTREPLY',
+      xid: 0xcafe,
+      broadcast: true,
+      giaddr: '10.1.0.1',
+      ciaddr: '0.0.0.0',
+      secs: 0,
+      hops: 0,
+      yiaddr: '192.168.1.100',
+      siaddr: '192.168.1.2',
+      chaddr: decoded(request).chaddr,
     });
   });
 });
@@ -138,7 +163,18 @@ describe('the client FQDN option (RFC 4702)', () => {
 
   it('answers in wire format with S set and RCODEs 255 when the server does the update the client asked for', () => {
     const packet = reply(fqdnRequest(0x05, wireLaptop), { ...offer(), type: 'ACK', fqdn: { updates: 'server', name: 'laptop.home.lan' } });
-    expect([...packet.options.get(Option.CLIENT_FQDN)!]).toEqual([0x05, 255, 255, 6, ...Buffer.from('laptop'), 4, ...Buffer.from('home'), 3, ...Buffer.from('lan'), 0]);
+    expect([...packet.options.get(Option.CLIENT_FQDN)!]).toEqual([
+      0x05,
+      255,
+      255,
+      6,
+      ...Buffer.from('laptop'),
+      4,
+      ...Buffer.from('home'),
+      3,
+      ...Buffer.from('lan'),
+      0,
+    ]);
     expect(packet.options.clientFqdn()).toEqual({ updates: 'server', encoding: 'wire', name: 'laptop.home.lan', qualified: true });
   });
 
@@ -174,7 +210,12 @@ describe('the size of a reply', () => {
   });
 
   it('splits an option longer than 255 bytes into instances that concatenate back (RFC 3396)', () => {
-    const request = decoded(clientPacket('DISCOVER', [[Option.PARAMETER_REQUEST_LIST, [119]], [Option.MAX_MESSAGE_SIZE, [5, 0xdc]]]));
+    const request = decoded(
+      clientPacket('DISCOVER', [
+        [Option.PARAMETER_REQUEST_LIST, [119]],
+        [Option.MAX_MESSAGE_SIZE, [5, 0xdc]],
+      ]),
+    );
     const encoded = encodeReply(request, offer({ domainSearch: longSearch }));
     expect(instancesOf(encoded.bytes, Option.DOMAIN_SEARCH)).toBeGreaterThan(1);
     expect(decodeDomainSearch(decoded(encoded.bytes).options.get(Option.DOMAIN_SEARCH)!)).toEqual(longSearch);
@@ -203,7 +244,12 @@ describe('the size of a reply', () => {
   });
 
   it('uses the larger size a client announces instead of overloading', () => {
-    const request = decoded(clientPacket('DISCOVER', [[Option.PARAMETER_REQUEST_LIST, everything], [Option.MAX_MESSAGE_SIZE, [5, 0xdc]]]));
+    const request = decoded(
+      clientPacket('DISCOVER', [
+        [Option.PARAMETER_REQUEST_LIST, everything],
+        [Option.MAX_MESSAGE_SIZE, [5, 0xdc]],
+      ]),
+    );
     const encoded = encodeReply(request, offer({ ...PARAMETERS, domainSearch: longSearch.slice(0, 8) }));
     expect(encoded.bytes.length).toBeGreaterThan(576);
     expect(decoded(encoded.bytes).options.has(Option.OVERLOAD)).toBe(false);

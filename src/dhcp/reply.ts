@@ -87,31 +87,42 @@ const ZERO = '0.0.0.0';
 
 /** Ranks for option-layout.ts: 0 is never dropped; higher goes sooner when a reply is full. */
 const RANK: ReadonlyMap<number, number> = new Map([
-  [Option.SUBNET_MASK, 1], [Option.ROUTER, 2], [Option.DNS_SERVERS, 3], [Option.DOMAIN_NAME, 4],
-  [Option.CLIENT_FQDN, 5], [Option.HOSTNAME, 6], [Option.BROADCAST_ADDRESS, 7], [Option.CLASSLESS_ROUTES, 8],
-  [Option.DOMAIN_SEARCH, 9], [Option.NTP_SERVERS, 10], [Option.MESSAGE, 11],
+  [Option.SUBNET_MASK, 1],
+  [Option.ROUTER, 2],
+  [Option.DNS_SERVERS, 3],
+  [Option.DOMAIN_NAME, 4],
+  [Option.CLIENT_FQDN, 5],
+  [Option.HOSTNAME, 6],
+  [Option.BROADCAST_ADDRESS, 7],
+  [Option.CLASSLESS_ROUTES, 8],
+  [Option.DOMAIN_SEARCH, 9],
+  [Option.NTP_SERVERS, 10],
+  [Option.MESSAGE, 11],
 ]);
 
 /** Encodes `reply` to `request`: never larger than the client accepts (option 57, else 576), at least 300 bytes. */
 export function encodeReply(request: DhcpPacket, reply: DhcpReply): EncodedPacket {
   const datagram = Math.min(MAX_DATAGRAM, request.options.maxMessageSize() ?? MIN_MESSAGE_SIZE);
   const acking = reply.type === 'ACK' || reply.type === 'INFORM-ACK';
-  return encodePacket({
-    op: 'BOOTREPLY',
-    htype: request.htype,
-    hlen: request.hlen,
-    hops: 0,
-    xid: request.xid,
-    secs: 0,
-    flags: request.flags,
-    // RFC 2131 table 3: ciaddr is the client's in an ACK, else 0.
-    ciaddr: acking ? request.ciaddr : ZERO,
-    yiaddr: reply.type === 'OFFER' || reply.type === 'ACK' ? reply.yiaddr : ZERO,
-    siaddr: reply.type === 'OFFER' || reply.type === 'ACK' ? reply.siaddr ?? ZERO : ZERO,
-    giaddr: request.giaddr,
-    chaddr: request.chaddr,
-    options: replyOptions(request, reply),
-  }, datagram - IP_UDP_HEADERS);
+  return encodePacket(
+    {
+      op: 'BOOTREPLY',
+      htype: request.htype,
+      hlen: request.hlen,
+      hops: 0,
+      xid: request.xid,
+      secs: 0,
+      flags: request.flags,
+      // RFC 2131 table 3: ciaddr is the client's in an ACK, else 0.
+      ciaddr: acking ? request.ciaddr : ZERO,
+      yiaddr: reply.type === 'OFFER' || reply.type === 'ACK' ? reply.yiaddr : ZERO,
+      siaddr: reply.type === 'OFFER' || reply.type === 'ACK' ? (reply.siaddr ?? ZERO) : ZERO,
+      giaddr: request.giaddr,
+      chaddr: request.chaddr,
+      options: replyOptions(request, reply),
+    },
+    datagram - IP_UDP_HEADERS,
+  );
 }
 
 function replyOptions(request: DhcpPacket, reply: DhcpReply): OutgoingOption[] {
@@ -156,10 +167,10 @@ function leaseOptions(times: LeaseTimes): OutgoingOption[] {
 }
 
 const MESSAGE_TYPE_VALUES = {
-  'OFFER': Uint8Array.of(messageTypeCode('OFFER')),
-  'ACK': Uint8Array.of(messageTypeCode('ACK')),
+  OFFER: Uint8Array.of(messageTypeCode('OFFER')),
+  ACK: Uint8Array.of(messageTypeCode('ACK')),
   'INFORM-ACK': Uint8Array.of(messageTypeCode('ACK')),
-  'NAK': Uint8Array.of(messageTypeCode('NAK')),
+  NAK: Uint8Array.of(messageTypeCode('NAK')),
 } as const satisfies Record<DhcpReply['type'], Uint8Array>;
 
 /** Encoded parameter values by parameters object: layout only reads them, so replies share them. */
@@ -185,15 +196,24 @@ function encodeParameter(code: number, parameters: ReplyParameters): Uint8Array 
     return present && present.length > 0 ? addressesValue(present) : undefined;
   };
   switch (code) {
-    case Option.SUBNET_MASK: return addresses([parameters.subnetMask]);
-    case Option.ROUTER: return addresses(parameters.routers);
-    case Option.DNS_SERVERS: return addresses(parameters.dnsServers);
-    case Option.DOMAIN_NAME: return parameters.domainName ? textValue(parameters.domainName) : undefined;
-    case Option.BROADCAST_ADDRESS: return addresses([parameters.broadcastAddress]);
-    case Option.NTP_SERVERS: return addresses(parameters.ntpServers);
-    case Option.DOMAIN_SEARCH: return parameters.domainSearch?.length ? encodeDomainSearch(parameters.domainSearch) : undefined;
-    case Option.CLASSLESS_ROUTES: return classlessRoutes(parameters);
-    default: return undefined;
+    case Option.SUBNET_MASK:
+      return addresses([parameters.subnetMask]);
+    case Option.ROUTER:
+      return addresses(parameters.routers);
+    case Option.DNS_SERVERS:
+      return addresses(parameters.dnsServers);
+    case Option.DOMAIN_NAME:
+      return parameters.domainName ? textValue(parameters.domainName) : undefined;
+    case Option.BROADCAST_ADDRESS:
+      return addresses([parameters.broadcastAddress]);
+    case Option.NTP_SERVERS:
+      return addresses(parameters.ntpServers);
+    case Option.DOMAIN_SEARCH:
+      return parameters.domainSearch?.length ? encodeDomainSearch(parameters.domainSearch) : undefined;
+    case Option.CLASSLESS_ROUTES:
+      return classlessRoutes(parameters);
+    default:
+      return undefined;
   }
 }
 

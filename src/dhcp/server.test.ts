@@ -83,7 +83,7 @@ describe('DHCP server: getting an address (DISCOVER, OFFER, REQUEST, ACK)', () =
     expect(row).toEqual({ mac: '02:00:00:00:00:02' });
   });
 
-  it('ignores a REQUEST that takes another server\'s offer, and frees its own', async () => {
+  it("ignores a REQUEST that takes another server's offer, and frees its own", async () => {
     const dhcp = server({ range: ['192.168.1.100', '192.168.1.100'] });
     const [offer] = await dhcp.exchange(phone.discover());
     expect(await dhcp.exchange(phone.select('192.168.1.50', '192.168.1.2'))).toEqual([]);
@@ -98,7 +98,10 @@ describe('DHCP server: getting an address (DISCOVER, OFFER, REQUEST, ACK)', () =
     dhcp.server.handle(phone.select(address));
     dhcp.server.handle(tv.select(address));
     await new Promise((done) => setImmediate(done));
-    expect(dhcp.sent.slice(1).map((sent) => [sent.packet.messageType, sent.packet.chaddr[5]])).toEqual([['NAK', 3], ['ACK', 2]]);
+    expect(dhcp.sent.slice(1).map((sent) => [sent.packet.messageType, sent.packet.chaddr[5]])).toEqual([
+      ['NAK', 3],
+      ['ACK', 2],
+    ]);
     expect(dhcp.store.active(address)?.mac).toBe('02:00:00:00:00:02');
   });
 
@@ -334,7 +337,7 @@ describe('DHCP server: names', () => {
     expect(reply).toMatchObject({ updates: 'server', name: 'laptop.home.lan' });
   });
 
-  it("does not take a name another host holds: the lease goes ahead without one", async () => {
+  it('does not take a name another host holds: the lease goes ahead without one', async () => {
     const dhcp = server();
     dhcp.registry.names.set('laptop.home.lan', '192.168.1.5');
     const ack = await lease(dhcp, new TestClient('02:00:00:00:00:01', [[Option.CLIENT_FQDN, [0x01, 0, 0, ...Buffer.from('laptop')]]]));
@@ -347,7 +350,9 @@ describe('DHCP server: names', () => {
 
   it('still ACKs when DNS fails, without a name', async () => {
     const dhcp = server();
-    dhcp.registry.register = () => { throw new Error('zone journal unavailable'); };
+    dhcp.registry.register = () => {
+      throw new Error('zone journal unavailable');
+    };
     const ack = await lease(dhcp, laptop);
     expect(ack.packet.yiaddr).toBe('192.168.1.100');
     expect(dhcp.store.active('192.168.1.100')?.hostname).toBeUndefined();

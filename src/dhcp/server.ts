@@ -87,18 +87,28 @@ export class DhcpServer {
     const client = clientOf(packet);
     if (!client) return 'no client identifier and no hardware address';
     switch (packet.messageType) {
-      case 'DISCOVER': return this.discover(packet, client);
-      case 'REQUEST': return this.request(packet, client);
-      case 'DECLINE': return this.decline(packet, client);
-      case 'RELEASE': return this.release(packet, client);
-      case 'INFORM': return this.inform(packet);
-      default: return `a ${packet.messageType}, which only servers send`;
+      case 'DISCOVER':
+        return this.discover(packet, client);
+      case 'REQUEST':
+        return this.request(packet, client);
+      case 'DECLINE':
+        return this.decline(packet, client);
+      case 'RELEASE':
+        return this.release(packet, client);
+      case 'INFORM':
+        return this.inform(packet);
+      default:
+        return `a ${packet.messageType}, which only servers send`;
     }
   }
 
   private discover(packet: DhcpPacket, client: Client): string | undefined {
     if (this.isNewcomer(client) && this.bindings.offersCrowded() && !this.newcomers.take(this.now())) {
-      this.warnings.warn('newcomers', { mac: client.mac }, `new DHCP clients arrive faster than ${NEW_CLIENTS_PER_SECOND} a second: the others are not answered`);
+      this.warnings.warn(
+        'newcomers',
+        { mac: client.mac },
+        `new DHCP clients arrive faster than ${NEW_CLIENTS_PER_SECOND} a second: the others are not answered`,
+      );
       return 'too many new clients at once';
     }
     const address = this.choose(packet, client);
@@ -120,7 +130,11 @@ export class DhcpServer {
     const reserved = this.setup.reservations.of(client)?.address;
     if (reserved !== undefined) {
       if (this.mayHave(client, reserved)) return reserved;
-      this.warnings.warn(`reserved ${reserved}`, { address: reserved, mac: client.mac }, 'a static lease\'s address is held by another client: nothing offered until it is free');
+      this.warnings.warn(
+        `reserved ${reserved}`,
+        { address: reserved, mac: client.mac },
+        "a static lease's address is held by another client: nothing offered until it is free",
+      );
       return undefined;
     }
     for (const address of [this.bindings.offerOf(client.key), this.store.ofClient(client.key)?.address, packet.options.requestedAddress()]) {

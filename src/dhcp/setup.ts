@@ -58,7 +58,8 @@ export function dhcpSetup(config: DhcpConfig, log: Logger, interfaces?: Interfac
   }
   const own = serverAddress(config.interface, subnet, interfaces);
   const serverId = vip ?? own;
-  if (serverId === undefined) throw new Error(`dhcp.interface: ${config.interface} has no IPv4 address to serve DHCP from (it is the server identifier, option 54)`);
+  if (serverId === undefined)
+    throw new Error(`dhcp.interface: ${config.interface} has no IPv4 address to serve DHCP from (it is the server identifier, option 54)`);
   const domain = domainName(config.domain, 'domain');
   const reservations = new Reservations(config.static_leases, subnet, log);
   const routers = config.router === undefined ? [] : [config.router];
@@ -71,7 +72,8 @@ export function dhcpSetup(config: DhcpConfig, log: Logger, interfaces?: Interfac
     reservedNames: new Set([...config.reserved_names, hostname(), ...reservations.hostnames].flatMap((name) => hostLabel(name) ?? [])),
     // The server's (its own and the VIP) and the router's addresses are never a client's.
     pool: {
-      range: config.range, exclude: config.exclude,
+      range: config.range,
+      exclude: config.exclude,
       reserved: new Set([...reservations.addresses, serverId, ...(own === undefined ? [] : [own]), ...routers]),
     },
     parameters: {

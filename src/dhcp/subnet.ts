@@ -29,7 +29,7 @@ export class Subnet {
 
   contains(address: string): boolean {
     const value = addressNumber(address);
-    return value !== undefined && ((value & this.bits) >>> 0) === this.network;
+    return value !== undefined && (value & this.bits) >>> 0 === this.network;
   }
 
   /** In the subnet and neither its network nor its broadcast address

@@ -2,7 +2,11 @@
 // blocklist), with the line to jump to: every loader reports in this shape,
 // and `hearth check` and the log print it as `file:line: message`.
 
-export interface SourceError { readonly file: string; readonly line: number; readonly message: string }
+export interface SourceError {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
 
 export function formatError(error: SourceError): string {
   return `${error.file}:${error.line}: ${error.message}`;

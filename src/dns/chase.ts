@@ -8,7 +8,12 @@ import { RRType, type Name, type ResourceRecord } from './record.ts';
 
 /** `before`: records that go ahead of the CNAME in the answer (the DNAME it was synthesized from). */
 export async function followCname(
-  ctx: QueryContext, cname: ResourceRecord, target: Name, source: Source, authoritative: boolean, before: readonly ResourceRecord[] = [],
+  ctx: QueryContext,
+  cname: ResourceRecord,
+  target: Name,
+  source: Source,
+  authoritative: boolean,
+  before: readonly ResourceRecord[] = [],
 ): Promise<Response> {
   const lead = [...before, cname];
   const alone: Response = { rcode: Rcode.NOERROR, authoritative, answer: lead, authority: [], additional: [], source };

@@ -30,10 +30,12 @@ const upstreams = z.strictObject({
   ca_file: z.string().optional(),
 });
 
-const forward = z.array(z.strictObject({
-  domains: z.array(z.string().min(1)).min(1),
-  servers: z.array(upstreamUrl).min(1),
-}));
+const forward = z.array(
+  z.strictObject({
+    domains: z.array(z.string().min(1)).min(1),
+    servers: z.array(upstreamUrl).min(1),
+  }),
+);
 
 const cache = z.strictObject({
   max_entries: z.number().int().nonnegative().prefault(50000),
@@ -87,7 +89,10 @@ const view = z.strictObject({
 });
 
 export const dnsSchema = z.strictObject({
-  listen: z.array(listenAddress(53)).min(1).prefault(['127.0.0.1:5353'])
+  listen: z
+    .array(listenAddress(53))
+    .min(1)
+    .prefault(['127.0.0.1:5353'])
     .refine((list) => new Set(list).size === list.length, { error: 'an address is listed twice' }),
   allow: allowSchema,
   rate_limit: rateLimitSchema.prefault({}),
@@ -98,10 +103,10 @@ export const dnsSchema = z.strictObject({
   zones_dir: viewSettings.zones_dir.prefault('zones'),
   cloaking: cloakingSchema.prefault({}),
   blocking: blockingSchema.prefault({}),
-  views: z.array(view).prefault([]).refine(
-    (views) => new Set(views.map((v) => v.name)).size === views.length,
-    { error: 'view names must be unique' },
-  ),
+  views: z
+    .array(view)
+    .prefault([])
+    .refine((views) => new Set(views.map((v) => v.name)).size === views.length, { error: 'view names must be unique' }),
 });
 
 export type DnsConfig = z.output<typeof dnsSchema>;

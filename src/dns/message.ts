@@ -3,8 +3,18 @@
 import type { Name, ResourceRecord } from './record.ts';
 
 export const Rcode = {
-  NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5,
-  YXDOMAIN: 6, YXRRSET: 7, NXRRSET: 8, NOTAUTH: 9, NOTZONE: 10, BADVERS: 16,
+  NOERROR: 0,
+  FORMERR: 1,
+  SERVFAIL: 2,
+  NXDOMAIN: 3,
+  NOTIMP: 4,
+  REFUSED: 5,
+  YXDOMAIN: 6,
+  YXRRSET: 7,
+  NXRRSET: 8,
+  NOTAUTH: 9,
+  NOTZONE: 10,
+  BADVERS: 16,
 } as const;
 
 export const Opcode = { QUERY: 0, NOTIFY: 4, UPDATE: 5 } as const;
@@ -31,12 +41,24 @@ export interface Query {
 
 /** Where an answer came from, for the query log, metrics and tests. */
 export type Source =
-  | 'zone' | 'cloak' | 'blocked' | 'cache' | 'stale' | 'refused' | 'servfail' | 'invalid'
+  | 'zone'
+  | 'cloak'
+  | 'blocked'
+  | 'cache'
+  | 'stale'
+  | 'refused'
+  | 'servfail'
+  | 'invalid'
   /** Turned away at the gate: not in dns.allow, or past dns.rate_limit (dropped, or sent with TC=1). */
-  | 'denied' | 'dropped' | 'slipped'
+  | 'denied'
+  | 'dropped'
+  | 'slipped'
   | `upstream:${string}`;
 
-export interface EdnsOption { readonly code: number; readonly data: Uint8Array }
+export interface EdnsOption {
+  readonly code: number;
+  readonly data: Uint8Array;
+}
 
 export interface Response {
   readonly rcode: number;

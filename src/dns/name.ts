@@ -122,8 +122,10 @@ export function labelBytes(label: string): number[] {
   for (let i = 0; i < label.length; i++) {
     if (label[i] === '\\') {
       const digits = label.slice(i + 1, i + 4);
-      if (/^\d{3}$/.test(digits)) { bytes.push(Number(digits)); i += 3; }
-      else bytes.push(label.charCodeAt(++i));
+      if (/^\d{3}$/.test(digits)) {
+        bytes.push(Number(digits));
+        i += 3;
+      } else bytes.push(label.charCodeAt(++i));
     } else bytes.push(label.charCodeAt(i));
   }
   return bytes;

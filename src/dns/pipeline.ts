@@ -69,7 +69,12 @@ export class Chain {
 
   private context(query: Query, client: Client, view: string, name: Name, type: number, chased: readonly Name[]): QueryContext {
     return {
-      query, client, view, name, type, chased,
+      query,
+      client,
+      view,
+      name,
+      type,
+      chased,
       resolve: (target, targetType) => this.run(this.context(query, client, view, target, targetType, [...chased, name])),
     };
   }

@@ -19,8 +19,12 @@ const NAMES_IN_RDATA = new Map<number, { readonly before: number; readonly names
   [RRType.SRV, { before: 6, names: 1, after: 0 }],
   [RRType.SOA, { before: 0, names: 2, after: 20 }],
   // The rest of RFC 1035's types with names: MD, MF, MB, MG, MR, MINFO.
-  [3, { before: 0, names: 1, after: 0 }], [4, { before: 0, names: 1, after: 0 }], [7, { before: 0, names: 1, after: 0 }],
-  [8, { before: 0, names: 1, after: 0 }], [9, { before: 0, names: 1, after: 0 }], [14, { before: 0, names: 2, after: 0 }],
+  [3, { before: 0, names: 1, after: 0 }],
+  [4, { before: 0, names: 1, after: 0 }],
+  [7, { before: 0, names: 1, after: 0 }],
+  [8, { before: 0, names: 1, after: 0 }],
+  [9, { before: 0, names: 1, after: 0 }],
+  [14, { before: 0, names: 2, after: 0 }],
 ]);
 
 export class MessageReader {
@@ -125,7 +129,10 @@ export class MessageReader {
     const out = new Uint8Array(layout.before + names.reduce((sum, n) => sum + n.length, 0) + layout.after);
     out.set(this.bytes.subarray(start, start + layout.before), 0);
     let at = layout.before;
-    for (const name of names) { out.set(name, at); at += name.length; }
+    for (const name of names) {
+      out.set(name, at);
+      at += name.length;
+    }
     out.set(this.bytes.subarray(start + length - layout.after, start + length), at);
     return out;
   }

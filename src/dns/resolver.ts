@@ -44,8 +44,14 @@ export interface ResolverDeps {
 /** Fresh long-lived parts, for a process's first build. */
 export function resolverDeps(log: Logger, dataDir: string, journal?: ZoneJournal): ResolverDeps {
   return {
-    upstreams: new UpstreamRegistry(), blocklists: new Blocklists(dataDir, log), lastGoodZones: new Map(),
-    zoneSets: new Map(), journal, caches: new Map(), inFlight: new InFlightLimit(Infinity), log,
+    upstreams: new UpstreamRegistry(),
+    blocklists: new Blocklists(dataDir, log),
+    lastGoodZones: new Map(),
+    zoneSets: new Map(),
+    journal,
+    caches: new Map(),
+    inFlight: new InFlightLimit(Infinity),
+    log,
   };
 }
 
@@ -85,7 +91,10 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: rea
     warnings.push(...loaded.warnings);
     const files = new Set(loaded.zones.map((zone) => zone.origin));
     const zones = [...loaded.zones, ...generated.filter((zone) => !files.has(zone.origin))];
-    set.load(zones.map((zone) => replayJournal(zone, dir, deps, errors)), zones);
+    set.load(
+      zones.map((zone) => replayJournal(zone, dir, deps, errors)),
+      zones,
+    );
     return set;
   };
   const poolOf = (servers: readonly string[], settings: ViewSettings['upstreams']): UpstreamPool => {
@@ -142,14 +151,18 @@ export function buildResolver(dns: DnsConfig, deps: ResolverDeps, hostZones: rea
   };
   const fallback = buildView(DEFAULT_VIEW, dns, 'dns.');
   const views = dns.views.map((view, i) => ({
-    ...buildView(view.name, {
-      zones_dir: view.zones_dir ?? dns.zones_dir,
-      cloaking: view.cloaking ?? dns.cloaking,
-      blocking: view.blocking ?? dns.blocking,
-      upstreams: view.upstreams ?? dns.upstreams,
-      forward: view.forward ?? dns.forward,
-      cache: dns.cache,
-    }, view.cloaking ? `dns.views[${i}].` : 'dns.'),
+    ...buildView(
+      view.name,
+      {
+        zones_dir: view.zones_dir ?? dns.zones_dir,
+        cloaking: view.cloaking ?? dns.cloaking,
+        blocking: view.blocking ?? dns.blocking,
+        upstreams: view.upstreams ?? dns.upstreams,
+        forward: view.forward ?? dns.forward,
+        cache: dns.cache,
+      },
+      view.cloaking ? `dns.views[${i}].` : 'dns.',
+    ),
     clients: view.clients,
   }));
   for (const view of deps.caches.keys()) {

@@ -177,7 +177,9 @@ export class DnsServer {
       if (remote.port === 0) return;
       const client: Client = { address: remote.address, port: remote.port, transport: 'udp' };
       this.answer(message, client)
-        .then((reply) => { if (reply) socket.send(reply, remote.port, remote.address); })
+        .then((reply) => {
+          if (reply) socket.send(reply, remote.port, remote.address);
+        })
         .catch((error: unknown) => this.log.error({ err: error }, 'udp handler failed'));
     });
     socket.on('error', (error) => this.log.error({ err: error, listen: address }, 'udp socket error'));
@@ -221,7 +223,9 @@ export class DnsServer {
     // messages only, so trickling a byte now and then does not hold a slot.
     const idle = setTimeout(() => socket.destroy(), TCP_IDLE_MS);
     const busy = () => inFlight >= TCP_MAX_IN_FLIGHT || socket.writableNeedDrain;
-    const resumeIfIdle = () => { if (!busy() && socket.isPaused()) socket.resume(); };
+    const resumeIfIdle = () => {
+      if (!busy() && socket.isPaused()) socket.resume();
+    };
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       clearTimeout(idle);
@@ -250,11 +254,18 @@ export class DnsServer {
             this.log.error({ err: error }, 'tcp handler failed');
             socket.destroy();
           })
-          .finally(() => { inFlight--; startQueued(); resumeIfIdle(); });
+          .finally(() => {
+            inFlight--;
+            startQueued();
+            resumeIfIdle();
+          });
       }
       if (busy()) socket.pause();
     };
-    socket.on('drain', () => { startQueued(); resumeIfIdle(); });
+    socket.on('drain', () => {
+      startQueued();
+      resumeIfIdle();
+    });
     socket.on('data', (chunk: Buffer) => {
       reader.add(chunk);
       startQueued();
@@ -264,9 +275,16 @@ export class DnsServer {
 
 function closeAll(udp: readonly UdpSocket[], tcp: readonly TcpServer[]): Promise<unknown> {
   return Promise.all([
-    ...udp.map((socket) => new Promise<void>((done) => {
-      try { socket.close(() => done()); } catch { done(); } // never bound: nothing to close
-    })),
+    ...udp.map(
+      (socket) =>
+        new Promise<void>((done) => {
+          try {
+            socket.close(() => done());
+          } catch {
+            done();
+          } // never bound: nothing to close
+        }),
+    ),
     ...tcp.map((server) => new Promise<void>((done) => server.close(() => done()))),
   ]);
 }

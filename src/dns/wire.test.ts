@@ -16,7 +16,11 @@ function parsedQuery(bytes: Uint8Array): Query {
 }
 
 const A_NAS: Response = {
-  rcode: Rcode.NOERROR, authoritative: true, source: 'zone', authority: [], additional: [],
+  rcode: Rcode.NOERROR,
+  authoritative: true,
+  source: 'zone',
+  authority: [],
+  additional: [],
   answer: [{ name: 'nas.home.lan', type: RRType.A, class: 1, ttl: 3600, rdata: Uint8Array.of(192, 168, 1, 10) }],
 };
 
@@ -27,10 +31,12 @@ describe('parsing a query', () => {
   });
 
   it('reads EDNS0: the UDP size and the DO bit', () => {
-    const q = parsedQuery(query({
-      questions: [{ name: 'x.lan', type: 'A' }],
-      additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 4096, flags: dnsPacket.DNSSEC_OK, data: [] } as never],
-    }));
+    const q = parsedQuery(
+      query({
+        questions: [{ name: 'x.lan', type: 'A' }],
+        additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 4096, flags: dnsPacket.DNSSEC_OK, data: [] } as never],
+      }),
+    );
     expect(q.edns).toEqual({ udpSize: 4096, version: 0, dnssecOk: true });
   });
 
@@ -47,8 +53,7 @@ describe('parsing a query', () => {
   });
 
   it('refuses the CHAOS class with NOTIMP and EDNS version 1 with BADVERS', () => {
-    expect(parseQuery(query({ questions: [{ name: 'version.bind', type: 'TXT', class: 'CH' }] })))
-      .toMatchObject({ kind: 'error', rcode: Rcode.NOTIMP });
+    expect(parseQuery(query({ questions: [{ name: 'version.bind', type: 'TXT', class: 'CH' }] }))).toMatchObject({ kind: 'error', rcode: Rcode.NOTIMP });
     const v1 = query({
       questions: [{ name: 'a', type: 'A' }],
       additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, ednsVersion: 1, data: [] } as never],
@@ -77,10 +82,12 @@ describe('encoding a response', () => {
   });
 
   it('adds an OPT record advertising 1232 bytes when the client used EDNS', () => {
-    const q = parsedQuery(query({
-      questions: [{ name: 'nas.home.lan', type: 'A' }],
-      additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 4096, data: [] } as never],
-    }));
+    const q = parsedQuery(
+      query({
+        questions: [{ name: 'nas.home.lan', type: 'A' }],
+        additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 4096, data: [] } as never],
+      }),
+    );
     const decoded = dnsPacket.decode(encodeResponse(q, A_NAS, responseLimit(q, 'udp')));
     expect(decoded.additionals?.[0]).toMatchObject({ type: 'OPT', udpPayloadSize: EDNS_UDP_SIZE });
     expect(responseLimit(q, 'udp')).toBe(EDNS_UDP_SIZE);
@@ -89,7 +96,13 @@ describe('encoding a response', () => {
   it('sets TC and sends no records when the answer does not fit', () => {
     const many: Response = {
       ...A_NAS,
-      answer: Array.from({ length: 40 }, (_, i) => ({ name: 'big.home.lan', type: RRType.TXT, class: 1, ttl: 60, rdata: Uint8Array.of(20, ...new Uint8Array(20).fill(97 + (i % 26))) })),
+      answer: Array.from({ length: 40 }, (_, i) => ({
+        name: 'big.home.lan',
+        type: RRType.TXT,
+        class: 1,
+        ttl: 60,
+        rdata: Uint8Array.of(20, ...new Uint8Array(20).fill(97 + (i % 26))),
+      })),
     };
     const q = parsedQuery(query({ questions: [{ name: 'big.home.lan', type: 'TXT' }] }));
     const decoded = dnsPacket.decode(encodeResponse(q, many, 512));
@@ -102,10 +115,7 @@ describe('encoding a response', () => {
     const q = parsedQuery(query({ questions: [{ name: 'files.home.lan', type: 'A' }] }));
     const response: Response = {
       ...A_NAS,
-      answer: [
-        { name: 'files.home.lan', type: RRType.CNAME, class: 1, ttl: 60, rdata: nameToWire('nas.home.lan') },
-        A_NAS.answer[0]!,
-      ],
+      answer: [{ name: 'files.home.lan', type: RRType.CNAME, class: 1, ttl: 60, rdata: nameToWire('nas.home.lan') }, A_NAS.answer[0]!],
     };
     const decoded = dnsPacket.decode(encodeResponse(q, response, 512));
     expect(decoded.answers?.map((a) => [a.name, a.type, a.data])).toEqual([

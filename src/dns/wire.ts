@@ -65,7 +65,9 @@ export function parseQuery(buf: Uint8Array): Parsed {
     opcode: (flags >> 11) & 0xf,
     recursionDesired: (flags & 0x0100) !== 0,
     checkingDisabled: (flags & 0x0010) !== 0,
-    name: '', type: 0, class: 0,
+    name: '',
+    type: 0,
+    class: 0,
     question: EMPTY,
     edns: undefined,
   };
@@ -192,22 +194,25 @@ function adjustTtls(out: Uint8Array, start: number, offsets: readonly number[], 
     const at = start + offset;
     const ttl = ((out[at]! << 24) | (out[at + 1]! << 16) | (out[at + 2]! << 8) | out[at + 3]!) >>> 0;
     const value = 'fixed' in adjustment ? adjustment.fixed : Math.max(0, ttl - adjustment.minus);
-    out[at] = value >>> 24; out[at + 1] = (value >>> 16) & 0xff; out[at + 2] = (value >>> 8) & 0xff; out[at + 3] = value & 0xff;
+    out[at] = value >>> 24;
+    out[at + 1] = (value >>> 16) & 0xff;
+    out[at + 2] = (value >>> 8) & 0xff;
+    out[at + 3] = value & 0xff;
   }
 }
 
-function writeHeader(
-  out: Uint8Array, query: Query, response: Response,
-  counts: readonly [number, number, number], truncated: boolean, withOpt: boolean,
-): void {
+function writeHeader(out: Uint8Array, query: Query, response: Response, counts: readonly [number, number, number], truncated: boolean, withOpt: boolean): void {
   const rcode = response.rcode & 0xf;
-  out[0] = query.id >> 8; out[1] = query.id & 0xff;
-  out[2] = 0x80 | (query.opcode << 3) | (response.authoritative ? 0x04 : 0) | (truncated ? 0x02 : 0)
-    | (query.recursionDesired ? 0x01 : 0);
+  out[0] = query.id >> 8;
+  out[1] = query.id & 0xff;
+  out[2] = 0x80 | (query.opcode << 3) | (response.authoritative ? 0x04 : 0) | (truncated ? 0x02 : 0) | (query.recursionDesired ? 0x01 : 0);
   out[3] = 0x80 /* RA */ | (response.authenticData ? 0x20 : 0) | (query.checkingDisabled ? 0x10 : 0) | rcode;
   const qdcount = query.question.length > 0 ? 1 : 0;
   const values = [qdcount, counts[0], counts[1], counts[2] + (withOpt ? 1 : 0)];
-  values.forEach((value, i) => { out[4 + i * 2] = value >> 8; out[5 + i * 2] = value & 0xff; });
+  values.forEach((value, i) => {
+    out[4 + i * 2] = value >> 8;
+    out[5 + i * 2] = value & 0xff;
+  });
 }
 
 /** OPT pseudo-record (RFC 6891 §6.1.2): our UDP size, the extended RCODE,
@@ -217,14 +222,18 @@ function encodeOpt(query: Query, response: Response): Uint8Array {
   const optionsLength = options.reduce((sum, o) => sum + 4 + o.data.length, 0);
   const out = new Uint8Array(11 + optionsLength);
   out[2] = RRType.OPT;
-  out[3] = EDNS_UDP_SIZE >> 8; out[4] = EDNS_UDP_SIZE & 0xff;
+  out[3] = EDNS_UDP_SIZE >> 8;
+  out[4] = EDNS_UDP_SIZE & 0xff;
   out[5] = response.rcode >> 4;
   out[7] = query.edns?.dnssecOk ? 0x80 : 0;
-  out[9] = optionsLength >> 8; out[10] = optionsLength & 0xff;
+  out[9] = optionsLength >> 8;
+  out[10] = optionsLength & 0xff;
   let at = 11;
   for (const option of options) {
-    out[at] = option.code >> 8; out[at + 1] = option.code & 0xff;
-    out[at + 2] = option.data.length >> 8; out[at + 3] = option.data.length & 0xff;
+    out[at] = option.code >> 8;
+    out[at + 1] = option.code & 0xff;
+    out[at + 2] = option.data.length >> 8;
+    out[at + 3] = option.data.length & 0xff;
     out.set(option.data, at + 4);
     at += 4 + option.data.length;
   }
@@ -273,10 +282,16 @@ class SectionWriter {
     const b = this.buffer;
     let at = this.length;
     this.ttlOffsets.push(at + 4);
-    b[at++] = record.type >> 8; b[at++] = record.type & 0xff;
-    b[at++] = record.class >> 8; b[at++] = record.class & 0xff;
-    b[at++] = record.ttl >>> 24; b[at++] = (record.ttl >>> 16) & 0xff; b[at++] = (record.ttl >>> 8) & 0xff; b[at++] = record.ttl & 0xff;
-    b[at++] = record.rdata.length >> 8; b[at++] = record.rdata.length & 0xff;
+    b[at++] = record.type >> 8;
+    b[at++] = record.type & 0xff;
+    b[at++] = record.class >> 8;
+    b[at++] = record.class & 0xff;
+    b[at++] = record.ttl >>> 24;
+    b[at++] = (record.ttl >>> 16) & 0xff;
+    b[at++] = (record.ttl >>> 8) & 0xff;
+    b[at++] = record.ttl & 0xff;
+    b[at++] = record.rdata.length >> 8;
+    b[at++] = record.rdata.length & 0xff;
     b.set(record.rdata, at);
     this.length = at + record.rdata.length;
   }

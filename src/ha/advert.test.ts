@@ -5,8 +5,15 @@ import { MAX_CLOCK_SKEW_MS, ReplayGuard } from './replay.ts';
 
 const secret = Buffer.from('0123456789abcdef0123456789abcdef');
 const advert: Advert = {
-  nodeId: 'pi-a', state: 'master', priority: 150, impaired: false, wantsMaster: false,
-  intervalMs: 250, epoch: 0x1234_5678_9abc_def0n, counter: 7n, sentAt: 1_700_000_000_000,
+  nodeId: 'pi-a',
+  state: 'master',
+  priority: 150,
+  impaired: false,
+  wantsMaster: false,
+  intervalMs: 250,
+  epoch: 0x1234_5678_9abc_def0n,
+  counter: 7n,
+  sentAt: 1_700_000_000_000,
 };
 
 /** A tiny seeded PRNG, so a failing fuzz case can be run again. */
@@ -66,7 +73,14 @@ describe('the advert codec', () => {
 
   it('rejects a well-signed advert whose fields are out of range', () => {
     const bytes = encodeAdvert(advert, secret);
-    for (const [offset, value] of [[0, 0x58], [4, 2], [5, 3], [6, 255], [7, 0x80], [34, 9]] as const) {
+    for (const [offset, value] of [
+      [0, 0x58],
+      [4, 2],
+      [5, 3],
+      [6, 255],
+      [7, 0x80],
+      [34, 9],
+    ] as const) {
       const changed = Buffer.from(bytes);
       changed[offset] = value;
       const resigned = Buffer.concat([changed.subarray(0, changed.length - 32), hmac(changed.subarray(0, changed.length - 32))]);

@@ -61,9 +61,7 @@ export function encodeAdvert(advert: Advert, secret: Buffer): Buffer {
   return out;
 }
 
-export type Decoded =
-  | { readonly kind: 'advert'; readonly advert: Advert }
-  | { readonly kind: 'rejected'; readonly reason: 'malformed' | 'bad_mac' };
+export type Decoded = { readonly kind: 'advert'; readonly advert: Advert } | { readonly kind: 'rejected'; readonly reason: 'malformed' | 'bad_mac' };
 
 /** Checks the MAC before reading a field: a datagram without the secret
  *  tells nothing, and nothing in it is trusted. Never throws. */

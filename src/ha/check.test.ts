@@ -30,19 +30,27 @@ describe('the ha section, checked against this host', () => {
   });
 
   it('names each bad input', () => {
-    expect(haHostErrors(ha({ vip: '10.0.0.53/24' }), DNS, interfaces)).toEqual(['ha.vip: 10.0.0.53/24 is not in the subnet of eth0 (192.168.1.2/24); clients could not reach it there']);
-    expect(haHostErrors(ha({ interface: 'wlan9' }), DNS, interfaces)).toEqual(['ha.interface: there is no interface "wlan9" on this host (there are: lo, eth0)']);
+    expect(haHostErrors(ha({ vip: '10.0.0.53/24' }), DNS, interfaces)).toEqual([
+      'ha.vip: 10.0.0.53/24 is not in the subnet of eth0 (192.168.1.2/24); clients could not reach it there',
+    ]);
+    expect(haHostErrors(ha({ interface: 'wlan9' }), DNS, interfaces)).toEqual([
+      'ha.interface: there is no interface "wlan9" on this host (there are: lo, eth0)',
+    ]);
     expect(haHostErrors(ha({ listen: '192.168.1.9:5399' }), DNS, interfaces)).toEqual(['ha.listen: 192.168.1.9 is not an address of this host']);
     expect(haHostErrors(ha({ peers: ['192.168.1.3', '127.0.0.1:5399'] }), DNS, interfaces)).toEqual(['ha.peers: 127.0.0.1:5399 is this node itself']);
-    expect(haHostErrors(ha({ secret_file: shortKey }), DNS, interfaces)[0]).toMatch(/^ha.secret_file: .*short.key: the pair secret is 9 bytes; at least 16 are needed/);
+    expect(haHostErrors(ha({ secret_file: shortKey }), DNS, interfaces)[0]).toMatch(
+      /^ha.secret_file: .*short.key: the pair secret is 9 bytes; at least 16 are needed/,
+    );
     expect(haHostErrors(ha({ secret_file: join(dir, 'missing') }), DNS, interfaces)[0]).toMatch(/^ha.secret_file: ENOENT/);
   });
 
   it('refuses a wildcard dns.listen: the VIP needs a socket of its own', () => {
-    expect(haHostErrors(ha({}), ['0.0.0.0:53'], interfaces)).toEqual(['dns.listen: 0.0.0.0:53 is a wildcard; with ha.enabled list this node\'s own address (the VIP is added at run time)']);
+    expect(haHostErrors(ha({}), ['0.0.0.0:53'], interfaces)).toEqual([
+      "dns.listen: 0.0.0.0:53 is a wildcard; with ha.enabled list this node's own address (the VIP is added at run time)",
+    ]);
   });
 
-  it('does not take a VIP left on the interface (kill -9) for this host\'s own address', () => {
+  it("does not take a VIP left on the interface (kill -9) for this host's own address", () => {
     const withVip = { ...interfaces, eth0: [...interfaces.eth0, { ...interfaces.eth0[0]!, address: '192.168.1.53', cidr: '192.168.1.53/24' }] };
     expect(haHostErrors(ha({}), DNS, withVip)).toEqual([]);
     expect(haHostErrors(ha({ listen: '192.168.1.53:5399' }), DNS, withVip)).toEqual(['ha.listen: 192.168.1.53 is not an address of this host']);
@@ -55,9 +63,10 @@ describe('the ha section, checked against this host', () => {
     expect(messages).toEqual([
       'vip: ha.enabled needs a vip',
       'secret_file: ha.enabled needs a secret_file (make one with "hearth ha keygen")',
-      'peers: the peers include this node\'s own listen address 192.168.1.2:5399',
+      "peers: the peers include this node's own listen address 192.168.1.2:5399",
     ]);
-    expect(haSchema.safeParse({ enabled: true, vip: '192.168.1.53/24', secret_file: key, peers: ['192.168.1.3'] }).error!.issues[0]!.message)
-      .toMatch(/not a wildcard/);
+    expect(haSchema.safeParse({ enabled: true, vip: '192.168.1.53/24', secret_file: key, peers: ['192.168.1.3'] }).error!.issues[0]!.message).toMatch(
+      /not a wildcard/,
+    );
   });
 });

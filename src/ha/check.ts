@@ -19,12 +19,16 @@ export function haHostErrors(ha: HaConfig, dnsListen: readonly string[], interfa
     // The VIP's own socket could not bind beside it, and a wildcard socket
     // answers from the host's main address, which clients drop.
     const host = parseListenAddress(text, 53)?.host;
-    if (host === '0.0.0.0' || host === '::') errors.push(`dns.listen: ${text} is a wildcard; with ha.enabled list this node's own address (the VIP is added at run time)`);
+    if (host === '0.0.0.0' || host === '::')
+      errors.push(`dns.listen: ${text} is a wildcard; with ha.enabled list this node's own address (the VIP is added at run time)`);
   }
   const vip = ha.vip === undefined ? undefined : parseCidr(ha.vip);
   const iface = interfaces[ha.interface];
   // The VIP may be on the interface already (a node killed with -9): it is not this host's own address.
-  const own = Object.values(interfaces).flatMap((list) => list ?? []).map((info) => info.address).filter((address) => address !== vip?.address);
+  const own = Object.values(interfaces)
+    .flatMap((list) => list ?? [])
+    .map((info) => info.address)
+    .filter((address) => address !== vip?.address);
   if (iface === undefined) {
     errors.push(`ha.interface: there is no interface "${ha.interface}" on this host (there are: ${Object.keys(interfaces).join(', ')})`);
   } else if (vip) {
@@ -60,5 +64,5 @@ function sameSubnet(a: string, b: string, prefix: number): boolean {
   if (!x || !y) return false;
   const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
   const n = (bytes: Uint8Array) => ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
-  return ((n(x) & mask) >>> 0) === ((n(y) & mask) >>> 0);
+  return (n(x) & mask) >>> 0 === (n(y) & mask) >>> 0;
 }

@@ -12,17 +12,18 @@ export interface CommandResult {
 
 export type RunCommand = (argv: readonly string[], timeoutMs: number) => Promise<CommandResult>;
 
-export const runCommand: RunCommand = (argv, timeoutMs) => new Promise((resolve) => {
-  const [file, ...args] = argv;
-  if (file === undefined) return resolve({ code: null, stderr: '', failure: 'empty command' });
-  execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 }, (error, _stdout, stderr) => {
-    if (!error) return resolve({ code: 0, stderr });
-    const failed = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
-    if (failed.killed) return resolve({ code: null, stderr, failure: `timed out after ${timeoutMs} ms` });
-    if (typeof failed.code === 'number') return resolve({ code: failed.code, stderr });
-    resolve({ code: null, stderr, failure: failed.message });
+export const runCommand: RunCommand = (argv, timeoutMs) =>
+  new Promise((resolve) => {
+    const [file, ...args] = argv;
+    if (file === undefined) return resolve({ code: null, stderr: '', failure: 'empty command' });
+    execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 }, (error, _stdout, stderr) => {
+      if (!error) return resolve({ code: 0, stderr });
+      const failed = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
+      if (failed.killed) return resolve({ code: null, stderr, failure: `timed out after ${timeoutMs} ms` });
+      if (typeof failed.code === 'number') return resolve({ code: failed.code, stderr });
+      resolve({ code: null, stderr, failure: failed.message });
+    });
   });
-});
 
 /** One line for the log: "exit 2: RTNETLINK answers: File exists". */
 export function describeResult(result: CommandResult): string {

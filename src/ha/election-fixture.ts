@@ -10,12 +10,16 @@ export class FakeClock implements ElectionClock {
   private timers: { at: number; seq: number; fire: () => void }[] = [];
   private seq = 0;
 
-  now(): number { return this.time; }
+  now(): number {
+    return this.time;
+  }
 
   after(ms: number, fire: () => void): () => void {
     const timer = { at: this.time + ms, seq: this.seq++, fire };
     this.timers.push(timer);
-    return () => { this.timers = this.timers.filter((t) => t !== timer); };
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
   }
 
   /** Runs every timer due within `ms`, in order. */
@@ -61,7 +65,9 @@ export class FakeLan {
         const advert: Advert = { ...body, epoch: 1n, counter: ++this.counter, sentAt: this.clock.now() };
         for (const [other, peer] of this.nodes) {
           if (other === name || this.blocked.has(`${name}>${other}`)) continue;
-          this.clock.after(DELAY_MS, () => { if (!this.dead.has(other)) peer.receive(full.address, advert); });
+          this.clock.after(DELAY_MS, () => {
+            if (!this.dead.has(other)) peer.receive(full.address, advert);
+          });
         }
       },
       transition: (to, reason) => this.transitions.push({ node: name, to, reason, at: this.clock.now() }),

@@ -61,8 +61,11 @@ describe('the election (RFC 5798 §6.4)', () => {
 
   it('of several backups, Skew_Time lets the highest priority take over from a dead master', () => {
     const lan = new FakeLan();
-    const nodes = [lan.add('a', { address: '10.0.0.2', priority: 150, peerCount: 2 }), lan.add('b', { address: '10.0.0.3', priority: 100, peerCount: 2 }),
-      lan.add('c', { address: '10.0.0.4', priority: 120, peerCount: 2 })];
+    const nodes = [
+      lan.add('a', { address: '10.0.0.2', priority: 150, peerCount: 2 }),
+      lan.add('b', { address: '10.0.0.3', priority: 100, peerCount: 2 }),
+      lan.add('c', { address: '10.0.0.4', priority: 120, peerCount: 2 }),
+    ];
     for (const node of nodes) node.start();
     lan.clock.advance(3000);
     expect(lan.masters()).toEqual(['a']);
@@ -216,8 +219,23 @@ describe('the election (RFC 5798 §6.4)', () => {
     a.start();
     lan.clock.advance(2000); // a is master alone
     const secret = Buffer.alloc(32, 7);
-    const inbox = new AdvertInbox(secret, new Set(['10.0.0.3:5399']), () => lan.clock.now(), (from, advert) => a.receive(from, advert));
-    const outranking = { nodeId: 'b', state: 'master' as const, priority: 254, impaired: false, wantsMaster: true, intervalMs: 250, epoch: 5n, counter: 1n, sentAt: lan.clock.now() };
+    const inbox = new AdvertInbox(
+      secret,
+      new Set(['10.0.0.3:5399']),
+      () => lan.clock.now(),
+      (from, advert) => a.receive(from, advert),
+    );
+    const outranking = {
+      nodeId: 'b',
+      state: 'master' as const,
+      priority: 254,
+      impaired: false,
+      wantsMaster: true,
+      intervalMs: 250,
+      epoch: 5n,
+      counter: 1n,
+      sentAt: lan.clock.now(),
+    };
     const from = { address: '10.0.0.3', port: 5399 };
     expect(inbox.handle(encodeAdvert(outranking, Buffer.alloc(32, 8)), from)).toBe('bad_mac');
     expect(inbox.handle(encodeAdvert(outranking, secret), { address: '10.0.0.4', port: 5399 })).toBe('unknown_peer');
@@ -226,7 +244,7 @@ describe('the election (RFC 5798 §6.4)', () => {
     for (let i = 0; i < 20_000; i++) {
       const bytes = encodeAdvert(outranking, secret);
       seed = (seed * 1103515245 + 12345) >>> 0;
-      bytes[seed % bytes.length]! ^= 1 + (seed >>> 24) % 255;
+      bytes[seed % bytes.length]! ^= 1 + ((seed >>> 24) % 255);
       inbox.handle(bytes, from);
     }
     expect(a.state).toBe('master');

@@ -74,12 +74,22 @@ export class Election {
     this.masterIntervalMs = settings.intervalMs;
   }
 
-  get state(): HaState { return this.current; }
-  get impairment(): string | undefined { return this.impairedBy; }
-  get isDemoted(): boolean { return this.demoted; }
+  get state(): HaState {
+    return this.current;
+  }
+  get impairment(): string | undefined {
+    return this.impairedBy;
+  }
+  get isDemoted(): boolean {
+    return this.demoted;
+  }
   /** 0 while impaired or demoted: what the ranking sees. */
-  get effectivePriority(): number { return this.impaired ? 0 : this.settings.priority; }
-  get peerViews(): readonly PeerView[] { return [...this.peers.values()]; }
+  get effectivePriority(): number {
+    return this.impaired ? 0 : this.settings.priority;
+  }
+  get peerViews(): readonly PeerView[] {
+    return [...this.peers.values()];
+  }
 
   /** §6.4.1: Initialize → Backup, waiting Master_Down_Interval for a master. */
   start(): void {
@@ -231,8 +241,12 @@ export class Election {
 
   private send(priority = this.settings.priority, state: 'backup' | 'master' = this.current === 'master' ? 'master' : 'backup'): void {
     this.out.advertise({
-      nodeId: this.settings.nodeId, state, priority, impaired: this.impaired,
-      wantsMaster: this.current === 'backup' && this.wantsMasterSince !== undefined, intervalMs: this.settings.intervalMs,
+      nodeId: this.settings.nodeId,
+      state,
+      priority,
+      impaired: this.impaired,
+      wantsMaster: this.current === 'backup' && this.wantsMasterSince !== undefined,
+      intervalMs: this.settings.intervalMs,
     });
   }
 
@@ -243,7 +257,9 @@ export class Election {
       this.cancelDown = undefined;
       if (this.current !== 'backup' || this.demoted) return;
       const master = this.lastMaster();
-      const silent = master ? `peer ${master.advert.nodeId} silent for ${Math.round(this.clock.now() - master.at)} ms` : `no master heard for ${Math.round(this.clock.now() - armedAt)} ms`;
+      const silent = master
+        ? `peer ${master.advert.nodeId} silent for ${Math.round(this.clock.now() - master.at)} ms`
+        : `no master heard for ${Math.round(this.clock.now() - armedAt)} ms`;
       this.becomeMaster(silent);
     });
   }

@@ -15,11 +15,16 @@ describe('health checks', () => {
     await new Promise<void>((bound) => server.bind(0, '127.0.0.1', bound));
     const reports: (string | undefined)[] = [];
     const watch = new HealthWatch({
-      dns: { host: '127.0.0.1', port: server.address().port }, dnsDeadlineMs: 100, lagLimitMs: 10_000, everyMs: 30,
+      dns: { host: '127.0.0.1', port: server.address().port },
+      dnsDeadlineMs: 100,
+      lagLimitMs: 10_000,
+      everyMs: 30,
       report: (reason) => reports.push(reason),
     });
     watch.start();
-    const until = async (done: () => boolean) => { while (!done()) await new Promise((tick) => setTimeout(tick, 10)); };
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((tick) => setTimeout(tick, 10));
+    };
     await until(() => (watch.checks.get('dns self-check')?.passing ?? 0) >= 3);
     expect(reports).toEqual([]);
     answering = false;
@@ -35,7 +40,11 @@ describe('health checks', () => {
   it('upstreams count when tracked: none up is a failure', async () => {
     const reports: (string | undefined)[] = [];
     const watch = new HealthWatch({
-      dnsDeadlineMs: 100, lagLimitMs: 10_000, everyMs: 10, upstreams: () => [false, false], report: (reason) => reports.push(reason),
+      dnsDeadlineMs: 100,
+      lagLimitMs: 10_000,
+      everyMs: 10,
+      upstreams: () => [false, false],
+      report: (reason) => reports.push(reason),
     });
     watch.start();
     while (reports.length === 0) await new Promise((tick) => setTimeout(tick, 10));

@@ -87,7 +87,10 @@ function selfCheck(target: ListenAddress, deadlineMs: number): Promise<string> {
   const id = randomInt(0, 0x10000);
   return new Promise<string>((resolve) => {
     const timer = setTimeout(() => resolve(`timed out after ${deadlineMs} ms`), deadlineMs);
-    socket.on('error', (error) => { clearTimeout(timer); resolve(error.message); });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      resolve(error.message);
+    });
     socket.on('message', (reply) => {
       if (reply.length >= 12 && reply.readUInt16BE(0) === id && (reply[2]! & 0x80) !== 0) {
         clearTimeout(timer);

@@ -6,7 +6,7 @@ describeWith(['ip'])('ip -batch, kept running', () => {
   const ip = new IpBatch();
   afterAll(() => ip.close());
 
-  it('tells each command\'s success and error apart, in order', async () => {
+  it("tells each command's success and error apart, in order", async () => {
     const results = await Promise.all([
       ip.run(['link', 'show', 'dev', 'lo']),
       ip.run(['address', 'del', '10.250.250.250/32', 'dev', 'lo']),

@@ -14,7 +14,11 @@ describe('notify commands', () => {
     const { log, lines } = capturingLog();
     await notifyAll([['echo'], ['sh', '-c', 'echo "no route to $1" >&2; exit 3', 'sh']], 'master', runCommand, log);
     expect(lines.find((line) => line.level === 30)).toMatchObject({ msg: 'ha notify command done', notify: ['echo', 'master'] });
-    expect(lines.find((line) => line.level === 40)).toMatchObject({ code: 3, stderr: 'no route to master', msg: 'ha notify command failed: exit 3: no route to master' });
+    expect(lines.find((line) => line.level === 40)).toMatchObject({
+      code: 3,
+      stderr: 'no route to master',
+      msg: 'ha notify command failed: exit 3: no route to master',
+    });
   });
 
   it('a command that hangs is killed at the timeout, and one that does not exist says so', async () => {

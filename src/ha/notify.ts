@@ -8,10 +8,12 @@ import type { HaState } from './role.ts';
 const NOTIFY_TIMEOUT_MS = 10_000;
 
 export function notifyAll(commands: readonly (readonly string[])[], state: HaState, run: RunCommand, log: Logger): Promise<unknown> {
-  return Promise.all(commands.map(async (command) => {
-    const argv = [...command, state];
-    const result = await run(argv, NOTIFY_TIMEOUT_MS);
-    if (result.code === 0) log.info({ notify: argv }, 'ha notify command done');
-    else log.warn({ notify: argv, code: result.code, stderr: result.stderr.trim() }, `ha notify command failed: ${describeResult(result)}`);
-  }));
+  return Promise.all(
+    commands.map(async (command) => {
+      const argv = [...command, state];
+      const result = await run(argv, NOTIFY_TIMEOUT_MS);
+      if (result.code === 0) log.info({ notify: argv }, 'ha notify command done');
+      else log.warn({ notify: argv, code: result.code, stderr: result.stderr.trim() }, `ha notify command failed: ${describeResult(result)}`);
+    }),
+  );
 }

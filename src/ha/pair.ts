@@ -74,15 +74,26 @@ export class Pair implements PairRole {
     this.run = services.run ?? runCommand;
     this.vip = new Vip(config.interface, config.vip!, (args) => this.ip.run(args), this.run, this.log);
     const listen = parseListenAddress(config.listen, 5399)!;
-    this.election = new Election({
-      nodeId: config.node_id, priority: config.priority, address: listen.host, intervalMs: config.advert_interval_ms,
-      preempt: config.preempt, preemptDelayMs: config.preempt_delay * 1000, peerCount: config.peers.length,
-    }, { now: () => performance.now(), after: afterPendingIo }, {
-      advertise: (body) => this.socket?.send(body),
-      transition: (to, reason) => this.transitioned(to, reason),
-      reannounce: (reason) => this.reannounce(reason),
-    });
-    const peers = new Set(config.peers.map((text) => parseListenAddress(text, 5399)!).map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)));
+    this.election = new Election(
+      {
+        nodeId: config.node_id,
+        priority: config.priority,
+        address: listen.host,
+        intervalMs: config.advert_interval_ms,
+        preempt: config.preempt,
+        preemptDelayMs: config.preempt_delay * 1000,
+        peerCount: config.peers.length,
+      },
+      { now: () => performance.now(), after: afterPendingIo },
+      {
+        advertise: (body) => this.socket?.send(body),
+        transition: (to, reason) => this.transitioned(to, reason),
+        reannounce: (reason) => this.reannounce(reason),
+      },
+    );
+    const peers = new Set(
+      config.peers.map((text) => parseListenAddress(text, 5399)!).map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)),
+    );
     this.inbox = new AdvertInbox(secret, peers, Date.now, (from, advert) => {
       this.election.receive(from, advert);
       if (advert.state === 'master' && advert.priority > 0) this.peerIsMaster?.();
@@ -99,14 +110,21 @@ export class Pair implements PairRole {
       },
     });
     registerPairMetrics(services.registry, () => ({
-      state: this.state, vipHeld: this.vip.held, transitions: this.counts,
-      sent: this.socket?.sent ?? 0, received: this.inbox.received, rejected: this.inbox.rejected,
+      state: this.state,
+      vipHeld: this.vip.held,
+      transitions: this.counts,
+      sent: this.socket?.sent ?? 0,
+      received: this.inbox.received,
+      rejected: this.inbox.rejected,
     }));
   }
 
   /** Checks the host, removes a stale VIP, opens the advert socket and starts as backup. */
   static async start(config: HaConfig, services: PairServices): Promise<Pair> {
-    const errors = haHostErrors(config, services.dnsListen.map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)));
+    const errors = haHostErrors(
+      config,
+      services.dnsListen.map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)),
+    );
     if (errors.length > 0) throw new Error(`the ha section cannot run here:\n  ${errors.join('\n  ')}`);
     const secret = readPairSecret(config.secret_file!);
     const pair = new Pair(config, services, secret);
@@ -135,8 +153,14 @@ export class Pair implements PairRole {
 
   status(): PairStatus {
     return pairStatus({
-      config: this.config, election: this.election, vipHeld: this.vip.held, vip: this.vip.address,
-      history: this.history, inbox: this.inbox, sent: this.socket?.sent ?? 0, health: this.health.checks,
+      config: this.config,
+      election: this.election,
+      vipHeld: this.vip.held,
+      vip: this.vip.address,
+      history: this.history,
+      inbox: this.inbox,
+      sent: this.socket?.sent ?? 0,
+      health: this.health.checks,
     });
   }
 
@@ -179,13 +203,16 @@ export class Pair implements PairRole {
     if (this.history.length > KEPT_TRANSITIONS) this.history.shift();
     this.counts.set(to, (this.counts.get(to) ?? 0) + 1);
     this.log.info({ ha: { from, to } }, `ha: ${from} → ${to}: ${reason}`);
-    this.acting = this.acting.then(() => this.enact(to)).catch((error: unknown) => {
-      this.log.error({ err: error }, `ha: acting on ${to} failed`);
-      if (to === 'master') this.election.setImpaired(`could not take the VIP: ${(error as Error).message}`);
-    }).then(() => {
-      void notifyAll(this.config.notify, to, this.run, this.log);
-      for (const listener of this.listeners) listener(to, reason);
-    });
+    this.acting = this.acting
+      .then(() => this.enact(to))
+      .catch((error: unknown) => {
+        this.log.error({ err: error }, `ha: acting on ${to} failed`);
+        if (to === 'master') this.election.setImpaired(`could not take the VIP: ${(error as Error).message}`);
+      })
+      .then(() => {
+        void notifyAll(this.config.notify, to, this.run, this.log);
+        for (const listener of this.listeners) listener(to, reason);
+      });
   }
 
   private async enact(to: HaState): Promise<void> {
@@ -240,7 +267,11 @@ export class Pair implements PairRole {
 function afterPendingIo(ms: number, fire: () => void): () => void {
   let cancelled = false;
   let immediate: NodeJS.Immediate | undefined;
-  const timer = setTimeout(() => { immediate = setImmediate(() => { if (!cancelled) fire(); }); }, ms);
+  const timer = setTimeout(() => {
+    immediate = setImmediate(() => {
+      if (!cancelled) fire();
+    });
+  }, ms);
   return () => {
     cancelled = true;
     clearTimeout(timer);

@@ -64,7 +64,12 @@ export function pairStatus(from: StatusSources): PairStatus {
     demoted: election.isDemoted,
     vip: { address: from.vip, held: from.vipHeld },
     peers: election.peerViews.map(({ address, advert, at }) => ({
-      address, node_id: advert.nodeId, state: advert.state, priority: advert.priority, impaired: advert.impaired, age_ms: Math.round(now - at),
+      address,
+      node_id: advert.nodeId,
+      state: advert.state,
+      priority: advert.priority,
+      impaired: advert.impaired,
+      age_ms: Math.round(now - at),
     })),
     transitions: [...from.history].reverse(),
     adverts: {

@@ -25,7 +25,9 @@ export class AdvertSocket {
   }
 
   static open(
-    listen: ListenAddress, peers: readonly ListenAddress[], secret: Buffer,
+    listen: ListenAddress,
+    peers: readonly ListenAddress[],
+    secret: Buffer,
     receive: (datagram: Buffer, from: { address: string; port: number }) => void,
   ): Promise<AdvertSocket> {
     const socket = createSocket({ type: isIPv6(listen.host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(listen.host) });
@@ -54,7 +56,11 @@ export class AdvertSocket {
 
   close(): Promise<void> {
     return new Promise((done) => {
-      try { this.socket.close(() => done()); } catch { done(); }
+      try {
+        this.socket.close(() => done());
+      } catch {
+        done();
+      }
     });
   }
 }

@@ -23,6 +23,9 @@ export function ipv6Bytes(text: string): Uint8Array | undefined {
   const right = tail === undefined ? [] : groups(tail);
   const all = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
   const out = new Uint8Array(16);
-  all.forEach((group, i) => { out[i * 2] = group >> 8; out[i * 2 + 1] = group & 0xff; });
+  all.forEach((group, i) => {
+    out[i * 2] = group >> 8;
+    out[i * 2 + 1] = group & 0xff;
+  });
   return out;
 }

@@ -39,7 +39,9 @@ export function terminalLine(json: string, colour: boolean): string {
     return json;
   }
   const level = typeof entry.level === 'number' ? entry.level : 30;
-  const fields = Object.entries(entry).filter(([key]) => !SKIP.has(key)).map(([key, item]) => `${key}=${value(item)}`);
+  const fields = Object.entries(entry)
+    .filter(([key]) => !SKIP.has(key))
+    .map(([key, item]) => `${key}=${value(item)}`);
   const label = LEVELS[level] ?? String(level);
   const shown = colour && COLOURS[level] ? `${COLOURS[level]}${label}\x1b[0m` : label;
   return `${clock(entry.time)} ${shown} ${String(entry.msg ?? '')}${fields.length > 0 ? ` ${fields.join(' ')}` : ''}\n`;
@@ -47,5 +49,9 @@ export function terminalLine(json: string, colour: boolean): string {
 
 /** A pino destination that writes readable lines to `out`. */
 export function terminalDestination(out: NodeJS.WriteStream = process.stdout): { write(line: string): void } {
-  return { write: (line) => { out.write(terminalLine(line, out.hasColors?.() ?? false)); } };
+  return {
+    write: (line) => {
+      out.write(terminalLine(line, out.hasColors?.() ?? false));
+    },
+  };
 }

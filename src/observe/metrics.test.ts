@@ -33,7 +33,10 @@ function parse(text: string): Map<string, number> {
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (\S+)$/.exec(line);
     expect(sample, line).not.toBeNull();
     const [, name = '', labels = '', value = ''] = sample!;
-    expect([...typed].some((family) => name === family || name.startsWith(`${family}_`)), `${name} has no TYPE`).toBe(true);
+    expect(
+      [...typed].some((family) => name === family || name.startsWith(`${family}_`)),
+      `${name} has no TYPE`,
+    ).toBe(true);
     // prom-client writes `Nan` for an empty event-loop histogram; Go's ParseFloat takes any case.
     expect(/^(nan|[+-]inf)$/i.test(value) || !Number.isNaN(Number(value)), line).toBe(true);
     samples.set(name + labels, Number(value));

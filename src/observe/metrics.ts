@@ -55,9 +55,12 @@ class DurationHistogram {
   async get() {
     let cumulative = 0;
     const bucketName = `${this.name}_bucket`;
-    const values = DURATION_BUCKETS.map((le, i) => ({ metricName: bucketName, labels: { le }, value: cumulative += this.counts[i]! }));
+    const values = DURATION_BUCKETS.map((le, i) => ({ metricName: bucketName, labels: { le }, value: (cumulative += this.counts[i]!) }));
     return {
-      name: this.name, help: this.help, type: this.type, aggregator: this.aggregator,
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
       values: [
         ...values,
         { metricName: bucketName, labels: { le: '+Inf' }, value: this.count },
@@ -84,8 +87,10 @@ export class Metrics {
     const registers = [this.registry];
     const cells = () => [...this.cells.values()].flatMap((bySource) => [...bySource.values()].flat());
     new Counter({
-      name: 'hearth_dns_queries_total', help: 'Answered queries by answer source, rcode and view',
-      labelNames: ['source', 'rcode', 'view'], registers,
+      name: 'hearth_dns_queries_total',
+      help: 'Answered queries by answer source, rcode and view',
+      labelNames: ['source', 'rcode', 'view'],
+      registers,
       collect() {
         this.reset(); // then the totals counted here
         for (const cell of cells()) this.inc(cell.labels, cell.count);
@@ -94,11 +99,16 @@ export class Metrics {
     // A plain object with get() is what the registry renders; see DurationHistogram.
     this.registry.registerMetric(this.duration as unknown as Metric);
     new Gauge({
-      name: 'hearth_cache_entries', help: 'Answers held in the caches of all views', registers,
-      collect() { this.set(sources.cacheEntries?.() ?? 0); },
+      name: 'hearth_cache_entries',
+      help: 'Answers held in the caches of all views',
+      registers,
+      collect() {
+        this.set(sources.cacheEntries?.() ?? 0);
+      },
     });
     new Gauge({
-      name: 'hearth_cache_hit_ratio', help: 'Answers from the cache (fresh or stale) per answer from the cache or an upstream, since start',
+      name: 'hearth_cache_hit_ratio',
+      help: 'Answers from the cache (fresh or stale) per answer from the cache or an upstream, since start',
       registers,
       collect() {
         let hits = 0;
@@ -111,35 +121,46 @@ export class Metrics {
       },
     });
     new Gauge({
-      name: 'hearth_upstream_up', help: '1 while the upstream is in use, 0 while it is backed off after failures',
-      labelNames: ['upstream'], registers,
+      name: 'hearth_upstream_up',
+      help: '1 while the upstream is in use, 0 while it is backed off after failures',
+      labelNames: ['upstream'],
+      registers,
       collect() {
         this.reset(); // an upstream gone from the config goes from the output too
         for (const upstream of sources.upstreams?.() ?? []) this.set({ upstream: upstream.url }, upstream.up ? 1 : 0);
       },
     });
     new Gauge({
-      name: 'hearth_upstream_latency_seconds', help: "Moving average (EWMA) of the upstream's answer time",
-      labelNames: ['upstream'], registers,
+      name: 'hearth_upstream_latency_seconds',
+      help: "Moving average (EWMA) of the upstream's answer time",
+      labelNames: ['upstream'],
+      registers,
       collect() {
         this.reset();
         for (const upstream of sources.upstreams?.() ?? []) this.set({ upstream: upstream.url }, upstream.latencyMs / 1000);
       },
     });
     new Gauge({
-      name: 'hearth_blocklist_entries', help: 'Names or rules loaded from each block or allow list',
-      labelNames: ['list'], registers,
+      name: 'hearth_blocklist_entries',
+      help: 'Names or rules loaded from each block or allow list',
+      labelNames: ['list'],
+      registers,
       collect() {
         this.reset();
         for (const { list, entries } of sources.blocklists?.() ?? []) this.set({ list }, entries);
       },
     });
     new Gauge({
-      name: 'hearth_dhcp_leases', help: 'Active DHCP leases', registers,
-      collect() { this.set(sources.dhcpLeases?.() ?? 0); },
+      name: 'hearth_dhcp_leases',
+      help: 'Active DHCP leases',
+      registers,
+      collect() {
+        this.set(sources.dhcpLeases?.() ?? 0);
+      },
     });
     new Counter({
-      name: 'hearth_querylog_dropped_rows_total', help: 'Query log rows dropped because the writer fell behind or failed',
+      name: 'hearth_querylog_dropped_rows_total',
+      help: 'Query log rows dropped because the writer fell behind or failed',
       registers,
       collect() {
         this.reset();
@@ -164,9 +185,9 @@ export class Metrics {
   observe(answered: AnsweredQuery): void {
     const { source, rcode } = answered.response;
     let bySource = this.cells.get(answered.view);
-    if (!bySource) this.cells.set(answered.view, bySource = new Map());
+    if (!bySource) this.cells.set(answered.view, (bySource = new Map()));
     let byRcode = bySource.get(source);
-    if (!byRcode) bySource.set(source, byRcode = []);
+    if (!byRcode) bySource.set(source, (byRcode = []));
     let cell = byRcode[rcode];
     if (!cell) {
       const labels = { source, rcode: RCODE_NAMES.get(rcode) ?? `RCODE${rcode}`, view: answered.view };

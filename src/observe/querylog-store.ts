@@ -24,9 +24,15 @@ export interface LogBatch {
 export function createBatch(capacity: number): LogBatch {
   return {
     length: 0,
-    time: new Float64Array(capacity), latencyMs: new Float64Array(capacity),
-    type: new Uint16Array(capacity), rcode: new Uint16Array(capacity),
-    client: [], view: [], name: [], source: [], blockedBy: [],
+    time: new Float64Array(capacity),
+    latencyMs: new Float64Array(capacity),
+    type: new Uint16Array(capacity),
+    rcode: new Uint16Array(capacity),
+    client: [],
+    view: [],
+    name: [],
+    source: [],
+    blockedBy: [],
   };
 }
 
@@ -48,7 +54,10 @@ export function statusOf(source: string): Status {
   return 'error';
 }
 
-export interface Cursor { readonly time: number; readonly id: number }
+export interface Cursor {
+  readonly time: number;
+  readonly id: number;
+}
 
 export interface QueryLogFilter {
   readonly limit: number;
@@ -92,8 +101,18 @@ const TYPE_NAMES = mnemonics(RRType);
 const RCODE_NAMES = mnemonics(Rcode);
 
 interface StoredRow {
-  id: number; time: number; client: string; view: string; name: string; type: number; rcode: number;
-  status: Status; source: string; blocked_list: string | null; blocked_line: number | null; blocked_rule: string | null;
+  id: number;
+  time: number;
+  client: string;
+  view: string;
+  name: string;
+  type: number;
+  rcode: number;
+  status: Status;
+  source: string;
+  blocked_list: string | null;
+  blocked_line: number | null;
+  blocked_rule: string | null;
   latency_ms: number;
 }
 
@@ -162,7 +181,10 @@ export class QueryLogStore {
   query(filter: QueryLogFilter): QueryLogPage {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
-    const add = (clause: string, ...values: SQLInputValue[]) => { where.push(clause); params.push(...values); };
+    const add = (clause: string, ...values: SQLInputValue[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
     if (filter.before) add('(time, id) < (?, ?)', filter.before.time, filter.before.id);
     if (filter.from !== undefined) add('time >= ?', filter.from);
     if (filter.to !== undefined) add('time <= ?', filter.to);
@@ -172,7 +194,7 @@ export class QueryLogStore {
     if (filter.type !== undefined) add('type = ?', filter.type);
     const sql = `SELECT * FROM queries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT ?`;
     let select = this.selects.get(sql);
-    if (!select) this.selects.set(sql, select = this.db.prepare(sql));
+    if (!select) this.selects.set(sql, (select = this.db.prepare(sql)));
     // One more than asked tells whether another page exists.
     const found = select.all(...params, filter.limit + 1) as unknown as StoredRow[];
     const rows = found.slice(0, filter.limit).map(toEntry);
@@ -191,8 +213,20 @@ function values(batch: LogBatch, from: number, count: number): SQLInputValue[] {
   for (let i = from; i < from + count; i++) {
     const source = batch.source[i]!;
     const blocked = batch.blockedBy[i];
-    out.push(batch.time[i]!, batch.client[i]!, batch.view[i]!, batch.name[i]!, batch.type[i]!, batch.rcode[i]!,
-      statusOf(source), source, blocked?.list ?? null, blocked?.line ?? null, blocked?.rule ?? null, batch.latencyMs[i]!);
+    out.push(
+      batch.time[i]!,
+      batch.client[i]!,
+      batch.view[i]!,
+      batch.name[i]!,
+      batch.type[i]!,
+      batch.rcode[i]!,
+      statusOf(source),
+      source,
+      blocked?.list ?? null,
+      blocked?.line ?? null,
+      blocked?.rule ?? null,
+      batch.latencyMs[i]!,
+    );
   }
   return out;
 }

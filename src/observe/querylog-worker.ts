@@ -9,9 +9,7 @@ export type Request =
   | { readonly id: number; readonly op: 'prune'; readonly before: number; readonly maxRows: number }
   | { readonly id: number; readonly op: 'close' };
 
-export type Reply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: string };
+export type Reply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly error: string };
 
 const port = parentPort;
 if (!port) throw new Error('querylog-worker.ts runs as a worker thread');
@@ -19,10 +17,14 @@ const store = new QueryLogStore((workerData as { path: string }).path);
 
 function run(request: Request): unknown {
   switch (request.op) {
-    case 'insert': return store.insert(request.batch);
-    case 'query': return store.query(request.filter);
-    case 'prune': return store.prune(request.before, request.maxRows);
-    case 'close': return store.close();
+    case 'insert':
+      return store.insert(request.batch);
+    case 'query':
+      return store.query(request.filter);
+    case 'prune':
+      return store.prune(request.before, request.maxRows);
+    case 'close':
+      return store.close();
   }
 }
 

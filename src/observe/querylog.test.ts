@@ -9,7 +9,11 @@ import { QueryLog, type QueryLogOptions } from './querylog.ts';
 const DAY_MS = 86_400_000;
 const T0 = Date.parse('2025-05-01T12:00:00Z');
 
-function answered(name: string, source: Source, extra: { client?: string; rcode?: number; type?: number; blockedBy?: Response['blockedBy'] } = {}): AnsweredQuery {
+function answered(
+  name: string,
+  source: Source,
+  extra: { client?: string; rcode?: number; type?: number; blockedBy?: Response['blockedBy'] } = {},
+): AnsweredQuery {
   return {
     query: { name, type: extra.type ?? 1 } as Query,
     client: { address: extra.client ?? '192.168.1.10', port: 5000, transport: 'udp' },
@@ -53,7 +57,13 @@ describe('the query log', () => {
       ['ads.example', 'blocked', 'A', 'NXDOMAIN'],
       ['nas.home.lan', 'local', 'A', 'NOERROR'],
     ]);
-    expect(rows[0]).toMatchObject({ time: '2025-05-01T12:00:00.000Z', client: '192.168.1.10', view: '', upstream: 'https://dns.quad9.net/dns-query', latencyMs: 0.25 });
+    expect(rows[0]).toMatchObject({
+      time: '2025-05-01T12:00:00.000Z',
+      client: '192.168.1.10',
+      view: '',
+      upstream: 'https://dns.quad9.net/dns-query',
+      latencyMs: 0.25,
+    });
     expect(rows[1]?.blockedBy).toEqual({ list: 'blocklists/default.txt', line: 7, rule: 'ads.example' });
     expect(rows[2]).not.toHaveProperty('blockedBy');
     expect(rows[2]).not.toHaveProperty('upstream');

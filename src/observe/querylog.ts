@@ -73,7 +73,9 @@ export class QueryLog {
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', () => this.fail(new Error('the query log writer exited')));
     this.timers = [
-      setInterval(() => { if (this.batch.length > 0) void this.sendAll(); }, FLUSH_MS).unref(),
+      setInterval(() => {
+        if (this.batch.length > 0) void this.sendAll();
+      }, FLUSH_MS).unref(),
       setInterval(() => {
         this.prune().catch((error: unknown) => this.options.log?.error({ err: error }, 'query log retention failed'));
       }, PRUNE_MS).unref(),
@@ -164,7 +166,9 @@ export class QueryLog {
 
   private write(batch: LogBatch): Promise<void> {
     return this.request({ op: 'insert', batch }, transferables(batch)).then(
-      () => { this.pendingRows -= batch.length; },
+      () => {
+        this.pendingRows -= batch.length;
+      },
       (error: unknown) => {
         this.pendingRows -= batch.length;
         this.droppedRows += batch.length;

@@ -83,7 +83,10 @@ describe('statistics', () => {
       if (i % 25 === 0) stats.observe(answered('second.example', 'cache', '192.168.1.11'));
     }
     const snapshot = stats.snapshot(100);
-    expect(snapshot.topNames.slice(0, 2)).toEqual([{ name: 'popular.example', count: 2000 }, { name: 'second.example', count: 800 }]);
+    expect(snapshot.topNames.slice(0, 2)).toEqual([
+      { name: 'popular.example', count: 2000 },
+      { name: 'second.example', count: 800 },
+    ]);
     expect(snapshot.topClients.slice(0, 2).map((entry) => entry.client)).toEqual(['192.168.1.10', '192.168.1.11']);
     // At most twice `topKeys` names are held in one hour, whatever the flood.
     expect(snapshot.topNames.length).toBeLessThanOrEqual(100);

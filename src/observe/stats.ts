@@ -74,7 +74,10 @@ class TopCounter {
   }
 }
 
-interface Latency { count: number; totalMs: number }
+interface Latency {
+  count: number;
+  totalMs: number;
+}
 
 class Hour {
   hour = -1;
@@ -165,13 +168,32 @@ export class Stats {
       }
     }
     return {
-      totals: { queries, ...totals, avgLatencyMs: average(sum(live, (b) => b.totalMs), queries) },
+      totals: {
+        queries,
+        ...totals,
+        avgLatencyMs: average(
+          sum(live, (b) => b.totalMs),
+          queries,
+        ),
+      },
       series,
-      upstreams: [...upstreams].map(([source, { count, totalMs }]) =>
-        ({ upstream: source.slice(UPSTREAM.length), count, avgLatencyMs: average(totalMs, count) })),
-      topNames: topOf(live.map((b) => b.names), top).map(([name, count]) => ({ name, count })),
-      topBlocked: topOf(live.map((b) => b.blocked), top).map(([name, count]) => ({ name, count })),
-      topClients: topOf(live.map((b) => b.clients), top).map(([client, count]) => ({ client, count })),
+      upstreams: [...upstreams].map(([source, { count, totalMs }]) => ({
+        upstream: source.slice(UPSTREAM.length),
+        count,
+        avgLatencyMs: average(totalMs, count),
+      })),
+      topNames: topOf(
+        live.map((b) => b.names),
+        top,
+      ).map(([name, count]) => ({ name, count })),
+      topBlocked: topOf(
+        live.map((b) => b.blocked),
+        top,
+      ).map(([name, count]) => ({ name, count })),
+      topClients: topOf(
+        live.map((b) => b.clients),
+        top,
+      ).map(([client, count]) => ({ client, count })),
     };
   }
 }

@@ -64,7 +64,10 @@ describe('Keyv over node:sqlite', () => {
 
   it('reads, writes and deletes many keys at once', async () => {
     const keyv = open(join(tempDir(), 'state.db'));
-    await keyv.setMany([{ key: 'x', value: 'one' }, { key: 'y', value: 'two' }]);
+    await keyv.setMany([
+      { key: 'x', value: 'one' },
+      { key: 'y', value: 'two' },
+    ]);
     expect(await keyv.getMany(['x', 'y', 'z'])).toEqual(['one', 'two', undefined]);
     expect(await keyv.deleteMany(['x', 'z'])).toEqual([true, false]);
     expect(await keyv.hasMany(['x', 'y'])).toEqual([false, true]);
@@ -76,6 +79,9 @@ describe('Keyv over node:sqlite', () => {
     await keyv.set('a', 1);
     const entries: unknown[] = [];
     for await (const entry of keyv.iterator!()) entries.push(entry);
-    expect(entries).toEqual([['a', 1], ['b', 2]]);
+    expect(entries).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
   });
 });

@@ -10,7 +10,11 @@ import { chmodSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { keyvStorageCapability, type KeyvStorageCapability, type KeyvStorageEntry } from 'keyv';
 
-interface Row { readonly key: string; readonly value: string; readonly expires: number | null }
+interface Row {
+  readonly key: string;
+  readonly value: string;
+  readonly expires: number | null;
+}
 
 // Keyv's IEventEmitter types listeners more narrowly than node's EventEmitter,
 // so the class is structurally an adapter without declaring `implements`.

@@ -2,7 +2,11 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-export interface Cidr { readonly address: string; readonly prefix: number; readonly family: 4 | 6 }
+export interface Cidr {
+  readonly address: string;
+  readonly prefix: number;
+  readonly family: 4 | 6;
+}
 
 /** `192.168.1.0/24`, `fd00::/64`, or a bare address (a host route). */
 export function parseCidr(text: string): Cidr | undefined {

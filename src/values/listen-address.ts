@@ -2,7 +2,10 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-export interface ListenAddress { readonly host: string; readonly port: number }
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
 
 /** `127.0.0.1:5353`, `[::1]:53`, `0.0.0.0` (port defaults to `defaultPort`). */
 export function parseListenAddress(text: string, defaultPort: number): ListenAddress | undefined {

@@ -31,7 +31,12 @@ tv   IN A   192.168.1.40
 
 /** GET /ha of a master with its standby, in the shape the failover work reports. */
 const PAIR = {
-  enabled: true, node_id: 'pi-a', state: 'master', priority: { configured: 150, effective: 150 }, impaired: null, demoted: false,
+  enabled: true,
+  node_id: 'pi-a',
+  state: 'master',
+  priority: { configured: 150, effective: 150 },
+  impaired: null,
+  demoted: false,
   vip: { address: '192.168.1.53', held: true },
   peers: [{ address: '192.168.1.3:5399', node_id: 'pi-b', state: 'backup', priority: 100, impaired: false, age_ms: 150 }],
   transitions: [
@@ -40,7 +45,9 @@ const PAIR = {
   ],
   adverts: { sent: 14_400, received: 14_380, rejected: { bad_mac: 2, replay: 0 }, last_rejection: null },
   sync: {
-    connected: true, config: { version: 12, hash: 'c0ffee', inSync: true, conflictFiles: [] }, leases: { stale: false, replicated: 31 },
+    connected: true,
+    config: { version: 12, hash: 'c0ffee', inSync: true, conflictFiles: [] },
+    leases: { stale: false, replicated: 31 },
     clockSkew: { offsetMs: 4, roundTripMs: 1 },
   },
 };
@@ -55,9 +62,10 @@ function seedLease(dataDir: string): void {
 }
 
 const missing = [...(existsSync(CHROMIUM) ? [] : [`${CHROMIUM} (apt-get install chromium)`]), ...(hasTool('dig') ? [] : ['dig (bind9-dnsutils)'])];
-const describeBrowser = missing.length === 0
-  ? describe
-  : (title: string, body: () => void) => describe.skip(`${title} [skipped: ${missing.join(', ')} not installed; .ci/run installs it]`, body);
+const describeBrowser =
+  missing.length === 0
+    ? describe
+    : (title: string, body: () => void) => describe.skip(`${title} [skipped: ${missing.join(', ')} not installed; .ci/run installs it]`, body);
 
 describeBrowser('the dashboard in chromium', () => {
   let hearth: Running;
@@ -75,23 +83,38 @@ describeBrowser('the dashboard in chromium', () => {
     upstream = await startFakeDns((query) => reply(query, ['192.0.2.80']));
     const apiPort = await freePort();
     origin = `http://127.0.0.1:${apiPort}`;
-    hearth = await startHearth(`data_dir: ${dataDir}
+    hearth = await startHearth(
+      `data_dir: ${dataDir}
 dns:
   listen: ["127.0.0.1:PORT"]
   upstreams: { servers: ["udp://127.0.0.1:${upstream.port}"] }
   blocking: { lists: ["blocklists/default.txt"] }
 dhcp: { enabled: true, interface: lo, port: ${await freePort()}, subnet: 192.168.1.0/24, range: ["192.168.1.100", "192.168.1.199"], domain: home.lan }
 api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
-`, { 'zones/home.lan.zone': ZONE, 'api.token': `${TOKEN}\n`, 'blocklists/default.txt': readFileSync(join(ROOT, 'blocklists/default.txt'), 'utf8') });
+`,
+      { 'zones/home.lan.zone': ZONE, 'api.token': `${TOKEN}\n`, 'blocklists/default.txt': readFileSync(join(ROOT, 'blocklists/default.txt'), 'utf8') },
+    );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: DESKTOP });
-    page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
-    page.on('request', (request) => { if (!request.url().startsWith(`${origin}/`)) foreign.push(request.url()); });
+    page.on('request', (request) => {
+      if (!request.url().startsWith(`${origin}/`)) foreign.push(request.url());
+    });
     mkdirSync(SHOTS, { recursive: true });
   }, 60_000);
 
@@ -160,7 +183,10 @@ api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
   });
 
   it('shows every page at phone width without sideways scrolling, and at desktop width, every control labelled', async () => {
-    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    for (const [size, viewport] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ] as const) {
       await page.setViewportSize(viewport);
       for (const path of PAGES) {
         // A new document each time (a changed #fragment alone is no load), so networkidle waits for the page's data.
@@ -169,9 +195,11 @@ api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
         await page.locator('main h2').waitFor();
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${path} at ${viewport.width} px`).toBeLessThanOrEqual(0);
-        const unlabelled = await page.$$eval('input, select, textarea, button', (controls) => controls
-          .filter((control) => !(control as HTMLInputElement).labels?.length && !control.getAttribute('aria-label') && !control.textContent?.trim())
-          .map((control) => control.outerHTML));
+        const unlabelled = await page.$$eval('input, select, textarea, button', (controls) =>
+          controls
+            .filter((control) => !(control as HTMLInputElement).labels?.length && !control.getAttribute('aria-label') && !control.textContent?.trim())
+            .map((control) => control.outerHTML),
+        );
         expect(unlabelled, `controls without a label on ${path}`).toEqual([]);
         await shoot(page, `${path}-${size}`);
       }
@@ -208,7 +236,10 @@ api: { listen: "127.0.0.1:${apiPort}", token_file: api.token }
       actions.push(`${request.method()} ${new URL(request.url()).pathname} ${request.headers()['x-hearth-csrf'] ? 'with' : 'without'} csrf`);
       return route.fulfill({ json: { state: 'backup' } });
     });
-    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    for (const [size, viewport] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ] as const) {
       await page.setViewportSize(viewport);
       await page.goto(`${origin}/#/pair`);
       await page.reload({ waitUntil: 'networkidle' });

@@ -14,7 +14,8 @@ const run = promisify(execFile);
 const PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
 const onPath = (tool: string): boolean => PATH.split(':').some((dir) => dir !== '' && existsSync(join(dir, tool)));
 const missing = ['unshare', 'setpriv', 'ip', 'arping'].filter((tool) => !onPath(tool));
-const skip = process.getuid?.() !== 0 ? 'not root' : missing.length > 0 ? `${missing.join(', ')} missing (Debian: util-linux, iproute2, iputils-arping)` : undefined;
+const skip =
+  process.getuid?.() !== 0 ? 'not root' : missing.length > 0 ? `${missing.join(', ')} missing (Debian: util-linux, iproute2, iputils-arping)` : undefined;
 if (skip) console.log(`hearth.service capability check skipped: ${skip}`);
 
 /** `CAP_NET_RAW` → `+net_raw`, as setpriv takes them, from the unit's AmbientCapabilities. */
@@ -36,7 +37,9 @@ function unitCapabilities(): string {
       `${node} -e 'require("node:dgram").createSocket("udp4").bind(53, "192.0.2.53", function () { console.log("bound-53"); this.close(); })'`,
     ].join('; ');
     const script = [
-      'ip link add v0 type veth peer name v1', 'ip link set v0 up', 'ip link set v1 up',
+      'ip link add v0 type veth peer name v1',
+      'ip link set v0 up',
+      'ip link set v1 up',
       `setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=${caps} --ambient-caps=${caps} --bounding-set=-all,${caps} --no-new-privs sh -c '${asHearth.replaceAll("'", "'\\''")}'`,
     ].join(' && ');
     const { stdout } = await run('unshare', ['--net', 'sh', '-c', script], { env: { ...process.env, PATH } });

@@ -20,18 +20,22 @@ async function install(destdir: string, args: readonly string[] = [], source = R
 
 /** Every path under `dir` with its kind (and a symlink's target), for comparing two runs. */
 function tree(dir: string, below = ''): string[] {
-  return readdirSync(join(dir, below), { withFileTypes: true }).flatMap((entry) => {
-    const path = join(below, entry.name);
-    if (path.startsWith('opt/hearth/releases/') && path.split('/').length > 4) return [];
-    if (entry.isSymbolicLink()) return [`${path} -> ${readlinkSync(join(dir, path))}`];
-    return entry.isDirectory() ? [`${path}/`, ...tree(dir, path)] : [path];
-  }).sort();
+  return readdirSync(join(dir, below), { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(below, entry.name);
+      if (path.startsWith('opt/hearth/releases/') && path.split('/').length > 4) return [];
+      if (entry.isSymbolicLink()) return [`${path} -> ${readlinkSync(join(dir, path))}`];
+      return entry.isDirectory() ? [`${path}/`, ...tree(dir, path)] : [path];
+    })
+    .sort();
 }
 
 /** The staged config with its absolute paths moved under `destdir`, checked by the staged hearth. */
 async function checkStaged(destdir: string): Promise<{ code: number; output: string }> {
-  const text = readFileSync(join(destdir, 'etc/hearth/hearth.yaml'), 'utf8')
-    .replace(/(?<=[\s"[])\/(etc\/hearth|opt\/hearth|var\/lib\/hearth)/g, `${destdir}/$1`);
+  const text = readFileSync(join(destdir, 'etc/hearth/hearth.yaml'), 'utf8').replace(
+    /(?<=[\s"[])\/(etc\/hearth|opt\/hearth|var\/lib\/hearth)/g,
+    `${destdir}/$1`,
+  );
   writeFileSync(join(destdir, 'check.yaml'), text);
   const app = join(destdir, 'opt/hearth/current');
   try {
@@ -52,11 +56,17 @@ describe('install.sh with DESTDIR', () => {
     first = tree(destdir);
     const current = readlinkSync(join(destdir, 'opt/hearth/current'));
     expect(current).toMatch(/^releases\/0\.1\.0-[0-9a-f]{12}$/);
-    expect(first).toEqual(expect.arrayContaining([
-      'etc/hearth/hearth.yaml', 'etc/hearth/zones/home.lan.zone', 'etc/systemd/system/hearth.service',
-      'usr/local/bin/hearth', 'var/lib/hearth/', `opt/hearth/current -> ${current}`,
-      'usr/local/sbin/hearth-rollback -> /opt/hearth/current/deploy/pi/install.sh',
-    ]));
+    expect(first).toEqual(
+      expect.arrayContaining([
+        'etc/hearth/hearth.yaml',
+        'etc/hearth/zones/home.lan.zone',
+        'etc/systemd/system/hearth.service',
+        'usr/local/bin/hearth',
+        'var/lib/hearth/',
+        `opt/hearth/current -> ${current}`,
+        'usr/local/sbin/hearth-rollback -> /opt/hearth/current/deploy/pi/install.sh',
+      ]),
+    );
     expect(first.filter((path) => !/^(etc|opt|usr|var)\b/.test(path))).toEqual([]);
     const app = join(destdir, 'opt/hearth', current);
     expect(existsSync(join(app, 'src/main.ts'))).toBe(true);
@@ -121,7 +131,9 @@ describe('install.sh with DESTDIR', () => {
 
 describeWith(['shellcheck'])('the deploy scripts', () => {
   it('are shellcheck clean', async () => {
-    const { stdout } = await run('shellcheck', ['--severity=style', ...SCRIPTS], { cwd: ROOT }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const { stdout } = await run('shellcheck', ['--severity=style', ...SCRIPTS], { cwd: ROOT }).catch((error: { stdout: string }) => ({
+      stdout: error.stdout,
+    }));
     expect(stdout).toBe('');
   });
 });
@@ -135,8 +147,10 @@ describeWith(['systemd-analyze'])('hearth.service', () => {
     writeFileSync(command, '#!/bin/sh\n', { mode: 0o755 });
     const unit = readFileSync(join(ROOT, 'deploy/pi/hearth.service'), 'utf8').replace('/usr/local/bin/hearth', command);
     writeFileSync(join(dir, 'hearth.service'), unit);
-    const result = await run('systemd-analyze', ['verify', '--man=no', join(dir, 'hearth.service')])
-      .then(({ stderr }) => ({ code: 0, stderr }), (error: { code: number; stderr: string }) => error);
+    const result = await run('systemd-analyze', ['verify', '--man=no', join(dir, 'hearth.service')]).then(
+      ({ stderr }) => ({ code: 0, stderr }),
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });

@@ -25,12 +25,25 @@ describeRootfs('install.sh in a Debian 12 root filesystem', () => {
   const rootfs = join(dir, 'rootfs');
 
   /** Runs a shell command in the chroot, with /proc and /dev, in namespaces of its own. */
-  const inRoot = (command: string) => run('unshare', ['--mount', '--net', '--fork', 'sh', '-c',
-    `mount -t proc proc "${rootfs}/proc" && mount --rbind /dev "${rootfs}/dev" && chroot "${rootfs}" sh -c "$0"`, command], { timeout: 120_000 });
+  const inRoot = (command: string) =>
+    run(
+      'unshare',
+      [
+        '--mount',
+        '--net',
+        '--fork',
+        'sh',
+        '-c',
+        `mount -t proc proc "${rootfs}/proc" && mount --rbind /dev "${rootfs}/dev" && chroot "${rootfs}" sh -c "$0"`,
+        command,
+      ],
+      { timeout: 120_000 },
+    );
 
   beforeAll(async () => {
-    await run('mmdebstrap', ['--quiet', '--variant=minbase', '--include=systemd,iproute2,iputils-arping,ca-certificates',
-      'bookworm', rootfs, MIRROR], { timeout: 540_000 });
+    await run('mmdebstrap', ['--quiet', '--variant=minbase', '--include=systemd,iproute2,iputils-arping,ca-certificates', 'bookworm', rootfs, MIRROR], {
+      timeout: 540_000,
+    });
     mkdirSync(join(rootfs, 'root/hearth'));
     await run('sh', ['-c', `tar -C "${ROOT}" -cf - ${PARTS.join(' ')} | tar -C "${rootfs}/root/hearth" -xf -`]);
   }, 600_000);
@@ -53,8 +66,10 @@ describeRootfs('install.sh in a Debian 12 root filesystem', () => {
 
   it('refuses an upgrade that rejects the config in use, upgrades when it accepts it, and hearth-rollback goes back', async () => {
     const installed = readlinkSync(join(rootfs, 'opt/hearth/current'));
-    await inRoot('cp -a /root/hearth /root/newer && echo "// a newer version" >> /root/newer/src/main.ts'
-      + ' && cp /etc/hearth/hearth.yaml /root/hearth.yaml && echo "unknown_key: 1" >> /etc/hearth/hearth.yaml');
+    await inRoot(
+      'cp -a /root/hearth /root/newer && echo "// a newer version" >> /root/newer/src/main.ts' +
+        ' && cp /etc/hearth/hearth.yaml /root/hearth.yaml && echo "unknown_key: 1" >> /etc/hearth/hearth.yaml',
+    );
     await expect(inRoot('/root/newer/deploy/pi/install.sh')).rejects.toThrow(/the new version refuses \/etc\/hearth\/hearth\.yaml/);
     expect(readlinkSync(join(rootfs, 'opt/hearth/current'))).toBe(installed);
     expect(existsSync(join(rootfs, 'opt/hearth/previous'))).toBe(false);

@@ -14,7 +14,7 @@ const DOC = readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8');
 /** The tables' rows: `| \`key\` | \`default\` or — | what it does |`. */
 const rows = [...DOC.matchAll(/^\| `([^`]+)` \| (`[^`]*`|—) \| .+ \|$/gm)].map((match) => ({
   key: match[1]!,
-  documentedDefault: match[2] === '—' ? undefined : parse(match[2]!.slice(1, -1)) as unknown,
+  documentedDefault: match[2] === '—' ? undefined : (parse(match[2]!.slice(1, -1)) as unknown),
 }));
 
 const defaults = configSchema.parse({}) as Record<string, unknown>;

@@ -21,13 +21,21 @@ const SNAME = 44;
 const VALID = [
   DHCLIENT_DISCOVER,
   UDHCPC_DISCOVER,
-  clientPacket('REQUEST', [
-    [Option.REQUESTED_ADDRESS, [192, 168, 1, 100]], [Option.SERVER_ID, [192, 168, 1, 2]],
-    [Option.CLIENT_FQDN, [0x05, 0, 0, 2, 0x74, 0x76, 4, 0x68, 0x6f, 0x6d, 0x65, 0]],
-    [Option.PARAMETER_REQUEST_LIST, [1, 3, 6, 12, 15, 28, 42, 119, 121]], [Option.MAX_MESSAGE_SIZE, [2, 64]],
-    [Option.CLIENT_ID, [1, 2, 0, 0, 0xaa, 0xbb, 0xcc]], [Option.RELAY_AGENT_INFO, [1, 2, 0x65, 0x30]],
-    [Option.DOMAIN_SEARCH, [3, 0x6c, 0x61, 0x6e, 0, 2, 0x69, 0x6f, 0xc0, 0]], [Option.CLASSLESS_ROUTES, [8, 10, 192, 168, 1, 1]],
-  ], { giaddr: '10.0.0.1', flags: 0x8000 }),
+  clientPacket(
+    'REQUEST',
+    [
+      [Option.REQUESTED_ADDRESS, [192, 168, 1, 100]],
+      [Option.SERVER_ID, [192, 168, 1, 2]],
+      [Option.CLIENT_FQDN, [0x05, 0, 0, 2, 0x74, 0x76, 4, 0x68, 0x6f, 0x6d, 0x65, 0]],
+      [Option.PARAMETER_REQUEST_LIST, [1, 3, 6, 12, 15, 28, 42, 119, 121]],
+      [Option.MAX_MESSAGE_SIZE, [2, 64]],
+      [Option.CLIENT_ID, [1, 2, 0, 0, 0xaa, 0xbb, 0xcc]],
+      [Option.RELAY_AGENT_INFO, [1, 2, 0x65, 0x30]],
+      [Option.DOMAIN_SEARCH, [3, 0x6c, 0x61, 0x6e, 0, 2, 0x69, 0x6f, 0xc0, 0]],
+      [Option.CLASSLESS_ROUTES, [8, 10, 192, 168, 1, 1]],
+    ],
+    { giaddr: '10.0.0.1', flags: 0x8000 },
+  ),
 ];
 
 /** One bad packet of a kind chosen by `rand`. */
@@ -43,32 +51,37 @@ function badPacket(rand: () => number): Uint8Array {
         : Uint8Array.from([...base.subarray(0, OPTIONS_START), ...Array.from({ length: below(400) }, byte)]);
     case 1: // truncated anywhere, header included
       return bytes.subarray(0, below(bytes.length));
-    case 2: { // a few bytes flipped or replaced anywhere
+    case 2: {
+      // a few bytes flipped or replaced anywhere
       for (let i = 0, n = 1 + below(8); i < n; i++) {
         const at = rand() < 0.7 ? OPTIONS_START + below(bytes.length - OPTIONS_START) : below(bytes.length);
         bytes[at] = rand() < 0.5 ? bytes[at]! ^ (1 << below(8)) : byte();
       }
       return bytes;
     }
-    case 3: { // an option length that overruns (or underruns) the packet
+    case 3: {
+      // an option length that overruns (or underruns) the packet
       const at = OPTIONS_START + 1 + 2 * below(6);
       bytes[at] = rand() < 0.7 ? 200 + below(56) : byte();
       return bytes.subarray(0, OPTIONS_START + below(bytes.length - OPTIONS_START + 1));
     }
-    case 4: { // overload pointing at garbage, or at options that overrun the fields
+    case 4: {
+      // overload pointing at garbage, or at options that overrun the fields
       const overload = rand() < 0.8 ? 1 + below(3) : byte();
       const overloaded = Uint8Array.from([...bytes.subarray(0, OPTIONS_START), Option.OVERLOAD, 1, overload, ...bytes.subarray(OPTIONS_START)]);
       for (let at = SNAME; at < OPTIONS_START - 4; at++) overloaded[at] = rand() < 0.3 ? byte() : rand() < 0.5 ? 0 : 12;
       return overloaded;
     }
-    case 5: { // a long run of PAD, with or without an END, up to the largest UDP payload
+    case 5: {
+      // a long run of PAD, with or without an END, up to the largest UDP payload
       const length = rand() < 0.02 ? MAX_UDP_PAYLOAD : OPTIONS_START + 3 + below(4000);
       const padded = new Uint8Array(length);
       padded.set(base.subarray(0, OPTIONS_START + 3));
       if (rand() < 0.5) padded[length - 1] = Option.END;
       return padded;
     }
-    case 6: { // a huge number of options, repeated (RFC 3396 concatenation) or varied
+    case 6: {
+      // a huge number of options, repeated (RFC 3396 concatenation) or varied
       const length = rand() < 0.02 ? MAX_UDP_PAYLOAD : OPTIONS_START + 3 + below(3000);
       const many = new Uint8Array(length);
       many.set(base.subarray(0, OPTIONS_START + 3));
@@ -79,7 +92,8 @@ function badPacket(rand: () => number): Uint8Array {
       }
       return many;
     }
-    default: { // random well-formed options of random codes and lengths
+    default: {
+      // random well-formed options of random codes and lengths
       const options = Array.from({ length: below(40) }, () => [1 + below(254), Array.from({ length: below(20) }, byte)] as const);
       return clientPacket(rand() < 0.5 ? 'DISCOVER' : 'REQUEST', options);
     }
@@ -89,14 +103,24 @@ function badPacket(rand: () => number): Uint8Array {
 /** What the server will do with an accepted packet: read every option it knows and reply. */
 function serve(packet: DhcpPacket): void {
   const { options } = packet;
-  options.requestedAddress(); options.serverId(); options.leaseTime(); options.hostname(); options.clientFqdn();
-  options.clientId(); options.parameterRequestList(); options.vendorClass(); options.relayAgentInfo();
+  options.requestedAddress();
+  options.serverId();
+  options.leaseTime();
+  options.hostname();
+  options.clientFqdn();
+  options.clientId();
+  options.parameterRequestList();
+  options.vendorClass();
+  options.relayAgentInfo();
   const search = options.get(Option.DOMAIN_SEARCH);
   if (search) decodeDomainSearch(search);
   const routes = options.get(Option.CLASSLESS_ROUTES);
   if (routes) decodeClasslessRoutes(routes);
   const reply = encodeReply(packet, {
-    type: 'ACK', serverId: '192.168.1.2', yiaddr: '192.168.1.100', times: { lease: 3600 },
+    type: 'ACK',
+    serverId: '192.168.1.2',
+    yiaddr: '192.168.1.100',
+    times: { lease: 3600 },
     parameters: { subnetMask: '255.255.255.0', routers: ['192.168.1.1'], dnsServers: ['192.168.1.2'], domainName: 'home.lan', domainSearch: ['home.lan'] },
     hostname: 'tv',
     fqdn: { updates: 'server', name: 'tv.home.lan' },

@@ -23,7 +23,8 @@ const below = (n: number) => Math.floor(rand() * n);
 const bytes = (length: number) => Uint8Array.from({ length }, () => below(256));
 const pick = <T>(items: readonly T[]): T => items[below(items.length)]!;
 /** Addresses a client might name: in the range, in the subnet, the server's, anywhere. */
-const address = () => pick([`192.168.1.${100 + below(12)}`, `192.168.1.${below(256)}`, '127.0.0.1', '0.0.0.0', `${below(256)}.${below(256)}.${below(256)}.${below(256)}`]);
+const address = () =>
+  pick([`192.168.1.${100 + below(12)}`, `192.168.1.${below(256)}`, '127.0.0.1', '0.0.0.0', `${below(256)}.${below(256)}.${below(256)}.${below(256)}`]);
 const addressBytes = () => Uint8Array.from(address().split('.').map(Number));
 
 /** A message that decodes: any type, random header fields, random options. */
@@ -40,26 +41,34 @@ function wellFormed(mac: Uint8Array): Uint8Array {
   if (rand() < 0.1) options.push([below(256), bytes(below(20))]);
   const hlen = rand() < 0.9 ? mac.length : below(17);
   return clientPacket(pick(TYPES), options, {
-    htype: rand() < 0.9 ? 1 : below(256), hlen, chaddr: hlen === mac.length ? mac : bytes(hlen),
-    flags: below(65536), xid: below(2 ** 32),
-    ciaddr: rand() < 0.5 ? '0.0.0.0' : address(), giaddr: rand() < 0.7 ? '0.0.0.0' : address(),
+    htype: rand() < 0.9 ? 1 : below(256),
+    hlen,
+    chaddr: hlen === mac.length ? mac : bytes(hlen),
+    flags: below(65536),
+    xid: below(2 ** 32),
+    ciaddr: rand() < 0.5 ? '0.0.0.0' : address(),
+    giaddr: rand() < 0.7 ? '0.0.0.0' : address(),
   });
 }
 
 function mutated(packet: Uint8Array): Uint8Array {
   const out = Uint8Array.from(packet);
   switch (below(4)) {
-    case 0: return out.subarray(0, below(out.length)); // truncated anywhere
-    case 1: { // flipped bytes, mostly in the options
+    case 0:
+      return out.subarray(0, below(out.length)); // truncated anywhere
+    case 1: {
+      // flipped bytes, mostly in the options
       for (let i = below(8); i >= 0; i--) out[rand() < 0.7 ? 240 + below(out.length - 240) : below(out.length)] = below(256);
       return out;
     }
-    case 2: { // an option length that runs past the end
+    case 2: {
+      // an option length that runs past the end
       const at = 240 + below(Math.max(1, out.length - 241));
       out[at + 1] = 255;
       return out;
     }
-    default: return Uint8Array.from([...out, ...bytes(below(100))]);
+    default:
+      return Uint8Array.from([...out, ...bytes(below(100))]);
   }
 }
 

@@ -42,14 +42,21 @@ function mutate(value: unknown, random: () => number): unknown {
   if (pick < 0.35) return [];
   if (Array.isArray(value)) return value.map((each) => mutate(each, random));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(() => random() > 0.1).map(([key, each]) => [key, random() < 0.5 ? mutate(each, random) : each]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(() => random() > 0.1)
+        .map(([key, each]) => [key, random() < 0.5 ? mutate(each, random) : each]),
+    );
   }
   return value;
 }
 
 describe('the sync protocol under random messages', () => {
   it('answers every message and keeps the link up', async () => {
-    const [a, b] = [{ host: '127.0.0.1', port: await freePort() }, { host: '127.0.0.1', port: await freePort() }];
+    const [a, b] = [
+      { host: '127.0.0.1', port: await freePort() },
+      { host: '127.0.0.1', port: await freePort() },
+    ];
     const key = channelKey(randomBytes(32));
     const sender = new PeerLink({ key, self: a, peer: b, log });
     const receiver = new PeerLink({ key, self: b, peer: a, log });
@@ -60,11 +67,35 @@ describe('the sync protocol under random messages', () => {
     let config: Config = configSchema.parse({ data_dir: dir });
     const leases = new LeaseReplicator(receiver, role, log);
     leases.use(store);
-    new ConfigReplicator({ link: receiver, role, log, nodeId: 'pi-b', dataDir: dir, config: {
-      current: () => config, version: () => 1, adopt: async (next) => { config = configSchema.parse(next); },
-    } });
-    const zones = new ZoneReplicator(receiver, role, pairZones(journal, new ZoneUpdater(journal, log), () => new Map()), async () => undefined, log);
-    cleanup.push(() => store.close(), () => journal.close(), () => leases.stop(), () => zones.stop(), () => sender.stop(), () => receiver.stop());
+    new ConfigReplicator({
+      link: receiver,
+      role,
+      log,
+      nodeId: 'pi-b',
+      dataDir: dir,
+      config: {
+        current: () => config,
+        version: () => 1,
+        adopt: async (next) => {
+          config = configSchema.parse(next);
+        },
+      },
+    });
+    const zones = new ZoneReplicator(
+      receiver,
+      role,
+      pairZones(journal, new ZoneUpdater(journal, log), () => new Map()),
+      async () => undefined,
+      log,
+    );
+    cleanup.push(
+      () => store.close(),
+      () => journal.close(),
+      () => leases.stop(),
+      () => zones.stop(),
+      () => sender.stop(),
+      () => receiver.stop(),
+    );
     await sender.start();
     await receiver.start();
     await eventually(() => sender.isUp && receiver.isUp);
@@ -73,10 +104,13 @@ describe('the sync protocol under random messages', () => {
     for (let i = 0; i < 2_000; i++) {
       const type = TYPES[Math.floor(random() * TYPES.length)]!;
       const body = mutate(VALID[type] ?? {}, random);
-      await sender.request(type, body, 5_000).then(() => answered++, (error: Error) => {
-        expect(error.message).not.toMatch(/no reply|closed/);
-        answered++;
-      });
+      await sender.request(type, body, 5_000).then(
+        () => answered++,
+        (error: Error) => {
+          expect(error.message).not.toMatch(/no reply|closed/);
+          answered++;
+        },
+      );
     }
     expect(answered).toBe(2_000);
     expect(sender.isUp && receiver.isUp).toBe(true);

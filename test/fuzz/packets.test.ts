@@ -25,7 +25,10 @@ async function asksNas(port: number, tries = 3): Promise<boolean> {
     for (let attempt = 0; attempt < tries; attempt++) {
       const answer = await new Promise<Buffer | undefined>((done) => {
         const timer = setTimeout(() => done(undefined), 500);
-        socket.once('message', (reply) => { clearTimeout(timer); done(reply); });
+        socket.once('message', (reply) => {
+          clearTimeout(timer);
+          done(reply);
+        });
         socket.send(VALID, port, '127.0.0.1');
       });
       if (answer) return dnsPacket.decode(answer).answers?.[0]?.data === '192.168.1.10';
@@ -38,7 +41,9 @@ async function asksNas(port: number, tries = 3): Promise<boolean> {
 }
 
 const VALID = dnsPacket.encode({
-  type: 'query', id: 1, flags: dnsPacket.RECURSION_DESIRED,
+  type: 'query',
+  id: 1,
+  flags: dnsPacket.RECURSION_DESIRED,
   questions: [{ name: 'nas.home.lan', type: 'A' }],
   additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, data: [] } as never],
 });
@@ -53,26 +58,37 @@ function badPacket(rand: () => number): Uint8Array {
       return Uint8Array.from({ length: Math.floor(rand() * 600) }, byte);
     case 1: // truncated anywhere, header included
       return bytes.subarray(0, Math.floor(rand() * bytes.length));
-    case 2: { // huge section counts
-      for (const at of [4, 6, 8, 10]) if (rand() < 0.5) { bytes[at] = 0xff; bytes[at + 1] = byte(); }
+    case 2: {
+      // huge section counts
+      for (const at of [4, 6, 8, 10])
+        if (rand() < 0.5) {
+          bytes[at] = 0xff;
+          bytes[at + 1] = byte();
+        }
       return bytes;
     }
-    case 3: { // a compression pointer loop in the additional section's owner name
+    case 3: {
+      // a compression pointer loop in the additional section's owner name
       const loop = Uint8Array.from([...VALID.subarray(0, 29), 0xc0, 29, 0, 41, 4, 208, 0, 0, 0, 0, 0, 0]);
       loop[11] = 1;
       return loop;
     }
-    case 4: { // bad label lengths in the question
+    case 4: {
+      // bad label lengths in the question
       bytes[12 + Math.floor(rand() * 10)] = 64 + Math.floor(rand() * 192);
       return bytes;
     }
-    case 5: { // a few random bit flips
+    case 5: {
+      // a few random bit flips
       for (let i = 0; i < 1 + rand() * 4; i++) bytes[Math.floor(rand() * bytes.length)]! ^= 1 << Math.floor(rand() * 8);
       return bytes;
     }
-    default: { // random flags, opcodes, classes and types
-      bytes[2] = byte(); bytes[3] = byte();
-      bytes[bytes.length - 13] = byte(); bytes[bytes.length - 14] = byte();
+    default: {
+      // random flags, opcodes, classes and types
+      bytes[2] = byte();
+      bytes[3] = byte();
+      bytes[bytes.length - 13] = byte();
+      bytes[bytes.length - 14] = byte();
       return bytes;
     }
   }

@@ -12,23 +12,109 @@ import { parseZoneFile } from '../../src/dns/zones/zonefile.ts';
 import { seededRandom } from '../support/random.ts';
 
 const ZONES = resolve(import.meta.dirname, '../integration/differential/zones');
-const SEEDS = readdirSync(ZONES).filter((file) => file.endsWith('.zone')).map((file) => readFileSync(join(ZONES, file), 'utf8'));
+const SEEDS = readdirSync(ZONES)
+  .filter((file) => file.endsWith('.zone'))
+  .map((file) => readFileSync(join(ZONES, file), 'utf8'));
 const FILES = 3000;
 
 /** Pieces zone files are made of, the awkward ones included. */
 const VOCABULARY = [
-  '@', '*', '.', 'a', 'a.b.', 'host-$', '${0,3,n}', '${-9,2,x}', '$', '$$', '\\$', '\\', '\\#', '\\# 0', '\\# 3 010203', '"', '""', '"x y"', '(', ')', ';',
-  '\n', '\n ', ' ', '\t', '\r\n', '$ORIGIN', '$TTL', '$INCLUDE', '$GENERATE', '1-3', '0-65535', '5-1', '1-9/0', 'other.inc', 'self.inc', 'IN', 'CH', '60',
-  '1h', '4294967296', '-1', 'A', 'AAAA', 'TXT', 'MX', 'SOA', 'NS', 'CNAME', 'DNAME', 'SVCB', 'HTTPS', 'LOC', 'NAPTR', 'DS', 'DNSKEY', 'RRSIG', 'NSEC', 'NSEC3',
-  'CAA', 'URI', 'TYPE65534', 'APL', '192.0.2.1', '::1', 'alpn=h2,h3', 'alpn=', 'mandatory=port', 'port=99999', 'key65535=x', 'ech="AEX="', '42', 'N', 'S',
-  'E', 'W', '10m', 'AQID', 'AABB', '-', '20260101000000', 'x'.repeat(64), 'é', '\u0000', '\\999', '\\065',
+  '@',
+  '*',
+  '.',
+  'a',
+  'a.b.',
+  'host-$',
+  '${0,3,n}',
+  '${-9,2,x}',
+  '$',
+  '$$',
+  '\\$',
+  '\\',
+  '\\#',
+  '\\# 0',
+  '\\# 3 010203',
+  '"',
+  '""',
+  '"x y"',
+  '(',
+  ')',
+  ';',
+  '\n',
+  '\n ',
+  ' ',
+  '\t',
+  '\r\n',
+  '$ORIGIN',
+  '$TTL',
+  '$INCLUDE',
+  '$GENERATE',
+  '1-3',
+  '0-65535',
+  '5-1',
+  '1-9/0',
+  'other.inc',
+  'self.inc',
+  'IN',
+  'CH',
+  '60',
+  '1h',
+  '4294967296',
+  '-1',
+  'A',
+  'AAAA',
+  'TXT',
+  'MX',
+  'SOA',
+  'NS',
+  'CNAME',
+  'DNAME',
+  'SVCB',
+  'HTTPS',
+  'LOC',
+  'NAPTR',
+  'DS',
+  'DNSKEY',
+  'RRSIG',
+  'NSEC',
+  'NSEC3',
+  'CAA',
+  'URI',
+  'TYPE65534',
+  'APL',
+  '192.0.2.1',
+  '::1',
+  'alpn=h2,h3',
+  'alpn=',
+  'mandatory=port',
+  'port=99999',
+  'key65535=x',
+  'ech="AEX="',
+  '42',
+  'N',
+  'S',
+  'E',
+  'W',
+  '10m',
+  'AQID',
+  'AABB',
+  '-',
+  '20260101000000',
+  'x'.repeat(64),
+  'é',
+  '\u0000',
+  '\\999',
+  '\\065',
 ];
 
 describe('the zone-file reader, fed random and mutated files', () => {
   it(`ends each of ${FILES} files with records and errors carrying a file and line, never an exception`, () => {
     const random = seededRandom(20261203);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const includes = new Map([[resolve('/z/other.inc'), 'x A 192.0.2.1\n$INCLUDE self.inc\n'], [resolve('/z/self.inc'), '$INCLUDE self.inc\n']]);
+    const includes = new Map([
+      [resolve('/z/other.inc'), 'x A 192.0.2.1\n$INCLUDE self.inc\n'],
+      [resolve('/z/self.inc'), '$INCLUDE self.inc\n'],
+    ]);
     const readFile = (path: string): string => {
       const text = includes.get(path);
       if (text === undefined) throw new Error('no such file');

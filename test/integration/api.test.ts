@@ -26,15 +26,18 @@ describeWith(['dig'])('the admin API of a running hearth', () => {
   beforeAll(async () => {
     const apiPort = await freePort();
     base = `http://127.0.0.1:${apiPort}`;
-    hearth = await startHearth([
-      'dns:',
-      '  listen: ["127.0.0.1:PORT"]',
-      '  zones_dir: zones',
-      '  cloaking: { rules: ["=tv.lan 192.168.1.50"] }',
-      '  blocking: { lists: [lists/ads.txt] }',
-      `api: { listen: "127.0.0.1:${apiPort}" }`,
-      '',
-    ].join('\n'), { 'zones/home.lan.zone': ZONE, 'lists/ads.txt': '||ads.example^\n' });
+    hearth = await startHearth(
+      [
+        'dns:',
+        '  listen: ["127.0.0.1:PORT"]',
+        '  zones_dir: zones',
+        '  cloaking: { rules: ["=tv.lan 192.168.1.50"] }',
+        '  blocking: { lists: [lists/ads.txt] }',
+        `api: { listen: "127.0.0.1:${apiPort}" }`,
+        '',
+      ].join('\n'),
+      { 'zones/home.lan.zone': ZONE, 'lists/ads.txt': '||ads.example^\n' },
+    );
     token = readFileSync(join(hearth.dir, 'data/api.token'), 'utf8').trim();
   });
   afterAll(() => hearth?.stop());
@@ -71,7 +74,10 @@ describeWith(['dig'])('the admin API of a running hearth', () => {
 
   it('checks a name against the lists, flushes the cache, and reports stats, query log and metrics', async () => {
     expect((await dig(hearth.port, ['ads.example', 'A'])).status).toBe('NXDOMAIN');
-    expect((await call('GET', '/blocklists/check?name=x.ads.example')).body).toMatchObject({ verdict: 'blocked', decidedBy: { list: 'lists/ads.txt', line: 1 } });
+    expect((await call('GET', '/blocklists/check?name=x.ads.example')).body).toMatchObject({
+      verdict: 'blocked',
+      decidedBy: { list: 'lists/ads.txt', line: 1 },
+    });
     expect((await call('POST', '/cache/flush')).body).toHaveProperty('flushed');
     expect((await call('GET', '/stats')).body.totals.queries).toBeGreaterThan(0);
     const metrics = await call('GET', '/metrics');
@@ -103,7 +109,10 @@ function queryLoop(port: number, name: string): { stop: () => Promise<{ sent: nu
       sent++;
       const ok = await new Promise<boolean>((done) => {
         const timer = setTimeout(() => done(false), 1_000);
-        socket.once('message', (reply) => { clearTimeout(timer); done(dnsPacket.decode(reply).rcode === 'NOERROR'); });
+        socket.once('message', (reply) => {
+          clearTimeout(timer);
+          done(dnsPacket.decode(reply).rcode === 'NOERROR');
+        });
         socket.send(query, port, '127.0.0.1');
       });
       if (!ok) failed++;

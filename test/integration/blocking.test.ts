@@ -17,13 +17,7 @@ const RECORDS = [
   'news.up.test. 300 IN A 192.0.2.7',
 ];
 
-const LIST = [
-  '# a test blocklist in three formats',
-  '||ads.up.test^',
-  '@@||good.ads.up.test^',
-  '0.0.0.0 tracker.up.test',
-].join('\n');
-
+const LIST = ['# a test blocklist in three formats', '||ads.up.test^', '@@||good.ads.up.test^', '0.0.0.0 tracker.up.test'].join('\n');
 
 async function until(check: () => Promise<boolean>, ms = 8_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -37,13 +31,10 @@ describeWith(['dig', 'unbound', 'unbound-control'])('blocking', () => {
   let upstream: Unbound;
   const running: Running[] = [];
   const start = async (blocking: string, extra = '') => {
-    const hearth = await startHearth([
-      'dns:',
-      '  listen: ["127.0.0.1:PORT"]',
-      `  upstreams: { servers: ["udp://127.0.0.1:${upstream.port}"] }`,
-      `  blocking: ${blocking}`,
-      extra,
-    ].join('\n'), { 'lists/ads.txt': LIST, 'lists/kids.txt': '||games.up.test^\n' });
+    const hearth = await startHearth(
+      ['dns:', '  listen: ["127.0.0.1:PORT"]', `  upstreams: { servers: ["udp://127.0.0.1:${upstream.port}"] }`, `  blocking: ${blocking}`, extra].join('\n'),
+      { 'lists/ads.txt': LIST, 'lists/kids.txt': '||games.up.test^\n' },
+    );
     running.push(hearth);
     return hearth;
   };
@@ -94,13 +85,11 @@ describeWith(['dig', 'unbound', 'unbound-control'])('blocking', () => {
     expect((await dig(custom.port, ['ads.up.test', 'AAAA'])).answer).toEqual(['ads.up.test. 10 IN AAAA fd00::53']);
   });
 
-  it('applies a view\'s own stricter lists only to that view\'s clients', async () => {
-    const hearth = await start('{ lists: [lists/ads.txt] }', [
-      '  views:',
-      '    - name: kids',
-      '      clients: ["127.0.0.2/32"]',
-      '      blocking: { lists: [lists/ads.txt, lists/kids.txt] }',
-    ].join('\n'));
+  it("applies a view's own stricter lists only to that view's clients", async () => {
+    const hearth = await start(
+      '{ lists: [lists/ads.txt] }',
+      ['  views:', '    - name: kids', '      clients: ["127.0.0.2/32"]', '      blocking: { lists: [lists/ads.txt, lists/kids.txt] }'].join('\n'),
+    );
     expect((await dig(hearth.port, ['-b', '127.0.0.1', 'games.up.test', 'A'])).answer).toEqual(['games.up.test. 300 IN A 192.0.2.5']);
     expect((await dig(hearth.port, ['-b', '127.0.0.2', 'games.up.test', 'A'])).status).toBe('NXDOMAIN');
     expect((await dig(hearth.port, ['-b', '127.0.0.2', 'ads.up.test', 'A'])).status).toBe('NXDOMAIN');

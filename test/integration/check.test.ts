@@ -8,21 +8,11 @@ describe('hearth check', () => {
   it('reports a bad key, a bad CIDR and a zone file syntax error, each with file and line', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'zones'));
-    writeFileSync(join(dir, 'hearth.yaml'), [
-      'dns:',
-      '  zones_dir: zones',
-      '  lisen: ["127.0.0.1:53"]',
-      '  views:',
-      '    - name: guests',
-      '      clients: ["192.168.50.0/33"]',
-      '',
-    ].join('\n'));
-    writeFileSync(join(dir, 'zones/home.lan.zone'), [
-      '$TTL 1h',
-      '@ IN SOA ns admin ( 1 1h 15m 7d 60 )',
-      'nas IN A 192.168.1.300',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'hearth.yaml'),
+      ['dns:', '  zones_dir: zones', '  lisen: ["127.0.0.1:53"]', '  views:', '    - name: guests', '      clients: ["192.168.50.0/33"]', ''].join('\n'),
+    );
+    writeFileSync(join(dir, 'zones/home.lan.zone'), ['$TTL 1h', '@ IN SOA ns admin ( 1 1h 15m 7d 60 )', 'nas IN A 192.168.1.300', ''].join('\n'));
     const { code, output } = await hearthCheck(dir, 'hearth.yaml');
     expect(code).toBe(1);
     const lines = output.trim().split('\n');
@@ -35,7 +25,10 @@ describe('hearth check', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'zones/home.lan.d'), { recursive: true });
     writeFileSync(join(dir, 'hearth.yaml'), 'dns:\n  zones_dir: zones\n  blocking: { lists: [] }\n');
-    writeFileSync(join(dir, 'zones/home.lan.zone'), '$TTL 1h\n@ IN SOA ns admin ( 1 1h 15m 7d 60 )\n@ NS ns\nns A 192.168.1.2\nnas.example.com. A 192.0.2.1\n$INCLUDE home.lan.d/lan.inc\n');
+    writeFileSync(
+      join(dir, 'zones/home.lan.zone'),
+      '$TTL 1h\n@ IN SOA ns admin ( 1 1h 15m 7d 60 )\n@ NS ns\nns A 192.168.1.2\nnas.example.com. A 192.0.2.1\n$INCLUDE home.lan.d/lan.inc\n',
+    );
     writeFileSync(join(dir, 'zones/home.lan.d/lan.inc'), '$GENERATE 1-3 pc-$ A 192.168.1.$\n');
     const passed = await hearthCheck(dir, 'hearth.yaml');
     expect(passed.output.trim().split('\n')).toEqual(['zones/home.lan.zone:5: ignoring out-of-zone data (nas.example.com) (warning)', 'hearth.yaml: ok']);

@@ -25,7 +25,8 @@ describeWith(['dig'])('cloaking and views', () => {
   const ask = (...args: string[]) => dig(hearth.port, args);
 
   beforeAll(async () => {
-    hearth = await startHearth(`
+    hearth = await startHearth(
+      `
 dns:
   listen: ["127.0.0.1:PORT"]
   zones_dir: zones/lan
@@ -37,11 +38,13 @@ dns:
     - name: vpn
       clients: ["127.0.0.2/32", "fd00:vpn::/32"]
       zones_dir: zones/vpn
-`.replace('fd00:vpn::/32', 'fd00:1::/32'), {
-      'zones/lan/home.lan.zone': LAN_ZONE,
-      'zones/vpn/home.lan.zone': VPN_ZONE,
-      'cloaking-rules.txt': RULES_FILE,
-    });
+`.replace('fd00:vpn::/32', 'fd00:1::/32'),
+      {
+        'zones/lan/home.lan.zone': LAN_ZONE,
+        'zones/vpn/home.lan.zone': VPN_ZONE,
+        'cloaking-rules.txt': RULES_FILE,
+      },
+    );
   });
   afterAll(() => hearth?.stop());
 
@@ -73,10 +76,7 @@ dns:
   });
 
   it('answers a rule whose value is a name with a CNAME plus the target resolved locally', async () => {
-    expect((await ask('photos.example', 'A')).answer).toEqual([
-      'photos.example. 42 IN CNAME nas.home.lan.',
-      'nas.home.lan. 300 IN A 192.168.1.10',
-    ]);
+    expect((await ask('photos.example', 'A')).answer).toEqual(['photos.example. 42 IN CNAME nas.home.lan.', 'nas.home.lan. 300 IN A 192.168.1.10']);
   });
 
   it('picks the view by the source address: the same name answers differently', async () => {
@@ -86,7 +86,7 @@ dns:
     expect(vpn.answer).toEqual(['nas.home.lan. 300 IN A 203.0.113.7']);
   });
 
-  it('keeps the default view\'s cloaking in a view that does not override it', async () => {
+  it("keeps the default view's cloaking in a view that does not override it", async () => {
     const vpn = await dig(hearth.port, ['-b', '127.0.0.2', 'router.lan', 'A']);
     expect(vpn.answer).toEqual(['router.lan. 42 IN A 192.168.1.1']);
   });

@@ -11,7 +11,8 @@ import { ROOT, tempDir } from './harness.ts';
 function hearth(dir: string, ...args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
     execFile(process.execPath, [join(ROOT, 'src/main.ts'), ...args, '-c', 'hearth.yaml'], { cwd: dir }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code) : 0, output: stdout + stderr }));
+      done({ code: error ? Number(error.code) : 0, output: stdout + stderr }),
+    );
   });
 }
 
@@ -23,14 +24,19 @@ describe('hearth ddns update', () => {
     provider = await FakeHttp.start();
     provider.always({ body: 'good 81.2.69.160' });
     dir = tempDir();
-    writeFileSync(join(dir, 'hearth.yaml'), `data_dir: data
+    writeFileSync(
+      join(dir, 'hearth.yaml'),
+      `data_dir: data
 ddns:
   ip: { source: command, command: "echo 81.2.69.160", v6: false }
   records:
     - { provider: dyndns2, name: home.example.com, server: "${provider.url}", login: house, password: s3cret }
-`);
+`,
+    );
   });
-  afterAll(async () => { await provider.close(); });
+  afterAll(async () => {
+    await provider.close();
+  });
 
   it('sends the new address once, nothing while it stands, and again with --force', async () => {
     const first = await hearth(dir, 'ddns', 'update');

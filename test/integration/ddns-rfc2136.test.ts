@@ -54,10 +54,17 @@ describeWith(['named', 'dig'])('the rfc2136 provider against BIND named', () => 
   let dir: string;
   let output = '';
 
-  const provider = (options: { key?: TsigKey; name?: string } = {}) => new Rfc2136Provider({
-    server: { host: '127.0.0.1', port }, zone: 'example.com', name: options.name ?? 'home.example.com', key: options.key ?? key(), ttl: 120, timeoutMs: 3000,
-  });
-  const addresses = async (type: string, name = 'home.example.com') => (await dig(port, [name, type, '+norecurse'])).answer.map((line) => line.split(' ').slice(1).join(' ')).sort();
+  const provider = (options: { key?: TsigKey; name?: string } = {}) =>
+    new Rfc2136Provider({
+      server: { host: '127.0.0.1', port },
+      zone: 'example.com',
+      name: options.name ?? 'home.example.com',
+      key: options.key ?? key(),
+      ttl: 120,
+      timeoutMs: 3000,
+    });
+  const addresses = async (type: string, name = 'home.example.com') =>
+    (await dig(port, [name, type, '+norecurse'])).answer.map((line) => line.split(' ').slice(1).join(' ')).sort();
 
   beforeAll(async () => {
     dir = tempDir();
@@ -71,15 +78,24 @@ describeWith(['named', 'dig'])('the rfc2136 provider against BIND named', () => 
       const timer = setTimeout(() => fail(new Error(`named did not start:\n${output}`)), 15_000);
       named.stderr!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        if (/all zones loaded[\s\S]* running$/m.test(output)) { clearTimeout(timer); done(); }
+        if (/all zones loaded[\s\S]* running$/m.test(output)) {
+          clearTimeout(timer);
+          done();
+        }
       });
-      named.once('exit', (code) => { clearTimeout(timer); fail(new Error(`named exited ${code}:\n${output}`)); });
+      named.once('exit', (code) => {
+        clearTimeout(timer);
+        fail(new Error(`named exited ${code}:\n${output}`));
+      });
     });
   });
 
   afterAll(async () => {
     if (named.exitCode !== null) return;
-    await new Promise<void>((done) => { named.once('exit', () => done()); named.kill('SIGTERM'); });
+    await new Promise<void>((done) => {
+      named.once('exit', () => done());
+      named.kill('SIGTERM');
+    });
   });
 
   it('reads the address the zone holds', async () => {
@@ -102,13 +118,22 @@ describeWith(['named', 'dig'])('the rfc2136 provider against BIND named', () => 
   });
 
   it('reads a wrong secret or an unknown key as an auth error, and changes nothing', async () => {
-    expect(await provider({ key: key('ddns-key', OTHER_SECRET) }).update(4, '93.184.216.9')).toMatchObject({ kind: 'auth-error', reason: expect.stringContaining('BADSIG') });
-    expect(await provider({ key: key('no-such-key') }).update(4, '93.184.216.9')).toMatchObject({ kind: 'auth-error', reason: expect.stringContaining('BADKEY') });
+    expect(await provider({ key: key('ddns-key', OTHER_SECRET) }).update(4, '93.184.216.9')).toMatchObject({
+      kind: 'auth-error',
+      reason: expect.stringContaining('BADSIG'),
+    });
+    expect(await provider({ key: key('no-such-key') }).update(4, '93.184.216.9')).toMatchObject({
+      kind: 'auth-error',
+      reason: expect.stringContaining('BADKEY'),
+    });
     expect(await addresses('A')).toEqual([`120 IN A ${V4}`]);
   });
 
   it('reads a key the zone does not let change the name as an auth error', async () => {
-    expect(await provider({ key: key('other-key', OTHER_SECRET) }).update(4, '93.184.216.9')).toMatchObject({ kind: 'auth-error', reason: expect.stringContaining('REFUSED') });
+    expect(await provider({ key: key('other-key', OTHER_SECRET) }).update(4, '93.184.216.9')).toMatchObject({
+      kind: 'auth-error',
+      reason: expect.stringContaining('REFUSED'),
+    });
     expect(await addresses('A')).toEqual([`120 IN A ${V4}`]);
   });
 
@@ -117,10 +142,22 @@ describeWith(['named', 'dig'])('the rfc2136 provider against BIND named', () => 
     writeFileSync(keyFile, `key "ddns-key" {\n\talgorithm hmac-sha256;\n\tsecret "${SECRET}";\n};\n`);
     const config = ddnsSchema.parse({
       ip: { v6: false },
-      records: [{ provider: 'rfc2136', name: 'home.example.com', server: `127.0.0.1:${port}`, zone: 'example.com', key_name: 'ddns-key', key_secret_file: keyFile, ttl: '10m' }],
+      records: [
+        {
+          provider: 'rfc2136',
+          name: 'home.example.com',
+          server: `127.0.0.1:${port}`,
+          zone: 'example.com',
+          key_name: 'ddns-key',
+          key_secret_file: keyFile,
+          ttl: '10m',
+        },
+      ],
     });
     const updater = await DdnsUpdater.open({
-      config, dataDir: dir, log: pino({ level: 'silent' }),
+      config,
+      dataDir: dir,
+      log: pino({ level: 'silent' }),
       detector: () => ({ detect: async () => ({ kind: 'found', address: '93.184.216.77', from: 'test' }) }),
     });
     try {

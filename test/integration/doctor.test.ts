@@ -18,16 +18,15 @@ async function configFile(text: string): Promise<string> {
 }
 
 async function loopbackConfig(dnsPort: number): Promise<string> {
-  return configFile([
-    `dns: { listen: ["127.0.0.1:${dnsPort}"], blocking: { lists: [] } }`,
-    `api: { listen: "127.0.0.1:${await freePort()}" }`,
-    '',
-  ].join('\n'));
+  return configFile([`dns: { listen: ["127.0.0.1:${dnsPort}"], blocking: { lists: [] } }`, `api: { listen: "127.0.0.1:${await freePort()}" }`, ''].join('\n'));
 }
 
 describe('hearth doctor', () => {
   let hearth: Running | undefined;
-  afterEach(async () => { await hearth?.stop(); hearth = undefined; });
+  afterEach(async () => {
+    await hearth?.stop();
+    hearth = undefined;
+  });
 
   it('passes on free loopback ports, one line per check', async () => {
     const dir = await loopbackConfig(await freePort());
@@ -55,12 +54,14 @@ describe('hearth doctor', () => {
   });
 
   it('with DHCP on, checks dhcp.interface', async () => {
-    const dir = await configFile([
-      `dns: { listen: ["127.0.0.1:${await freePort()}"], blocking: { lists: [] } }`,
-      `api: { listen: "127.0.0.1:${await freePort()}" }`,
-      `dhcp: { enabled: true, interface: nosuch0, port: ${await freePort()} }`,
-      '',
-    ].join('\n'));
+    const dir = await configFile(
+      [
+        `dns: { listen: ["127.0.0.1:${await freePort()}"], blocking: { lists: [] } }`,
+        `api: { listen: "127.0.0.1:${await freePort()}" }`,
+        `dhcp: { enabled: true, interface: nosuch0, port: ${await freePort()} }`,
+        '',
+      ].join('\n'),
+    );
     const { code, output } = await hearthCli(dir, ['doctor', '-c', 'hearth.yaml']);
     expect(output).toMatch(/^✗ dhcp\.interface nosuch0 does not exist$/m);
     expect(output).toMatch(/^ {4}→ the interfaces here: .*lo/m);
@@ -70,16 +71,21 @@ describe('hearth doctor', () => {
 
 describe('hearth doctor on a node of the pair', () => {
   let peer: Server | undefined;
-  afterEach(async () => { await new Promise((done) => peer ? peer.close(done) : done(undefined)); peer = undefined; });
+  afterEach(async () => {
+    await new Promise((done) => (peer ? peer.close(done) : done(undefined)));
+    peer = undefined;
+  });
 
   /** A node's config whose peer is `peerPort` on loopback, and its pair secret. */
   async function pairNode(peerPort: number): Promise<string> {
-    const dir = await configFile([
-      `dns: { listen: ["127.0.0.1:${await freePort()}"], blocking: { lists: [] } }`,
-      `api: { listen: "127.0.0.1:${await freePort()}", token_file: api.token }`,
-      `ha: { enabled: true, interface: lo, vip: 127.0.0.53/8, listen: "127.0.0.1:${await freePort()}", peers: ["127.0.0.1:${peerPort}"], secret_file: ha.key }`,
-      '',
-    ].join('\n'));
+    const dir = await configFile(
+      [
+        `dns: { listen: ["127.0.0.1:${await freePort()}"], blocking: { lists: [] } }`,
+        `api: { listen: "127.0.0.1:${await freePort()}", token_file: api.token }`,
+        `ha: { enabled: true, interface: lo, vip: 127.0.0.53/8, listen: "127.0.0.1:${await freePort()}", peers: ["127.0.0.1:${peerPort}"], secret_file: ha.key }`,
+        '',
+      ].join('\n'),
+    );
     writeFileSync(join(dir, 'ha.key'), `${generatePairSecret()}\n`);
     return dir;
   }
@@ -110,7 +116,7 @@ describe('hearth doctor on a node of the pair', () => {
     expect(code).toBe(1);
   }, 30_000);
 
-  it('fails when nothing answers at the peer\'s address', async () => {
+  it("fails when nothing answers at the peer's address", async () => {
     const port = await freePort();
     const dir = await pairNode(port);
     const { code, output } = await hearthCli(dir, ['doctor', '-c', 'hearth.yaml']);
@@ -123,8 +129,21 @@ describe('hearth doctor on a node of the pair', () => {
 describeWith(['dnsmasq'])('hearth doctor, a port held by another program', () => {
   it('names the program that holds it, from /proc', async () => {
     const port = await freePort();
-    const dnsmasq = spawn('dnsmasq', ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--conf-file=/dev/null', '--bind-interfaces',
-      '--listen-address=127.0.0.1', `--port=${port}`, '--pid-file=', '--user='], { stdio: 'ignore' });
+    const dnsmasq = spawn(
+      'dnsmasq',
+      [
+        '--keep-in-foreground',
+        '--no-resolv',
+        '--no-hosts',
+        '--conf-file=/dev/null',
+        '--bind-interfaces',
+        '--listen-address=127.0.0.1',
+        `--port=${port}`,
+        '--pid-file=',
+        '--user=',
+      ],
+      { stdio: 'ignore' },
+    );
     try {
       const dir = await loopbackConfig(port);
       let result = await hearthCli(dir, ['doctor', '-c', 'hearth.yaml']);

@@ -41,7 +41,10 @@ async function askNames(port: number, count: number): Promise<number> {
       const packet = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name: `host${n}.fill.test`, type: 'A' }] });
       const got = await new Promise<boolean>((done) => {
         const timer = setTimeout(() => done(false), 2000);
-        waiting.set(id, () => { clearTimeout(timer); done(true); });
+        waiting.set(id, () => {
+          clearTimeout(timer);
+          done(true);
+        });
         socket.send(packet);
       });
       if (got) answered++;
@@ -54,18 +57,22 @@ async function askNames(port: number, count: number): Promise<number> {
 
 const describeOnLinux = existsSync('/proc/self/status') ? describe : describe.skip;
 
-describeOnLinux('hearth\'s resident memory (npm start)', () => {
+describeOnLinux("hearth's resident memory (npm start)", () => {
   let upstream: FakeDns;
   let hearth: Running;
 
   beforeAll(async () => {
     upstream = await startFakeDns((query) => reply(query, ['192.0.2.1']));
-    hearth = await startHearth(`
+    hearth = await startHearth(
+      `
 dns:
   listen: ["127.0.0.1:PORT"]
   upstreams: { servers: ["udp://127.0.0.1:${upstream.port}"] }
   cache: { max_entries: 50000, min_ttl: 3600 }
-`, {}, 'npm-start');
+`,
+      {},
+      'npm-start',
+    );
   }, 60_000);
 
   afterAll(async () => {

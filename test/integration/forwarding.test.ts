@@ -19,7 +19,6 @@ const RECORDS = [
 ];
 const LAB_RECORDS = ['host.lab.up.test. 300 IN A 10.9.9.9', '9.9.9.10.in-addr.arpa. 300 IN PTR host.lab.up.test.'];
 
-
 /** Starts hearth forwarding with `dns` (YAML lines under `dns:`). */
 function hearthWith(dns: string): Promise<Running> {
   return startHearth(`dns:\n  listen: ["127.0.0.1:PORT"]\n  zones_dir: zones\n${dns}`);
@@ -108,12 +107,14 @@ describeWith(['dig', 'unbound', 'unbound-control', 'dnsdist', 'openssl'])('forwa
   });
 
   it('forwards names under a conditional domain, reverse zones included, to their own server', async () => {
-    const hearth = await start([
-      `  upstreams: { servers: ["udp://127.0.0.1:${main.port}"] }`,
-      `  forward:`,
-      `    - { domains: ["lab.up.test", "10.in-addr.arpa"], servers: ["udp://127.0.0.1:${lab.port}"] }`,
-      '',
-    ].join('\n'));
+    const hearth = await start(
+      [
+        `  upstreams: { servers: ["udp://127.0.0.1:${main.port}"] }`,
+        `  forward:`,
+        `    - { domains: ["lab.up.test", "10.in-addr.arpa"], servers: ["udp://127.0.0.1:${lab.port}"] }`,
+        '',
+      ].join('\n'),
+    );
     expect((await dig(hearth.port, ['host.lab.up.test', 'A'])).answer).toEqual(['host.lab.up.test. 300 IN A 10.9.9.9']);
     expect((await dig(hearth.port, ['-x', '10.9.9.9'])).answer).toEqual(['9.9.9.10.in-addr.arpa. 300 IN PTR host.lab.up.test.']);
     expect((await dig(hearth.port, ['www.up.test', 'A'])).answer).toEqual(['www.up.test. 300 IN A 192.0.2.1']);
@@ -123,7 +124,9 @@ describeWith(['dig', 'unbound', 'unbound-control', 'dnsdist', 'openssl'])('forwa
     const silent = createSocket('udp4');
     await new Promise<void>((done) => silent.bind(0, '127.0.0.1', done));
     try {
-      const hearth = await start(`  upstreams: { servers: ["udp://127.0.0.1:${silent.address().port}", "udp://127.0.0.1:${main.port}"], strategy: failover, timeout_ms: 300 }\n`);
+      const hearth = await start(
+        `  upstreams: { servers: ["udp://127.0.0.1:${silent.address().port}", "udp://127.0.0.1:${main.port}"], strategy: failover, timeout_ms: 300 }\n`,
+      );
       expect((await dig(hearth.port, ['rr0.up.test', 'A'])).answer).toEqual(['rr0.up.test. 300 IN A 192.0.2.20']);
     } finally {
       silent.close();
@@ -141,17 +144,23 @@ describeWith(['dig', 'unbound', 'unbound-control', 'dnsdist', 'openssl'])('forwa
   });
 
   it('round_robin spreads queries and parallel_best asks two upstreams at once', async () => {
-    const rr = await start(`  upstreams: { servers: ["udp://127.0.0.1:${main.port}", "tcp://127.0.0.1:${main.port}"], strategy: round_robin }\n  cache: { max_entries: 0 }\n`);
+    const rr = await start(
+      `  upstreams: { servers: ["udp://127.0.0.1:${main.port}", "tcp://127.0.0.1:${main.port}"], strategy: round_robin }\n  cache: { max_entries: 0 }\n`,
+    );
     const spread = await queriesDuring(main, async () => {
       for (let i = 2; i < 6; i++) await dig(rr.port, [`rr${i}.up.test`, 'A']);
     });
     expect(spread).toBe(4);
-    const pb = await start(`  upstreams: { servers: ["udp://127.0.0.1:${main.port}", "tcp://127.0.0.1:${main.port}"], strategy: parallel_best }\n  cache: { max_entries: 0 }\n`);
+    const pb = await start(
+      `  upstreams: { servers: ["udp://127.0.0.1:${main.port}", "tcp://127.0.0.1:${main.port}"], strategy: parallel_best }\n  cache: { max_entries: 0 }\n`,
+    );
     expect(await queriesDuring(main, () => dig(pb.port, ['rr6.up.test', 'A']))).toBe(2);
   });
 
   it('keeps answering over DoH after the upstream is killed mid-session and comes back', async () => {
-    const hearth = await start(`  upstreams: { servers: ["https://127.0.0.1:${main.httpsPort}/dns-query"], ca_file: "${ca.caFile}", timeout_ms: 500 }\n  cache: { max_entries: 0 }\n`);
+    const hearth = await start(
+      `  upstreams: { servers: ["https://127.0.0.1:${main.httpsPort}/dns-query"], ca_file: "${ca.caFile}", timeout_ms: 500 }\n  cache: { max_entries: 0 }\n`,
+    );
     expect((await dig(hearth.port, ['www.up.test', 'A'])).answer).toHaveLength(1);
     await main.stop(true);
     await main.restart();
@@ -179,7 +188,10 @@ async function udpQuery(port: number, name: string, id: number): Promise<dnsPack
   try {
     return await new Promise((done, fail) => {
       const timer = setTimeout(() => fail(new Error('no answer')), 3_000);
-      socket.once('message', (reply) => { clearTimeout(timer); done(dnsPacket.decode(reply)); });
+      socket.once('message', (reply) => {
+        clearTimeout(timer);
+        done(dnsPacket.decode(reply));
+      });
       socket.send(dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type: 'A' }] }), port, '127.0.0.1');
     });
   } finally {

@@ -9,17 +9,20 @@ describe('hearth check, ha section', () => {
   it('names each bad input of a pair this host cannot run', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'ha.key'), 'short\n');
-    writeFileSync(join(dir, 'hearth.yaml'), [
-      'dns: { listen: ["0.0.0.0:5353"], blocking: { lists: [] } }',
-      'ha:',
-      '  enabled: true',
-      '  interface: nosuch0',
-      '  vip: 10.1.2.53/24',
-      '  listen: "192.0.2.9:5399"',
-      '  peers: ["127.0.0.1:5399"]',
-      `  secret_file: ${join(dir, 'ha.key')}`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'hearth.yaml'),
+      [
+        'dns: { listen: ["0.0.0.0:5353"], blocking: { lists: [] } }',
+        'ha:',
+        '  enabled: true',
+        '  interface: nosuch0',
+        '  vip: 10.1.2.53/24',
+        '  listen: "192.0.2.9:5399"',
+        '  peers: ["127.0.0.1:5399"]',
+        `  secret_file: ${join(dir, 'ha.key')}`,
+        '',
+      ].join('\n'),
+    );
     const { code, output } = await hearthCheck(dir, 'hearth.yaml');
     expect(code).toBe(1);
     const lines = output.trim().split('\n');

@@ -62,27 +62,43 @@ async function npmStartCommand(): Promise<string[]> {
 async function spawnHearth(args: string[], dir: string, port: number, how: HowStarted = 'source'): Promise<Running> {
   const command = how === 'source' ? [join(ROOT, 'src/main.ts')] : await npmStartCommand();
   const child: ChildProcess = spawn(process.execPath, [...command, ...args], {
-    cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   await new Promise<void>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`hearth did not start:\n${output}`)), 15_000);
     const poll = setInterval(() => {
-      if (output.includes('hearth started')) { clearInterval(poll); clearTimeout(timer); done(); }
+      if (output.includes('hearth started')) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        done();
+      }
     }, 20);
-    child.once('exit', (code) => { clearInterval(poll); clearTimeout(timer); fail(new Error(`hearth exited ${code}:\n${output}`)); });
+    child.once('exit', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      fail(new Error(`hearth exited ${code}:\n${output}`));
+    });
   });
   return {
-    pid: child.pid!, port, dir,
+    pid: child.pid!,
+    port,
+    dir,
     output: () => output,
     signal: (name) => child.kill(name),
-    stop: () => new Promise((done) => {
-      if (child.exitCode !== null) return done();
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -101,7 +117,10 @@ export function parseDigOutput(raw: string): DigAnswer {
   const flags = (/flags: ([^;]*);/i.exec(raw)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
   const section = (title: string): string[] => {
     const match = new RegExp(`;; ${title} SECTION:\\n([\\s\\S]*?)(?:\\n\\n|\\n;;|$)`).exec(raw);
-    return (match?.[1] ?? '').split('\n').map((line) => line.trim().replace(/\s+/g, ' ')).filter((line) => line && !line.startsWith(';'));
+    return (match?.[1] ?? '')
+      .split('\n')
+      .map((line) => line.trim().replace(/\s+/g, ' '))
+      .filter((line) => line && !line.startsWith(';'));
   };
   return { status, flags, answer: section('ANSWER'), authority: section('AUTHORITY'), additional: section('ADDITIONAL'), raw };
 }

@@ -24,8 +24,12 @@ class MemoryConfig implements PairConfig {
   constructor(nodeId: string, rules: string[]) {
     this.config = configSchema.parse({ data_dir: tempDir(), ha: { node_id: nodeId }, dns: { cloaking: { rules } } });
   }
-  current(): Config { return this.config; }
-  version(): number { return this.number; }
+  current(): Config {
+    return this.config;
+  }
+  version(): number {
+    return this.number;
+  }
   async adopt(config: unknown, version: number): Promise<void> {
     this.config = configSchema.parse(config);
     this.number = version;
@@ -48,7 +52,10 @@ async function node(nodeId: string, self: Endpoint, peer: Endpoint, state: 'mast
 
 describe('config sync', () => {
   it('keeps the losing side of a change made on both nodes during a partition in a conflict file', async () => {
-    const [a, b] = [{ host: '127.0.0.1', port: await freePort() }, { host: '127.0.0.1', port: await freePort() }];
+    const [a, b] = [
+      { host: '127.0.0.1', port: await freePort() },
+      { host: '127.0.0.1', port: await freePort() },
+    ];
     const master = await node('pi-a', a, b, 'master', ['nas.lan 192.168.1.10']);
     const backup = await node('pi-b', b, a, 'backup', []);
     await eventually(() => backup.sync.status().inSync && backup.sync.status().hash === master.sync.status().hash);
@@ -69,7 +76,10 @@ describe('config sync', () => {
   });
 
   it('takes a change made on the standby (a file edited there) to the master', async () => {
-    const [a, b] = [{ host: '127.0.0.1', port: await freePort() }, { host: '127.0.0.1', port: await freePort() }];
+    const [a, b] = [
+      { host: '127.0.0.1', port: await freePort() },
+      { host: '127.0.0.1', port: await freePort() },
+    ];
     const master = await node('pi-a', a, b, 'master', ['nas.lan 192.168.1.10']);
     const backup = await node('pi-b', b, a, 'backup', []);
     await eventually(() => backup.sync.status().inSync && backup.sync.status().hash === master.sync.status().hash);

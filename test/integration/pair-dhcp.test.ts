@@ -32,7 +32,10 @@ const secretFile = join(tempDir(), 'ha.key');
 writeFileSync(secretFile, generatePairSecret());
 
 async function node(name: string, state: 'master' | 'backup', sync: number, peer: number) {
-  const config = configSchema.parse({ data_dir: tempDir(), ha: { enabled: true, node_id: name, vip: `${VIP}/24`, listen: `127.0.0.1:${sync}`, peers: [`127.0.0.1:${peer}`], secret_file: secretFile } });
+  const config = configSchema.parse({
+    data_dir: tempDir(),
+    ha: { enabled: true, node_id: name, vip: `${VIP}/24`, listen: `127.0.0.1:${sync}`, peers: [`127.0.0.1:${peer}`], secret_file: secretFile },
+  });
   const role = new FixedRole(state);
   const journal = new ZoneJournal(config.data_dir);
   cleanup.push(() => journal.close());
@@ -46,8 +49,12 @@ async function node(name: string, state: 'master' | 'backup', sync: number, peer
   const pair = (await PairSync.start({ state: parts, role, log }))!;
   const port = await freePort();
   const dhcp = new DhcpService({
-    config: dhcpSchema.parse({ enabled: true, interface: 'lo', port }), dataDir: config.data_dir,
-    registry: new MemoryRegistry(), log, broadcastAddress: '127.0.0.1', vip: VIP,
+    config: dhcpSchema.parse({ enabled: true, interface: 'lo', port }),
+    dataDir: config.data_dir,
+    registry: new MemoryRegistry(),
+    log,
+    broadcastAddress: '127.0.0.1',
+    vip: VIP,
   });
   pair.useDhcp(dhcp);
   await dhcp.start();
@@ -88,14 +95,18 @@ async function bound(port: number) {
   await new Promise<void>((done) => socket.bind(port, '127.0.0.1', done));
   cleanup.push(() => new Promise<void>((done) => socket.close(() => done())));
   return {
-    ask: (bytes: Uint8Array, to: number) => new Promise<DhcpPacket | undefined>((done) => {
-      const timer = setTimeout(() => { socket.removeAllListeners('message'); done(undefined); }, 1_000);
-      socket.once('message', (reply) => {
-        clearTimeout(timer);
-        const decoded = decodePacket(reply);
-        done(decoded.ok ? decoded.packet : undefined);
-      });
-      socket.send(bytes, to, '127.0.0.1');
-    }),
+    ask: (bytes: Uint8Array, to: number) =>
+      new Promise<DhcpPacket | undefined>((done) => {
+        const timer = setTimeout(() => {
+          socket.removeAllListeners('message');
+          done(undefined);
+        }, 1_000);
+        socket.once('message', (reply) => {
+          clearTimeout(timer);
+          const decoded = decodePacket(reply);
+          done(decoded.ok ? decoded.packet : undefined);
+        });
+        socket.send(bytes, to, '127.0.0.1');
+      }),
   };
 }

@@ -29,7 +29,11 @@ async function node(self: Endpoint, peer: Endpoint, state: 'master' | 'backup', 
   const link = new PeerLink({ key, self, peer, log });
   const sync = new LeaseReplicator(link, role, log, now);
   sync.use(store);
-  cleanup.push(() => store.close(), () => sync.stop(), () => link.stop());
+  cleanup.push(
+    () => store.close(),
+    () => sync.stop(),
+    () => link.stop(),
+  );
   await link.start();
   return { role, store, link, sync };
 }
@@ -45,7 +49,14 @@ async function pair(clocks: [() => number, () => number] = [Date.now, Date.now])
 
 function lease(n: number, now = Date.now(), seconds = 3600): Lease {
   const hex = n.toString(16).padStart(4, '0');
-  return { address: `10.0.${n >> 8}.${n & 255}`, client: `01aabbcc${hex}`, mac: `aa:bb:cc:00:${hex.slice(0, 2)}:${hex.slice(2)}`, clientId: undefined, hostname: `host${n}`, expires: now + seconds * 1000 };
+  return {
+    address: `10.0.${n >> 8}.${n & 255}`,
+    client: `01aabbcc${hex}`,
+    mac: `aa:bb:cc:00:${hex.slice(0, 2)}:${hex.slice(2)}`,
+    clientId: undefined,
+    hostname: `host${n}`,
+    expires: now + seconds * 1000,
+  };
 }
 
 /** Puts a lease the way the DHCP server does; resolves when the client would get its ACK. */
@@ -72,8 +83,11 @@ describe('DHCP lease replication', () => {
     expect(await ack(master.store, given)).toBe(true);
     expect(master.sync.status().stale).toBe(true);
     // The standby comes back (a new process on the same address).
-    const again = await node({ host: '127.0.0.1', port: (backup.link as unknown as { options: { self: Endpoint } }).options.self.port },
-      (master.link as unknown as { options: { self: Endpoint } }).options.self, 'backup');
+    const again = await node(
+      { host: '127.0.0.1', port: (backup.link as unknown as { options: { self: Endpoint } }).options.self.port },
+      (master.link as unknown as { options: { self: Endpoint } }).options.self,
+      'backup',
+    );
     await eventually(() => again.store.get(given.address) !== undefined);
     await eventually(() => !master.sync.status().stale);
   });

@@ -34,15 +34,20 @@ const TSIG = 'c2VjcmV0LWtleS1mb3ItaGVhcnRoLXRlc3RzLTMyYnk=';
 // Both nodes name the same zones_dir (the pair shares paths, as the config);
 // here it is one directory, as it would be the same files on both Pis.
 const zonesDir = tempDir();
-writeFileSync(join(zonesDir, 'home.lan.zone'), `$TTL 300
+writeFileSync(
+  join(zonesDir, 'home.lan.zone'),
+  `$TTL 300
 @ IN SOA ns hostmaster ( 100 1h 15m 7d 60 )
 @ NS ns
 ns A 192.168.1.53
-`);
+`,
+);
 
 function nsupdate(port: number, commands: string[]): Promise<string> {
   return new Promise((done, fail) => {
-    const child = execFile('nsupdate', ['-t', '5', '-y', `hmac-sha256:ddns-key:${TSIG}`], (error, stdout, stderr) => (error ? fail(new Error(stderr)) : done(stdout)));
+    const child = execFile('nsupdate', ['-t', '5', '-y', `hmac-sha256:ddns-key:${TSIG}`], (error, stdout, stderr) =>
+      error ? fail(new Error(stderr)) : done(stdout),
+    );
     child.stdin!.end([`server 127.0.0.1 ${port}`, ...commands, 'send', ''].join('\n'));
   });
 }
@@ -59,7 +64,9 @@ async function node(name: string, state: 'master' | 'backup', sync: number, peer
   const [dns, api] = [await freePort(), await freePort()];
   // The standby starts with a token of its own: the master's replaces it.
   writeFileSync(join(dir, 'api.token'), `${state === 'master' ? TOKEN : 'the-standby-s-own-token-987654'}\n`, { mode: 0o600 });
-  writeFileSync(join(dir, 'hearth.yaml'), `# ${name}: its own addresses, the house's config
+  writeFileSync(
+    join(dir, 'hearth.yaml'),
+    `# ${name}: its own addresses, the house's config
 data_dir: ${dir}/data
 dns:
   listen: ["127.0.0.1:${dns}"]
@@ -76,7 +83,8 @@ ha:
   listen: "127.0.0.1:${sync}"
   peers: ["127.0.0.1:${peer}"]
   secret_file: ${secretFile}
-`);
+`,
+  );
   const loaded = ConfigStore.load(join(dir, 'hearth.yaml'));
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   const role = new FixedRole(state);
@@ -87,7 +95,8 @@ ha:
 /** The admin API of `node`, with the house's token. */
 function api(node: Node, method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(`http://127.0.0.1:${node.api}${path}`, {
-    method, headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
@@ -110,7 +119,7 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
     listHost.close();
   });
 
-  it('brings a standby that started with another config to the master\'s, keeping its own addresses', async () => {
+  it("brings a standby that started with another config to the master's, keeping its own addresses", async () => {
     await eventually(async () => (await dig(backup.dns, ['printer.lan', 'A'])).answer.length === 1);
     expect((await dig(backup.dns, ['printer.lan', 'A'])).answer[0]).toMatch(/^printer\.lan\. \d+ IN A 192\.168\.1\.40$/);
     expect(backup.store.current.dns.listen).toEqual([`127.0.0.1:${backup.dns}`]);
@@ -120,14 +129,18 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
     expect(s.config.version).toBe(m.config.version);
   });
 
-  it('blocks with the master\'s copy of a downloaded list (downloaded once for the house) and takes its API token', async () => {
-    await eventually(async () => (await dig(backup.dns, ['ads.tracker.example', 'A'])).status === 'NXDOMAIN' || (await dig(backup.dns, ['ads.tracker.example', 'A'])).answer.some((line) => / 0\.0\.0\.0$/.test(line)));
+  it("blocks with the master's copy of a downloaded list (downloaded once for the house) and takes its API token", async () => {
+    await eventually(
+      async () =>
+        (await dig(backup.dns, ['ads.tracker.example', 'A'])).status === 'NXDOMAIN' ||
+        (await dig(backup.dns, ['ads.tracker.example', 'A'])).answer.some((line) => / 0\.0\.0\.0$/.test(line)),
+    );
     expect(downloads).toBe(1);
     await eventually(async () => (await fetch(`http://127.0.0.1:${backup.api}/config`, { headers: { authorization: `Bearer ${TOKEN}` } })).status === 200);
   });
 
-  it('shows a config change made on the master on the standby\'s own address', async () => {
-    const config = await (await api(master, 'GET', '/config')).json() as { dns: { cloaking: { rules: string[] } } };
+  it("shows a config change made on the master on the standby's own address", async () => {
+    const config = (await (await api(master, 'GET', '/config')).json()) as { dns: { cloaking: { rules: string[] } } };
     config.dns.cloaking.rules.push('tv.lan 192.168.1.50');
     expect((await api(master, 'PUT', '/config', config)).status).toBe(200);
     await eventually(async () => (await dig(backup.dns, ['tv.lan', 'A'])).answer.length === 1, 2_000);
@@ -136,7 +149,7 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
     expect(backup.store.current.api.listen).toBe(`127.0.0.1:${backup.api}`);
   });
 
-  it('answers a name added with nsupdate on the master on the standby\'s own address', async () => {
+  it("answers a name added with nsupdate on the master on the standby's own address", async () => {
     await nsupdate(master.dns, ['update add laptop.home.lan 300 A 192.168.1.77']);
     await eventually(async () => (await dig(backup.dns, ['+norec', 'laptop.home.lan', 'A'])).answer.length === 1, 2_000);
     expect((await dig(backup.dns, ['+norec', 'laptop.home.lan', 'A'])).answer).toEqual(['laptop.home.lan. 300 IN A 192.168.1.77']);
@@ -150,8 +163,8 @@ describeWith(['dig', 'nsupdate'])('a pair keeps one state', () => {
     await eventually(async () => (await dig(backup.dns, ['+norec', 'tablet.home.lan', 'A'])).answer.length === 1, 2_000);
   });
 
-  it('forwards a config change made through the standby\'s API to the master, which syncs it back', async () => {
-    const config = await (await api(backup, 'GET', '/config')).json() as { dns: { cloaking: { rules: string[] } } };
+  it("forwards a config change made through the standby's API to the master, which syncs it back", async () => {
+    const config = (await (await api(backup, 'GET', '/config')).json()) as { dns: { cloaking: { rules: string[] } } };
     config.dns.cloaking.rules.push('camera.lan 192.168.1.60');
     const answer = await api(backup, 'PUT', '/config', config);
     expect(answer.status).toBe(200);

@@ -18,7 +18,10 @@ async function udpExchange(port: number, message: Uint8Array, ms = 500): Promise
   try {
     return await new Promise((done) => {
       const timer = setTimeout(() => done(undefined), ms);
-      socket.once('message', (reply) => { clearTimeout(timer); done(reply); });
+      socket.once('message', (reply) => {
+        clearTimeout(timer);
+        done(reply);
+      });
       socket.send(message, port, '127.0.0.1');
     });
   } finally {
@@ -56,7 +59,13 @@ describe('the DNS transport', () => {
       });
     });
     socket.destroy();
-    expect(answers).toEqual(new Map([[100, '10.0.0.1'], [101, '10.0.0.2'], [102, '10.0.0.3']]));
+    expect(answers).toEqual(
+      new Map([
+        [100, '10.0.0.1'],
+        [101, '10.0.0.2'],
+        [102, '10.0.0.3'],
+      ]),
+    );
   });
 
   it('answers a query split across TCP segments', async () => {

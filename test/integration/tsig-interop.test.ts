@@ -38,7 +38,9 @@ class Responder {
   readonly verdicts: TsigVerdict[] = [];
   behaviour: Behaviour = {};
   private readonly socket: Socket = createSocket('udp4');
-  private readonly keys = new Map(TSIG_ALGORITHMS.map((algorithm): [string, TsigKey] => [algorithm, { name: algorithm, algorithm, secret: Buffer.from(SECRET, 'base64') }]));
+  private readonly keys = new Map(
+    TSIG_ALGORITHMS.map((algorithm): [string, TsigKey] => [algorithm, { name: algorithm, algorithm, secret: Buffer.from(SECRET, 'base64') }]),
+  );
 
   async start(): Promise<number> {
     this.socket.on('message', (request, peer) => this.socket.send(this.answer(request), peer.port, peer.address));
@@ -64,8 +66,10 @@ class Responder {
         const signed = signRejection(responseTo(request, Rcode.NOTAUTH), verdict, now);
         return this.behaviour.tamper ? tampered(signed) : signed;
       }
-      case 'unsigned': return responseTo(request, Rcode.REFUSED);
-      case 'malformed': return responseTo(request, Rcode.FORMERR);
+      case 'unsigned':
+        return responseTo(request, Rcode.REFUSED);
+      case 'malformed':
+        return responseTo(request, Rcode.FORMERR);
     }
   }
 }
@@ -91,7 +95,10 @@ function tampered(signed: Uint8Array): Uint8Array {
   return appendTsig(split.unsigned, { ...split.tsig, mac });
 }
 
-interface Run { readonly code: number; readonly output: string }
+interface Run {
+  readonly code: number;
+  readonly output: string;
+}
 
 function run(command: string, args: string[], input?: string): Promise<Run> {
   return new Promise((done) => {

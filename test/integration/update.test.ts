@@ -34,7 +34,10 @@ notes TXT "${'a'.repeat(200)}" "${'b'.repeat(200)}"
 `,
 };
 
-interface Outcome { readonly code: number; readonly output: string }
+interface Outcome {
+  readonly code: number;
+  readonly output: string;
+}
 
 /** Runs nsupdate with `commands` (server and send lines are added). With a
  *  clock offset, Knot's knsupdate runs under faketime instead (libfaketime
@@ -44,7 +47,9 @@ function nsupdate(port: number, key: string, commands: string[], options: { tcp?
   const [command, argv] = options.clockOffset ? ['faketime', ['-f', options.clockOffset, 'knsupdate', ...args]] : ['nsupdate', args];
   const script = [`server 127.0.0.1 ${port}`, ...commands, 'send', ''].join('\n');
   return new Promise((done) => {
-    const child = execFile(command, argv, (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr }));
+    const child = execFile(command, argv, (error, stdout, stderr) =>
+      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr }),
+    );
     child.stdin!.end(script);
   });
 }
@@ -55,8 +60,12 @@ describeWith(['nsupdate', 'dig'])('RFC 2136 updates with nsupdate', () => {
   let hearth: Running;
   const ask = async (name: string, type: string) => (await dig(hearth.port, ['+norec', name, type])).answer;
 
-  beforeAll(async () => { hearth = await startHearth(CONFIG, ZONES); });
-  afterAll(async () => { await hearth.stop(); });
+  beforeAll(async () => {
+    hearth = await startHearth(CONFIG, ZONES);
+  });
+  afterAll(async () => {
+    await hearth.stop();
+  });
 
   it('adds a record that dig then sees, and bumps the serial', async () => {
     expect(await nsupdate(hearth.port, KEY, ['update add laptop.home.lan 120 A 192.168.1.50'])).toMatchObject({ code: 0 });

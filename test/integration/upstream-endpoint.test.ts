@@ -32,19 +32,23 @@ describeWith(['unbound', 'unbound-control'])('bootstrapEndpoint against unbound'
     bootstrap = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${unbound.port}`];
   });
   afterAll(() => unbound?.remove());
-  afterEach(() => { vi.useRealTimers(); });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   const queries = async (run: () => Promise<unknown>): Promise<number> => {
     const before = await unbound.queryCount();
     await run();
-    return await unbound.queryCount() - before;
+    return (await unbound.queryCount()) - before;
   };
 
   it('looks up the A record through the first server that answers, once for concurrent callers', async () => {
     const endpoint = bootstrapEndpoint('dot.up.test', 853, bootstrap);
-    expect(await queries(async () => {
-      expect(await Promise.all([endpoint.address(), endpoint.address()])).toEqual(['127.0.0.1', '127.0.0.1']);
-    })).toBe(1);
+    expect(
+      await queries(async () => {
+        expect(await Promise.all([endpoint.address(), endpoint.address()])).toEqual(['127.0.0.1', '127.0.0.1']);
+      }),
+    ).toBe(1);
     expect(endpoint).toMatchObject({ host: 'dot.up.test', port: 853 });
   });
 

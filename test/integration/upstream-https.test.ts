@@ -128,9 +128,12 @@ describeWith(['openssl'])('the DoH upstream against a scripted server', () => {
       stream.on('end', () => {
         const query = dnsPacket.decode(Buffer.concat(chunks));
         switch (headers[':path']) {
-          case '/missing': return stream.respond({ ':status': 404 }, { endStream: true });
-          case '/html': return stream.end(stream.respond({ ':status': 200, 'content-type': 'text/html' }));
-          case '/reset': return stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+          case '/missing':
+            return stream.respond({ ':status': 404 }, { endStream: true });
+          case '/html':
+            return stream.end(stream.respond({ ':status': 200, 'content-type': 'text/html' }));
+          case '/reset':
+            return stream.close(constants.NGHTTP2_INTERNAL_ERROR);
           case '/refuse-first':
             if (!refusedOnce) {
               refusedOnce = true;

@@ -57,7 +57,9 @@ describe('createUpstream', () => {
 
 describeWith(['unbound', 'unbound-control'])('udp:// and tcp:// against unbound', () => {
   let unbound: Unbound;
-  beforeAll(async () => { unbound = await startUnbound({ records: ['a.up.test. 300 IN A 192.0.2.1'] }); });
+  beforeAll(async () => {
+    unbound = await startUnbound({ records: ['a.up.test. 300 IN A 192.0.2.1'] });
+  });
   afterAll(() => unbound?.remove());
 
   it.each(['udp', 'tcp'])('%s answers a query', async (scheme) => {

@@ -47,7 +47,7 @@ describeWith(['unbound', 'unbound-control', 'dnsdist', 'openssl'])('the DoT upst
     const before = await unbound.queryCount();
     expect(answers(await upstream.exchange(question('a.up.test'), AbortSignal.timeout(3000)))).toEqual(['192.0.2.1']);
     // One bootstrap lookup and the query itself (dnsdist passes it on).
-    expect(await unbound.queryCount() - before).toBe(2);
+    expect((await unbound.queryCount()) - before).toBe(2);
     upstream.close();
   });
 });

@@ -35,17 +35,19 @@ const REVERSE = `$TTL 1h
 10 IN PTR nas.home.lan.
 `;
 
-
 describeWith(['dig', 'kdig'])('local zones (dig, kdig)', () => {
   let hearth: Running;
   const ask = (...args: string[]) => dig(hearth.port, args);
 
   beforeAll(async () => {
-    hearth = await startHearth(`
+    hearth = await startHearth(
+      `
 dns:
   listen: ["127.0.0.1:PORT", "[::1]:PORT"]
   zones_dir: zones
-`, { 'zones/home.lan.zone': ZONE, 'zones/1.168.192.in-addr.arpa.zone': REVERSE });
+`,
+      { 'zones/home.lan.zone': ZONE, 'zones/1.168.192.in-addr.arpa.zone': REVERSE },
+    );
   });
   afterAll(() => hearth?.stop());
 
@@ -97,10 +99,7 @@ dns:
   it('stops a CNAME loop at the first name seen twice, repeating no record', async () => {
     const answer = await ask('loop1.home.lan', 'A');
     expect(answer.status).toBe('NOERROR');
-    expect(answer.answer).toEqual([
-      'loop1.home.lan. 3600 IN CNAME loop2.home.lan.',
-      'loop2.home.lan. 3600 IN CNAME loop1.home.lan.',
-    ]);
+    expect(answer.answer).toEqual(['loop1.home.lan. 3600 IN CNAME loop2.home.lan.', 'loop2.home.lan. 3600 IN CNAME loop1.home.lan.']);
   });
 
   it('answers a question for the CNAME itself with the CNAME alone', async () => {

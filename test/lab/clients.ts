@@ -27,18 +27,31 @@ const RECORD = `
 /** The events a client's script recorded so far, oldest first. */
 function readEvents(path: string): ClientEvent[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n\n').filter((block) => block.trim()).map((block) => {
-    const fields = new Map(block.trim().split('\n').map((line) => {
-      const at = line.indexOf('=');
-      return [line.slice(0, at), line.slice(at + 1)] as const;
-    }));
-    const field = (name: string): string => fields.get(name) ?? '';
-    const list = (name: string): string[] => field(name).split(/\s+/).filter(Boolean);
-    return {
-      event: field('event'), ip: field('ip'), routers: list('routers'), dns: list('dns'),
-      domain: field('domain'), hostname: field('hostname'), server: field('server'),
-    };
-  });
+  return readFileSync(path, 'utf8')
+    .split('\n\n')
+    .filter((block) => block.trim())
+    .map((block) => {
+      const fields = new Map(
+        block
+          .trim()
+          .split('\n')
+          .map((line) => {
+            const at = line.indexOf('=');
+            return [line.slice(0, at), line.slice(at + 1)] as const;
+          }),
+      );
+      const field = (name: string): string => fields.get(name) ?? '';
+      const list = (name: string): string[] => field(name).split(/\s+/).filter(Boolean);
+      return {
+        event: field('event'),
+        ip: field('ip'),
+        routers: list('routers'),
+        dns: list('dns'),
+        domain: field('domain'),
+        hostname: field('hostname'),
+        server: field('server'),
+      };
+    });
 }
 
 abstract class LabClient {
@@ -62,7 +75,11 @@ abstract class LabClient {
 
   /** Waits for an event after the first `after` ones that `match` accepts. */
   async nextEvent(match: (event: ClientEvent) => boolean, after: number, what: string): Promise<ClientEvent> {
-    const found = await waitFor(what, () => this.history().slice(after).find(match), () => this.describe());
+    const found = await waitFor(
+      what,
+      () => this.history().slice(after).find(match),
+      () => this.describe(),
+    );
     return found;
   }
 
@@ -94,20 +111,28 @@ case $reason in
   EXPIRE|FAIL|RELEASE|STOP) ip addr flush dev "$interface" ;;
 esac`);
     const config = join(this.dir, 'dhclient.conf');
-    writeFileSync(config, [
-      'timeout 30;', 'retry 1;', 'initial-interval 1;',
-      ...(hostname === undefined ? [] : [`send host-name "${hostname}";`]),
-      'request subnet-mask, broadcast-address, routers, domain-name, domain-name-servers, host-name;',
-    ].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'timeout 30;',
+        'retry 1;',
+        'initial-interval 1;',
+        ...(hostname === undefined ? [] : [`send host-name "${hostname}";`]),
+        'request subnet-mask, broadcast-address, routers, domain-name, domain-name-servers, host-name;',
+      ].join('\n'),
+    );
     this.#files = ['-lf', join(this.dir, 'leases'), '-pf', join(this.dir, 'pid'), '-cf', config, '-sf', script];
   }
 
   /** Makes dhclient believe it holds `ip` until 2099, so its next start is an INIT-REBOOT asking for it (RFC 2131 §3.2). */
   remember(ip: string, server: string): void {
     const until = '4 2099/01/01 00:00:00';
-    writeFileSync(join(this.dir, 'leases'), `lease {\n  interface "${LAN_IF}";\n  fixed-address ${ip};\n` +
-      `  option subnet-mask 255.255.255.0;\n  option dhcp-server-identifier ${server};\n` +
-      `  renew ${until};\n  rebind ${until};\n  expire ${until};\n}\n`);
+    writeFileSync(
+      join(this.dir, 'leases'),
+      `lease {\n  interface "${LAN_IF}";\n  fixed-address ${ip};\n` +
+        `  option subnet-mask 255.255.255.0;\n  option dhcp-server-identifier ${server};\n` +
+        `  renew ${until};\n  rebind ${until};\n  expire ${until};\n}\n`,
+    );
   }
 
   /** Runs dhclient until it holds a lease (then it stays on as a daemon); returns the lease's event. */
@@ -144,8 +169,22 @@ esac`);
   }
 
   #args(extra: readonly string[]): string[] {
-    return ['-i', LAN_IF, '-f', '-n', '-t', '5', '-T', '2', '-A', '1', '-s', this.#script,
-      ...(this.hostname === undefined ? [] : ['-x', `hostname:${this.hostname}`]), ...extra];
+    return [
+      '-i',
+      LAN_IF,
+      '-f',
+      '-n',
+      '-t',
+      '5',
+      '-T',
+      '2',
+      '-A',
+      '1',
+      '-s',
+      this.#script,
+      ...(this.hostname === undefined ? [] : ['-x', `hostname:${this.hostname}`]),
+      ...extra,
+    ];
   }
 
   /** Runs udhcpc until it has a lease and quits (`-q`); `-r IP` asks for an address. */
@@ -161,15 +200,22 @@ esac`);
 
   /** Whether a udhcpc that quits when it gets no lease (`-n`) gets one. */
   async getsLease(): Promise<boolean> {
-    return this.host.exec('udhcpc', this.#args(['-q']), 90_000).then(() => true, () => false);
+    return this.host.exec('udhcpc', this.#args(['-q']), 90_000).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Starts udhcpc to stay on (renewing when told); returns its first lease. */
   async start(): Promise<ClientEvent> {
     const before = this.history().length;
     const child = this.host.spawn('udhcpc', this.#args([]), { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (chunk: Buffer) => { this.#output += chunk.toString(); });
-    child.stderr!.on('data', (chunk: Buffer) => { this.#output += chunk.toString(); });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      this.#output += chunk.toString();
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      this.#output += chunk.toString();
+    });
     this.#process = child;
     return this.nextEvent((event) => event.event === 'bound', before, `${this.host.name}'s lease`);
   }

@@ -24,7 +24,11 @@ describeLab(['perfdhcp', 'tcpdump', 'curl'])('hearth killed with -9 under a perf
     const perfdhcp = host.spawn('perfdhcp', ['-4', '-l', LAN_IF, '-r', '400', '-R', String(CLIENTS), '-p', '15'], { stdio: 'ignore' });
     const perfdhcpDone = new Promise((done) => perfdhcp.once('exit', done));
     const acks = () => capturedReplies(capture).filter((reply) => reply.type === DHCPACK);
-    await waitFor('300 ACKs', () => (acks().length >= 300 ? true : undefined), () => lab.server.output());
+    await waitFor(
+      '300 ACKs',
+      () => (acks().length >= 300 ? true : undefined),
+      () => lab.server.output(),
+    );
     await lab.server.kill();
     await perfdhcpDone;
     await stopCapture();
@@ -36,6 +40,9 @@ describeLab(['perfdhcp', 'tcpdump', 'curl'])('hearth killed with -9 under a perf
     const lost = acked.filter((ack) => held.get(ack.yiaddr) !== ack.mac);
     expect(lost, `ACKed but not held after the restart (of ${acked.length} ACKs)`).toEqual([]);
     const owner = new Map(acked.map((ack) => [ack.yiaddr, ack.mac]));
-    expect(acked.filter((ack) => owner.get(ack.yiaddr) !== ack.mac), 'addresses ACKed to two clients').toEqual([]);
+    expect(
+      acked.filter((ack) => owner.get(ack.yiaddr) !== ack.mac),
+      'addresses ACKed to two clients',
+    ).toEqual([]);
   }, 180_000);
 });

@@ -35,79 +35,111 @@ export function dhcpServerTests(name: string, start: StartLabDhcpServer, tools: 
   describeLab(['dhclient', 'udhcpc', 'dig', ...tools])(`${name} as the LAN's DHCP server`, () => {
     const lab = useLab(start);
 
-    it('gives dhclient an address from the range, the router, itself as DNS server and the domain', async () => {
-      expectLanOptions(await new Dhclient(await lab.client('dhc'), lab.dir).obtain());
-    }, LONG);
+    it(
+      'gives dhclient an address from the range, the router, itself as DNS server and the domain',
+      async () => {
+        expectLanOptions(await new Dhclient(await lab.client('dhc'), lab.dir).obtain());
+      },
+      LONG,
+    );
 
-    it('gives udhcpc the same', async () => {
-      expectLanOptions(await new Udhcpc(await lab.client('udhc'), lab.dir).obtainOnce());
-    }, LONG);
+    it(
+      'gives udhcpc the same',
+      async () => {
+        expectLanOptions(await new Udhcpc(await lab.client('udhc'), lab.dir).obtainOnce());
+      },
+      LONG,
+    );
 
-    it('gives a reserved MAC its static address and name, whatever name the client sends', async () => {
-      const host = await lab.client('nas', { mac: RESERVED.mac });
-      const lease = await new Udhcpc(host, lab.dir, 'somename').obtainOnce();
-      expect(lease.ip).toBe(RESERVED.ip);
-      expect(await lookup(host, SERVER, `${RESERVED.hostname}.${DOMAIN}`, 'A')).toEqual([RESERVED.ip]);
-      expect(await lookup(host, SERVER, RESERVED.ip, 'PTR')).toEqual([`${RESERVED.hostname}.${DOMAIN}.`]);
-    }, LONG);
+    it(
+      'gives a reserved MAC its static address and name, whatever name the client sends',
+      async () => {
+        const host = await lab.client('nas', { mac: RESERVED.mac });
+        const lease = await new Udhcpc(host, lab.dir, 'somename').obtainOnce();
+        expect(lease.ip).toBe(RESERVED.ip);
+        expect(await lookup(host, SERVER, `${RESERVED.hostname}.${DOMAIN}`, 'A')).toEqual([RESERVED.ip]);
+        expect(await lookup(host, SERVER, RESERVED.ip, 'PTR')).toEqual([`${RESERVED.hostname}.${DOMAIN}.`]);
+      },
+      LONG,
+    );
 
-    it("publishes a client's hostname forward and reverse, and a release removes it", async () => {
-      const host = await lab.client('alice');
-      const client = new Dhclient(host, lab.dir, 'alice');
-      const lease = await client.obtain();
-      expect(await lookup(host, SERVER, `alice.${DOMAIN}`, 'A')).toEqual([lease.ip]);
-      expect(await lookup(host, SERVER, lease.ip, 'PTR')).toEqual([`alice.${DOMAIN}.`]);
-      await client.release();
-      await waitUntilGone(lab, `alice.${DOMAIN}`, 'A');
-      await waitUntilGone(lab, lease.ip, 'PTR');
-    }, LONG);
+    it(
+      "publishes a client's hostname forward and reverse, and a release removes it",
+      async () => {
+        const host = await lab.client('alice');
+        const client = new Dhclient(host, lab.dir, 'alice');
+        const lease = await client.obtain();
+        expect(await lookup(host, SERVER, `alice.${DOMAIN}`, 'A')).toEqual([lease.ip]);
+        expect(await lookup(host, SERVER, lease.ip, 'PTR')).toEqual([`alice.${DOMAIN}.`]);
+        await client.release();
+        await waitUntilGone(lab, `alice.${DOMAIN}`, 'A');
+        await waitUntilGone(lab, lease.ip, 'PTR');
+      },
+      LONG,
+    );
 
-    it('never gives one address to two clients that reboot asking for it at once', async () => {
-      const wanted = '10.77.0.150';
-      const clients = await Promise.all(['twin1', 'twin2'].map(async (twin) => new Dhclient(await lab.client(twin), lab.dir, twin)));
-      for (const client of clients) client.remember(wanted, SERVER);
-      const leases = await Promise.all(clients.map((client) => client.obtain()));
-      expect(leases.map((lease) => lease.ip)).toContain(wanted);
-      expect(leases[0]!.ip).not.toBe(leases[1]!.ip);
-    }, LONG);
+    it(
+      'never gives one address to two clients that reboot asking for it at once',
+      async () => {
+        const wanted = '10.77.0.150';
+        const clients = await Promise.all(['twin1', 'twin2'].map(async (twin) => new Dhclient(await lab.client(twin), lab.dir, twin)));
+        for (const client of clients) client.remember(wanted, SERVER);
+        const leases = await Promise.all(clients.map((client) => client.obtain()));
+        expect(leases.map((lease) => lease.ip)).toContain(wanted);
+        expect(leases[0]!.ip).not.toBe(leases[1]!.ip);
+      },
+      LONG,
+    );
 
-    it('never gives one address to two clients that discover asking for it at once', async () => {
-      const wanted = '10.77.0.160';
-      const clients = await Promise.all(['req1', 'req2'].map(async (peer) => new Udhcpc(await lab.client(peer), lab.dir)));
-      const leases = await Promise.all(clients.map((client) => client.obtainOnce(wanted)));
-      expect(leases[0]!.ip).not.toBe(leases[1]!.ip);
-    }, LONG);
+    it(
+      'never gives one address to two clients that discover asking for it at once',
+      async () => {
+        const wanted = '10.77.0.160';
+        const clients = await Promise.all(['req1', 'req2'].map(async (peer) => new Udhcpc(await lab.client(peer), lab.dir)));
+        const leases = await Promise.all(clients.map((client) => client.obtainOnce(wanted)));
+        expect(leases[0]!.ip).not.toBe(leases[1]!.ip);
+      },
+      LONG,
+    );
 
-    it('keeps its leases over a restart: a renewing client keeps its address and name', async () => {
-      const host = await lab.client('bob');
-      const client = new Udhcpc(host, lab.dir, 'bob');
-      try {
-        const lease = await client.start();
-        await lab.server.stop();
-        await lab.server.restart();
-        const renewed = await client.renew();
-        expect(renewed).toMatchObject({ event: 'renew', ip: lease.ip });
-        expect(await lookup(host, SERVER, `bob.${DOMAIN}`, 'A')).toEqual([lease.ip]);
-      } finally {
-        client.stop();
-      }
-    }, LONG);
+    it(
+      'keeps its leases over a restart: a renewing client keeps its address and name',
+      async () => {
+        const host = await lab.client('bob');
+        const client = new Udhcpc(host, lab.dir, 'bob');
+        try {
+          const lease = await client.start();
+          await lab.server.stop();
+          await lab.server.restart();
+          const renewed = await client.renew();
+          expect(renewed).toMatchObject({ event: 'renew', ip: lease.ip });
+          expect(await lookup(host, SERVER, `bob.${DOMAIN}`, 'A')).toEqual([lease.ip]);
+        } finally {
+          client.stop();
+        }
+      },
+      LONG,
+    );
   });
 
   describeLab(['udhcpc', ...tools])(`${name} with its pool used up`, () => {
     const range = ['10.77.0.100', '10.77.0.102'] as const;
     const lab = useLab(start, { ...LAB_SETUP, range });
 
-    it('answers nothing to a new client, and still serves the clients it knows', async () => {
-      const known = await Promise.all(['k1', 'k2', 'k3'].map(async (peer) => new Udhcpc(await lab.client(peer), lab.dir)));
-      const first: string[] = [];
-      for (const client of known) first.push((await client.obtainOnce()).ip);
-      expect(new Set(first).size).toBe(3);
-      expect(first.every((ip) => inRange(ip, range))).toBe(true);
+    it(
+      'answers nothing to a new client, and still serves the clients it knows',
+      async () => {
+        const known = await Promise.all(['k1', 'k2', 'k3'].map(async (peer) => new Udhcpc(await lab.client(peer), lab.dir)));
+        const first: string[] = [];
+        for (const client of known) first.push((await client.obtainOnce()).ip);
+        expect(new Set(first).size).toBe(3);
+        expect(first.every((ip) => inRange(ip, range))).toBe(true);
 
-      expect(await new Udhcpc(await lab.client('late'), lab.dir).getsLease()).toBe(false);
+        expect(await new Udhcpc(await lab.client('late'), lab.dir).getsLease()).toBe(false);
 
-      for (const [index, client] of known.entries()) expect((await client.obtainOnce()).ip).toBe(first[index]);
-    }, LONG);
+        for (const [index, client] of known.entries()) expect((await client.obtainOnce()).ip).toBe(first[index]);
+      },
+      LONG,
+    );
   });
 }

@@ -9,13 +9,23 @@ import { LabProcess, type LabDhcpSetup, type StartLabDhcpServer } from './server
 export function dnsmasqArgs(setup: LabDhcpSetup, dir: string): string[] {
   return [
     // Stay root (dnsmasq would switch to nobody), read no config file.
-    '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--pid-file=',
-    '--user=root', '--group=root', '--log-facility=-', '--log-dhcp',
-    `--listen-address=${setup.server}`, '--bind-interfaces',
+    '--keep-in-foreground',
+    '--conf-file=/dev/null',
+    '--no-resolv',
+    '--no-hosts',
+    '--pid-file=',
+    '--user=root',
+    '--group=root',
+    '--log-facility=-',
+    '--log-dhcp',
+    `--listen-address=${setup.server}`,
+    '--bind-interfaces',
     `--dhcp-range=${setup.range[0]},${setup.range[1]},255.255.255.0,${setup.leaseSeconds}`,
     `--dhcp-option=option:router,${setup.router}`,
     `--dhcp-option=option:dns-server,${setup.server}`,
-    `--domain=${setup.domain}`, `--local=/${setup.domain}/`, '--dhcp-authoritative',
+    `--domain=${setup.domain}`,
+    `--local=/${setup.domain}/`,
+    '--dhcp-authoritative',
     `--dhcp-leasefile=${join(dir, 'dnsmasq.leases')}`,
     ...setup.reservations.map((r) => `--dhcp-host=${r.mac},${r.ip},${r.hostname}`),
   ];

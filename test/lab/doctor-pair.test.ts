@@ -11,7 +11,10 @@ import { waitFor } from './wait.ts';
 
 describeLab(['curl', 'arping'])('hearth doctor on a running node of the pair', () => {
   let lab: PairLab | undefined;
-  afterEach(async () => { await lab?.destroy(); lab = undefined; }, 60_000);
+  afterEach(async () => {
+    await lab?.destroy();
+    lab = undefined;
+  }, 60_000);
 
   /** A running pair; doctor's output on b once b has heard a's adverts and measured the skew. */
   async function doctorOnB(priorities: { a: number; b: number }): Promise<string> {
@@ -20,12 +23,19 @@ describeLab(['curl', 'arping'])('hearth doctor on a running node of the pair', (
     const a = new HearthNode(lab, 'a', { secret, priority: priorities.a });
     const b = new HearthNode(lab, 'b', { secret, priority: priorities.b });
     await Promise.all([a.start(), b.start()]);
-    await waitFor('b to hear a and measure the skew', async () => {
-      const status = await b.status().catch(() => undefined) as { peers?: unknown[]; sync?: { clockSkew?: { offsetMs?: number } } } | undefined;
-      return (status?.peers?.length ?? 0) > 0 && status?.sync?.clockSkew?.offsetMs !== undefined ? true : undefined;
-    }, () => b.process.output());
+    await waitFor(
+      'b to hear a and measure the skew',
+      async () => {
+        const status = (await b.status().catch(() => undefined)) as { peers?: unknown[]; sync?: { clockSkew?: { offsetMs?: number } } } | undefined;
+        return (status?.peers?.length ?? 0) > 0 && status?.sync?.clockSkew?.offsetMs !== undefined ? true : undefined;
+      },
+      () => b.process.output(),
+    );
     const args = [join(ROOT, 'src/main.ts'), 'doctor', '-c', join(lab.dir, 'b', 'hearth.yaml')];
-    return b.host.exec(process.execPath, args, 30_000).then(({ stdout }) => stdout, (error: { stdout: string }) => error.stdout);
+    return b.host.exec(process.execPath, args, 30_000).then(
+      ({ stdout }) => stdout,
+      (error: { stdout: string }) => error.stdout,
+    );
   }
 
   it('finds the peer on the sync channel, the skew small and the priorities distinct', async () => {

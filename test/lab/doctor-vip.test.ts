@@ -20,12 +20,15 @@ describeLab(['arping'])('hearth doctor on a node of the pair', () => {
     dir = mkdtempSync(join(tmpdir(), 'hearth-doctor-'));
     lan = await Lan.create();
     node = await lan.host('node', { mac: '02:78:00:00:00:02', address: '10.78.0.2/24' });
-    writeFileSync(join(dir, 'hearth.yaml'), JSON.stringify({
-      data_dir: join(dir, 'data'),
-      dns: { listen: ['10.78.0.2:53'], blocking: { lists: [] }, zones_dir: dir },
-      api: { listen: '127.0.0.1:8053', token_file: join(dir, 'api.token') },
-      ha: { enabled: true, interface: LAN_IF, vip: `${VIP}/24`, listen: '10.78.0.2:5399', peers: ['10.78.0.3:5399'], secret_file: join(dir, 'ha.key') },
-    }));
+    writeFileSync(
+      join(dir, 'hearth.yaml'),
+      JSON.stringify({
+        data_dir: join(dir, 'data'),
+        dns: { listen: ['10.78.0.2:53'], blocking: { lists: [] }, zones_dir: dir },
+        api: { listen: '127.0.0.1:8053', token_file: join(dir, 'api.token') },
+        ha: { enabled: true, interface: LAN_IF, vip: `${VIP}/24`, listen: '10.78.0.2:5399', peers: ['10.78.0.3:5399'], secret_file: join(dir, 'ha.key') },
+      }),
+    );
     writeFileSync(join(dir, 'ha.key'), `${generatePairSecret()}\n`);
   }, 60_000);
   afterAll(async () => {
@@ -35,10 +38,13 @@ describeLab(['arping'])('hearth doctor on a node of the pair', () => {
 
   async function doctor(): Promise<string> {
     const args = [join(ROOT, 'src/main.ts'), 'doctor', '-c', join(dir, 'hearth.yaml')];
-    return node.exec(process.execPath, args, 30_000).then(({ stdout }) => stdout, (error: { stdout: string }) => error.stdout);
+    return node.exec(process.execPath, args, 30_000).then(
+      ({ stdout }) => stdout,
+      (error: { stdout: string }) => error.stdout,
+    );
   }
 
-  it('finds the interface in the VIP\'s subnet, ip and arping, and the VIP free', async () => {
+  it("finds the interface in the VIP's subnet, ip and arping, and the VIP free", async () => {
     const output = await doctor();
     expect(output).toMatch(/^✓ ha\.interface eth0 has 10\.78\.0\.2 in 10\.78\.0\.53\/24$/m);
     expect(output).toMatch(/^✓ ip is installed/m);

@@ -94,7 +94,7 @@ describeLab(['curl', 'arping', 'nft'])('the failover pair (two hearth nodes, one
     await probe.answeredAfter(Date.now());
   }, 120_000);
 
-  it('adverts partitioned, then healed: exactly one master, and the client\'s neighbour entry ends on its MAC', async () => {
+  it("adverts partitioned, then healed: exactly one master, and the client's neighbour entry ends on its MAC", async () => {
     const { lab, a, b } = await pairUp();
     // Drop only the adverts arriving at a: the client's DNS still reaches both.
     await a.host.exec('nft', ['add', 'table', 'inet', 'lab']);
@@ -131,7 +131,9 @@ describeLab(['curl', 'arping', 'nft'])('the failover pair (two hearth nodes, one
     await Promise.all([a.start(), b.start()]);
     await a.reaches('master');
     await b.reaches('master');
-    await waitFor('b to log the rejection', () => (b.process.output().includes('rejected: bad MAC (is the pair secret the same on both nodes?)') ? true : undefined));
+    await waitFor('b to log the rejection', () =>
+      b.process.output().includes('rejected: bad MAC (is the pair secret the same on both nodes?)') ? true : undefined,
+    );
     expect((await b.status()).adverts.rejected.bad_mac).toBeGreaterThan(0);
     const metrics = await b.metrics();
     expect(metrics).toMatch(/^hearth_ha_adverts_rejected_total\{reason="bad_mac"\} [1-9]/m);

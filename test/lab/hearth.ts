@@ -12,23 +12,27 @@ export const API_TOKEN = 'lab-token';
 
 /** hearth's config for `setup`, its data in `dir`, with `dhcpKeys` added to its `dhcp` section. JSON is YAML. */
 export function hearthConfig(setup: LabDhcpSetup, dir: string, dhcpKeys: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    data_dir: join(dir, 'data'),
-    dns: { listen: [`${setup.server}:53`], zones_dir: join(dir, 'zones'), blocking: { lists: [] } },
-    api: { listen: '127.0.0.1:8053', token_file: join(dir, 'api.token') },
-    querylog: { enabled: false },
-    dhcp: {
-      enabled: true,
-      interface: LAN_IF,
-      subnet: setup.subnet,
-      range: setup.range,
-      router: setup.router,
-      domain: setup.domain,
-      lease_time: setup.leaseSeconds,
-      static_leases: setup.reservations.map(({ mac, ip, hostname }) => ({ mac, ip, hostname })),
-      ...dhcpKeys,
+  return JSON.stringify(
+    {
+      data_dir: join(dir, 'data'),
+      dns: { listen: [`${setup.server}:53`], zones_dir: join(dir, 'zones'), blocking: { lists: [] } },
+      api: { listen: '127.0.0.1:8053', token_file: join(dir, 'api.token') },
+      querylog: { enabled: false },
+      dhcp: {
+        enabled: true,
+        interface: LAN_IF,
+        subnet: setup.subnet,
+        range: setup.range,
+        router: setup.router,
+        domain: setup.domain,
+        lease_time: setup.leaseSeconds,
+        static_leases: setup.reservations.map(({ mac, ip, hostname }) => ({ mac, ip, hostname })),
+        ...dhcpKeys,
+      },
     },
-  }, null, 2);
+    null,
+    2,
+  );
 }
 
 /** Writes hearth's config, token and directories for `setup` into `dir`; returns the config's path. */

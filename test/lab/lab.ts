@@ -53,9 +53,15 @@ export function useLab(start: StartLabDhcpServer, setup: LabDhcpSetup = LAB_SETU
     return value;
   };
   return {
-    get server() { return defined(server); },
-    get serverHost() { return defined(serverHost); },
-    get dir() { return defined(dir); },
+    get server() {
+      return defined(server);
+    },
+    get serverHost() {
+      return defined(serverHost);
+    },
+    get dir() {
+      return defined(dir);
+    },
     client: (name, options = {}) => {
       const n = ++macs;
       const mac = `02:77:00:01:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`;
@@ -68,8 +74,8 @@ export function useLab(start: StartLabDhcpServer, setup: LabDhcpSetup = LAB_SETU
 export async function lookup(host: LabHost, server: string, name: string, type: 'A' | 'PTR'): Promise<string[]> {
   const args = type === 'PTR' ? ['-x', name] : [name, type];
   const { stdout } = await host.exec('dig', [`@${server}`, '+tries=1', '+time=3', ...args]);
-  return parseDigOutput(stdout).answer
-    .map((line) => line.split(' '))
+  return parseDigOutput(stdout)
+    .answer.map((line) => line.split(' '))
     .filter((fields) => fields[3] === type)
     .map((fields) => fields.slice(4).join(' '));
 }

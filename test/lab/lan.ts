@@ -42,7 +42,9 @@ export function describeLab(tools: readonly string[]): (title: string, body: () 
 
 /** The namespaces of every lab this process made, for the exit handler. */
 const live = new Set<Lan>();
-process.once('exit', () => { for (const lan of live) lan.destroySync(); });
+process.once('exit', () => {
+  for (const lan of live) lan.destroySync();
+});
 
 let lans = 0;
 
@@ -84,7 +86,9 @@ export class Lan {
       await ip(['-n', netns, 'route', 'add', '255.255.255.255/32', 'dev', LAN_IF]);
     }
     return {
-      name, netns, mac: options.mac,
+      name,
+      netns,
+      mac: options.mac,
       exec: (command, args, timeoutMs = 60_000) => run('ip', ['netns', 'exec', netns, command, ...args], { timeout: timeoutMs }),
       spawn: (command, args, spawnOptions = {}) => spawn('ip', ['netns', 'exec', netns, command, ...args], spawnOptions),
     };
@@ -130,7 +134,11 @@ function removeNamespaceSync(netns: string): void {
 /** SIGKILLs the processes `ip netns pids` listed: all were started by the lab. */
 function killAll(pids: string): void {
   for (const pid of pids.split('\n').filter(Boolean)) {
-    try { process.kill(Number(pid), 'SIGKILL'); } catch { /* exited meanwhile */ }
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* exited meanwhile */
+    }
   }
 }
 

@@ -18,8 +18,13 @@ import { waitFor } from './wait.ts';
 const TSIG = 'c2VjcmV0LWtleS1mb3ItaGVhcnRoLXRlc3RzLTMyYnk=';
 const HOUSE = {
   dhcp: {
-    enabled: true, interface: LAN_IF, subnet: '10.77.0.0/24', range: ['10.77.0.120', '10.77.0.250'],
-    router: '10.77.0.254', domain: 'home.lan', lease_time: 3600,
+    enabled: true,
+    interface: LAN_IF,
+    subnet: '10.77.0.0/24',
+    range: ['10.77.0.120', '10.77.0.250'],
+    router: '10.77.0.254',
+    domain: 'home.lan',
+    lease_time: 3600,
   },
   dns_update: { keys: [{ name: 'ddns-key', algorithm: 'hmac-sha256', secret: TSIG, zones: ['house.lan'] }] },
 };
@@ -63,24 +68,37 @@ describeLab(['curl', 'arping', 'nft', 'dhclient', 'tcpdump', 'nsupdate', 'dig', 
     expect(new Set(offers.map((offer) => offer.sender))).toEqual(new Set([NODES.a.mac]));
   }, 120_000);
 
-  it('answers a name added with nsupdate at the VIP on the backup\'s own address', async () => {
-    await lab.client.exec('sh', ['-c', `printf '%s\\n' 'server ${VIP}' 'update add tv.house.lan 300 A 10.77.0.60' send | nsupdate -t 5 -y hmac-sha256:ddns-key:${TSIG}`]);
+  it("answers a name added with nsupdate at the VIP on the backup's own address", async () => {
+    await lab.client.exec('sh', [
+      '-c',
+      `printf '%s\\n' 'server ${VIP}' 'update add tv.house.lan 300 A 10.77.0.60' send | nsupdate -t 5 -y hmac-sha256:ddns-key:${TSIG}`,
+    ]);
     const updated = Date.now();
-    await waitFor('tv.house.lan on b', async () => ((await answers('b', 'tv.house.lan')).includes('10.77.0.60') ? true : undefined), () => b.process.output(), 10_000);
+    await waitFor(
+      'tv.house.lan on b',
+      async () => ((await answers('b', 'tv.house.lan')).includes('10.77.0.60') ? true : undefined),
+      () => b.process.output(),
+      10_000,
+    );
     console.log(`pair lab: nsupdate at the VIP answered on the backup after ${Date.now() - updated} ms`);
   }, 60_000);
 
-  it('applies a config change made through the backup\'s API on both nodes (forwarded to the master)', async () => {
+  it("applies a config change made through the backup's API on both nodes (forwarded to the master)", async () => {
     const config = JSON.parse((await b.request('GET', '/config')).body) as { dns: { cloaking: { rules: string[] } } };
     config.dns.cloaking.rules.push('printer.lan 10.77.0.40');
     const put = await b.request('PUT', '/config', config);
     expect(put.status, put.body).toBe(200);
     for (const node of ['a', 'b'] as const) {
-      await waitFor(`printer.lan on ${node}`, async () => ((await answers(node, 'printer.lan')).includes('10.77.0.40') ? true : undefined), () => '', 10_000);
+      await waitFor(
+        `printer.lan on ${node}`,
+        async () => ((await answers(node, 'printer.lan')).includes('10.77.0.40') ? true : undefined),
+        () => '',
+        10_000,
+      );
     }
     // One config: the same version and hash on both (GET /ha).
     const master = (await a.status()).sync!.config;
-    const backup = await waitFor('b at the master\'s config version', async () => {
+    const backup = await waitFor("b at the master's config version", async () => {
       const seen = (await b.status()).sync?.config;
       return seen?.version === master.version ? seen : undefined;
     });
@@ -95,7 +113,11 @@ describeLab(['curl', 'arping', 'nft', 'dhclient', 'tcpdump', 'nsupdate', 'dig', 
     const perfdhcp = perf.spawn('perfdhcp', ['-4', '-l', LAN_IF, '-r', '50', '-R', '100', '-p', '10'], { stdio: 'ignore' });
     const perfdhcpDone = new Promise((done) => perfdhcp.once('exit', done));
     const acks = () => capturedReplies(capture).filter((reply) => reply.type === DHCPACK);
-    await waitFor('30 ACKs', () => (acks().length >= 30 ? true : undefined), () => a.process.output());
+    await waitFor(
+      '30 ACKs',
+      () => (acks().length >= 30 ? true : undefined),
+      () => a.process.output(),
+    );
     await a.process.stop('SIGKILL');
     await b.reaches('master');
     await perfdhcpDone;
@@ -104,9 +126,15 @@ describeLab(['curl', 'arping', 'nft', 'dhclient', 'tcpdump', 'nsupdate', 'dig', 
     const held = new Map((await heldLeases(b.host)).map((lease) => [lease.address, lease.mac]));
     const acked = acks();
     expect(acked.length).toBeGreaterThanOrEqual(30);
-    expect(acked.filter((ack) => held.get(ack.yiaddr) !== ack.mac), `ACKed but not on the new master (of ${acked.length} ACKs)`).toEqual([]);
+    expect(
+      acked.filter((ack) => held.get(ack.yiaddr) !== ack.mac),
+      `ACKed but not on the new master (of ${acked.length} ACKs)`,
+    ).toEqual([]);
     const owner = new Map(acked.map((ack) => [ack.yiaddr, ack.mac]));
-    expect(acked.filter((ack) => owner.get(ack.yiaddr) !== ack.mac), 'addresses ACKed to two clients').toEqual([]);
+    expect(
+      acked.filter((ack) => owner.get(ack.yiaddr) !== ack.mac),
+      'addresses ACKed to two clients',
+    ).toEqual([]);
     const byA = acked.filter((ack) => ack.sender === NODES.a.mac).length;
     console.log(`pair lab: ${acked.length} ACKs captured, ${byA} from a before the kill, ${acked.length - byA} from b after; all held by b`);
     expect(held.get(phoneAddress)).toBe(phoneHost.mac);

@@ -14,7 +14,10 @@ import { waitFor } from './wait.ts';
 export const VIP = '10.77.0.53';
 /** What the probe asks: a cloaking rule on both nodes answers it, no upstream needed. */
 export const PROBE_NAME = 'probe.lan';
-export const NODES = { a: { address: '10.77.0.2', priority: 150, mac: '02:77:00:00:00:02' }, b: { address: '10.77.0.3', priority: 100, mac: '02:77:00:00:00:03' } } as const;
+export const NODES = {
+  a: { address: '10.77.0.2', priority: 150, mac: '02:77:00:00:00:02' },
+  b: { address: '10.77.0.3', priority: 100, mac: '02:77:00:00:00:03' },
+} as const;
 export type NodeName = keyof typeof NODES;
 
 export class PairLab {
@@ -87,9 +90,15 @@ export class HearthNode {
       querylog: { enabled: false },
       ...options.house,
       ha: {
-        enabled: true, node_id: name, priority: options.priority ?? NODES[name].priority, interface: LAN_IF, vip: `${VIP}/24`,
-        listen: `${NODES[name].address}:5399`, peers: [`${NODES[other].address}:5399`],
-        preempt_delay: options.preemptDelay ?? '30s', secret_file: join(dir, 'ha.key'),
+        enabled: true,
+        node_id: name,
+        priority: options.priority ?? NODES[name].priority,
+        interface: LAN_IF,
+        vip: `${VIP}/24`,
+        listen: `${NODES[name].address}:5399`,
+        peers: [`${NODES[other].address}:5399`],
+        preempt_delay: options.preemptDelay ?? '30s',
+        secret_file: join(dir, 'ha.key'),
       },
     };
     writeFileSync(join(dir, 'hearth.yaml'), JSON.stringify(config, null, 2));
@@ -119,17 +128,31 @@ export class HearthNode {
   /** An API request from inside the node, with the house's token. */
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
     const payload = body === undefined ? [] : ['-H', 'content-type: application/json', '--data-binary', JSON.stringify(body)];
-    const { stdout } = await this.host.exec('curl', ['-sS', '-X', method, '-w', '\\n%{http_code}', '-H', `authorization: Bearer ${API_TOKEN}`, ...payload, `${API}${path}`]);
+    const { stdout } = await this.host.exec('curl', [
+      '-sS',
+      '-X',
+      method,
+      '-w',
+      '\\n%{http_code}',
+      '-H',
+      `authorization: Bearer ${API_TOKEN}`,
+      ...payload,
+      `${API}${path}`,
+    ]);
     const at = stdout.lastIndexOf('\n');
     return { status: Number(stdout.slice(at + 1)), body: stdout.slice(0, at) };
   }
 
   /** Waits until GET /ha says `state`. */
   async reaches(state: 'master' | 'backup'): Promise<HaStatusSeen> {
-    return waitFor(`${this.name} to be ${state}`, async () => {
-      const status = await this.status().catch(() => undefined);
-      return status?.state === state ? status : undefined;
-    }, () => this.process.output());
+    return waitFor(
+      `${this.name} to be ${state}`,
+      async () => {
+        const status = await this.status().catch(() => undefined);
+        return status?.state === state ? status : undefined;
+      },
+      () => this.process.output(),
+    );
   }
 
   holdsVip(): Promise<boolean> {
@@ -166,7 +189,9 @@ export class Probe {
   private readonly child: ReturnType<LabHost['spawn']>;
 
   constructor(client: LabHost, intervalMs = 20) {
-    this.child = client.spawn(process.execPath, [join(ROOT, 'test/lab/probe.ts'), VIP, PROBE_NAME, String(intervalMs)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    this.child = client.spawn(process.execPath, [join(ROOT, 'test/lab/probe.ts'), VIP, PROBE_NAME, String(intervalMs)], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let rest = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
       const lines = (rest + chunk.toString()).split('\n');

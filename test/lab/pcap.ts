@@ -23,10 +23,18 @@ const ETHERNET = 14;
 /** tcpdump of the DHCP traffic on a host's interface into `path`, once it listens; returns its stop.
  *  Immediate mode: without it, packets still in the kernel's ring when the stop comes are lost. */
 export async function captureDhcp(host: LabHost, path: string): Promise<() => Promise<void>> {
-  const tcpdump = host.spawn('tcpdump', ['-i', LAN_IF, '--immediate-mode', '-U', '-s', '0', '-w', path, 'udp and (port 67 or port 68)'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const tcpdump = host.spawn('tcpdump', ['-i', LAN_IF, '--immediate-mode', '-U', '-s', '0', '-w', path, 'udp and (port 67 or port 68)'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let said = '';
-  tcpdump.stderr!.on('data', (chunk: Buffer) => { said += chunk.toString(); });
-  await waitFor('tcpdump to listen', () => (said.includes('listening on') ? true : undefined), () => said);
+  tcpdump.stderr!.on('data', (chunk: Buffer) => {
+    said += chunk.toString();
+  });
+  await waitFor(
+    'tcpdump to listen',
+    () => (said.includes('listening on') ? true : undefined),
+    () => said,
+  );
   return async () => {
     const stopped = new Promise((done) => tcpdump.once('exit', done));
     tcpdump.kill('SIGINT');
@@ -82,7 +90,10 @@ function messageType(options: Buffer): number | undefined {
   for (let at = 0; at < options.length;) {
     const code = options[at]!;
     if (code === 255) return undefined;
-    if (code === 0) { at += 1; continue; }
+    if (code === 0) {
+      at += 1;
+      continue;
+    }
     if (code === 53) return options[at + 2];
     at += 2 + (options[at + 1] ?? 0);
   }

@@ -64,14 +64,23 @@ export class LabProcess {
     const child = this.#host.spawn(this.#command, this.#args, { cwd: this.#cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     const seen = this.#output.length;
-    const append = (chunk: Buffer): void => { this.#output += chunk.toString(); };
+    const append = (chunk: Buffer): void => {
+      this.#output += chunk.toString();
+    };
     child.stdout!.on('data', append);
     child.stderr!.on('data', append);
-    child.on('error', (error) => { this.#output += `\n${error.message}\n`; });
-    await waitFor(`${this.#command} to start`, () => {
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) throw new Error(`${this.#command} exited ${child.exitCode}:\n${this.#output}`);
-      return this.#readyLine.test(this.#output.slice(seen)) ? true : undefined;
-    }, () => this.#output);
+    child.on('error', (error) => {
+      this.#output += `\n${error.message}\n`;
+    });
+    await waitFor(
+      `${this.#command} to start`,
+      () => {
+        if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
+          throw new Error(`${this.#command} exited ${child.exitCode}:\n${this.#output}`);
+        return this.#readyLine.test(this.#output.slice(seen)) ? true : undefined;
+      },
+      () => this.#output,
+    );
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

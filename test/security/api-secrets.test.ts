@@ -26,7 +26,9 @@ const SECRETS = /abc123|x9y8z7|s3cret-list-key|community-secret|cf-secret-token|
 
 describe('secrets over the API', () => {
   let h: Harness;
-  beforeAll(async () => { h = await start(CONFIG); });
+  beforeAll(async () => {
+    h = await start(CONFIG);
+  });
   afterAll(async () => h.close());
 
   const current = async () => (await h.call('GET', '/config')).body;
@@ -35,7 +37,9 @@ describe('secrets over the API', () => {
     const config = await current();
     expect(JSON.stringify(config)).not.toMatch(SECRETS);
     expect(config.dns.upstreams.servers).toEqual([
-      'https://dns.nextdns.io/********', 'https://dns.quad9.net/dns-query', 'https://d.adguard-dns.com/dns-query/********',
+      'https://dns.nextdns.io/********',
+      'https://dns.quad9.net/dns-query',
+      'https://d.adguard-dns.com/dns-query/********',
     ]);
     expect(config.dns.blocking.lists[0]).toBe('https://lists.example/private.txt?key=********');
     expect(config.ddns.ip.command).toEqual(['********']);
@@ -54,10 +58,34 @@ describe('secrets over the API', () => {
   });
 
   it.each([
-    ['a Cloudflare record pointed at another API', (c: Body) => { c.ddns.records[0].api_url = 'https://evil.example/client/v4'; }, ['ddns', 'records', 0, 'token']],
-    ['a dyndns2 record pointed at another server', (c: Body) => { c.ddns.records[1].server = 'https://evil.example'; }, ['ddns', 'records', 1, 'password']],
-    ['a TSIG key given more zones', (c: Body) => { c.dns_update.keys[0].zones.push('example.com'); }, ['dns_update', 'keys', 0, 'secret']],
-    ['a DoH profile URL moved to another host', (c: Body) => { c.dns.upstreams.servers[0] = 'https://evil.example/********'; }, ['dns', 'upstreams', 'servers', 0]],
+    [
+      'a Cloudflare record pointed at another API',
+      (c: Body) => {
+        c.ddns.records[0].api_url = 'https://evil.example/client/v4';
+      },
+      ['ddns', 'records', 0, 'token'],
+    ],
+    [
+      'a dyndns2 record pointed at another server',
+      (c: Body) => {
+        c.ddns.records[1].server = 'https://evil.example';
+      },
+      ['ddns', 'records', 1, 'password'],
+    ],
+    [
+      'a TSIG key given more zones',
+      (c: Body) => {
+        c.dns_update.keys[0].zones.push('example.com');
+      },
+      ['dns_update', 'keys', 0, 'secret'],
+    ],
+    [
+      'a DoH profile URL moved to another host',
+      (c: Body) => {
+        c.dns.upstreams.servers[0] = 'https://evil.example/********';
+      },
+      ['dns', 'upstreams', 'servers', 0],
+    ],
   ])('are not kept for %s: 400, send the secret again', async (_what, change, path) => {
     const before = readFileSync(h.file!, 'utf8');
     const config = await current();

@@ -65,7 +65,10 @@ describe('block list URLs', () => {
 
   it('are not followed by a redirect to plain http elsewhere; a redirect on this host is', async () => {
     const dir = tempDir();
-    expect(await downloadList(`${base}/to-http`, dir)).toEqual({ outcome: 'failed', error: expect.stringMatching(/^redirected to http:\/\/ list URL "http:\/\/lists.example/) });
+    expect(await downloadList(`${base}/to-http`, dir)).toEqual({
+      outcome: 'failed',
+      error: expect.stringMatching(/^redirected to http:\/\/ list URL "http:\/\/lists.example/),
+    });
     expect(await downloadList(`${base}/to-local`, dir)).toMatchObject({ outcome: 'downloaded' });
   });
 });

@@ -36,7 +36,10 @@ describe('DHCP host names in the zone journal', () => {
     expect(commits() - before).toBe(1);
     // An UPDATE-like change is durable on return, and writes what was pending before it.
     hosts.register('late.home.lan', '192.168.1.200');
-    updater.apply(zones, zones.get('home.lan')!, { prerequisites: [], updates: [{ name: 'nas.home.lan', type: RRType.A, class: RRClass.IN, ttl: 60, rdata: Uint8Array.of(192, 168, 1, 10) }] });
+    updater.apply(zones, zones.get('home.lan')!, {
+      prerequisites: [],
+      updates: [{ name: 'nas.home.lan', type: RRType.A, class: RRClass.IN, ttl: 60, rdata: Uint8Array.of(192, 168, 1, 10) }],
+    });
     expect(rows()).toBe(103);
     reader.close();
     journal.close();

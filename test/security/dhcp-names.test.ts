@@ -16,7 +16,9 @@ function server(config: Record<string, unknown> = {}): TestServer {
   servers.push(made);
   return made;
 }
-afterEach(() => { for (const made of servers.splice(0)) made.close(); });
+afterEach(() => {
+  for (const made of servers.splice(0)) made.close();
+});
 
 const asking = (mac: string, name: string) => new TestClient(mac, [[Option.HOSTNAME, Buffer.from(name)]]);
 const askingFqdn = (mac: string, name: string) => new TestClient(mac, [[Option.CLIENT_FQDN, [0x01, 0, 0, ...Buffer.from(name)]]]);

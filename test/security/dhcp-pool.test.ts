@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { capturingLogger, lease, TestClient, TestServer } from '../support/dhcp-server.ts';
 
 const servers: TestServer[] = [];
-afterEach(() => { for (const made of servers.splice(0)) made.close(); });
+afterEach(() => {
+  for (const made of servers.splice(0)) made.close();
+});
 function server(config: Record<string, unknown>, log = capturingLogger('warn')): TestServer {
   const made = new TestServer(config, { log: log.log });
   servers.push(made);

@@ -27,13 +27,23 @@ const START = 1_750_000_000;
 
 /** An UPDATE of home.lan: add (class IN) or delete (class NONE) cam.home.lan A 192.168.1.99. */
 function update(id: number, klass: number): Uint8Array {
-  const rr = Buffer.concat([nameToWire('cam.home.lan'), u16(RRType.A), u16(klass), Buffer.from(klass === RRClass.IN ? [0, 0, 1, 44] : [0, 0, 0, 0]), u16(4), Buffer.from([192, 168, 1, 99])]);
+  const rr = Buffer.concat([
+    nameToWire('cam.home.lan'),
+    u16(RRType.A),
+    u16(klass),
+    Buffer.from(klass === RRClass.IN ? [0, 0, 1, 44] : [0, 0, 0, 0]),
+    u16(4),
+    Buffer.from([192, 168, 1, 99]),
+  ]);
   return Buffer.concat([Buffer.from([id >> 8, id & 0xff, 0x28, 0, 0, 1, 0, 0, 0, 1, 0, 0]), nameToWire('home.lan'), u16(RRType.SOA), u16(RRClass.IN), rr]);
 }
 
 function setup() {
   const { log, lines } = capturingLogger('warn');
-  const parsed = parseZoneFile('$TTL 300\n@ IN SOA ns hostmaster ( 1 1h 15m 7d 60 )\n@ NS ns\nns A 192.168.1.53\n', { file: 'home.lan.zone', origin: 'home.lan' });
+  const parsed = parseZoneFile('$TTL 300\n@ IN SOA ns hostmaster ( 1 1h 15m 7d 60 )\n@ NS ns\nns A 192.168.1.53\n', {
+    file: 'home.lan.zone',
+    origin: 'home.lan',
+  });
   const zones = new ZoneSet('zones');
   zones.load([Zone.build('home.lan', parsed.records) as Zone]);
   let now = START;
@@ -45,7 +55,14 @@ function setup() {
     log,
   });
   const hasCam = () => zones.get('home.lan')!.lookup('cam.home.lan', RRType.A).kind === 'answer';
-  return { handler, lines, hasCam, tick: (seconds: number) => { now += seconds; } };
+  return {
+    handler,
+    lines,
+    hasCam,
+    tick: (seconds: number) => {
+      now += seconds;
+    },
+  };
 }
 
 const rcodeOf = (reply: Uint8Array) => reply[3]! & 0xf;

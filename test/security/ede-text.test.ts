@@ -7,11 +7,14 @@ import { describeWith, dig, startHearth, type Running } from '../integration/har
 describeWith(['dig'])('a blocked answer', () => {
   let hearth: Running;
   beforeAll(async () => {
-    hearth = await startHearth(`
+    hearth = await startHearth(
+      `
 dns:
   listen: ["127.0.0.1:PORT"]
   blocking: { lists: [lists/private-k3y/family.txt, lists/private-k3y/ads.txt] }
-`, { 'lists/private-k3y/family.txt': '||games.example^\n', 'lists/private-k3y/ads.txt': '# ads\n||ads.example^\n' });
+`,
+      { 'lists/private-k3y/family.txt': '||games.example^\n', 'lists/private-k3y/ads.txt': '# ads\n||ads.example^\n' },
+    );
   });
   afterAll(() => hearth?.stop());
 

@@ -23,28 +23,36 @@ async function status(host: LabHost, name: string): Promise<string> {
 describeLab(['dig', 'udhcpc'])('hearth on a LAN', () => {
   const lab = useLab(startHearth);
 
-  it('answers a host of its subnet, refuses one routed from another, and answers it once that network is its own', async () => {
-    const neighbour = await lab.client('neigh', { address: '10.77.0.50/24' });
-    expect(await status(neighbour, DOMAIN)).toBe('NOERROR');
-    // 10.99.0.0/24 reaches hearth over the same wire, as a VPN behind the router would.
-    const stranger = await lab.client('strgr', { address: '10.99.0.2/24' });
-    await stranger.exec('ip', ['route', 'add', `${SERVER}/32`, 'dev', LAN_IF]);
-    await lab.serverHost.exec('ip', ['route', 'add', '10.99.0.0/24', 'dev', LAN_IF]);
-    expect(await status(stranger, DOMAIN)).toBe('REFUSED');
-    expect(await status(stranger, 'example.com')).toBe('REFUSED');
-    await lab.serverHost.exec('ip', ['addr', 'add', '10.99.0.1/24', 'dev', LAN_IF]);
-    await waitFor('the new subnet to count as local', async () => ((await status(stranger, DOMAIN)) === 'NOERROR' ? true : undefined));
-  }, LONG);
+  it(
+    'answers a host of its subnet, refuses one routed from another, and answers it once that network is its own',
+    async () => {
+      const neighbour = await lab.client('neigh', { address: '10.77.0.50/24' });
+      expect(await status(neighbour, DOMAIN)).toBe('NOERROR');
+      // 10.99.0.0/24 reaches hearth over the same wire, as a VPN behind the router would.
+      const stranger = await lab.client('strgr', { address: '10.99.0.2/24' });
+      await stranger.exec('ip', ['route', 'add', `${SERVER}/32`, 'dev', LAN_IF]);
+      await lab.serverHost.exec('ip', ['route', 'add', '10.99.0.0/24', 'dev', LAN_IF]);
+      expect(await status(stranger, DOMAIN)).toBe('REFUSED');
+      expect(await status(stranger, 'example.com')).toBe('REFUSED');
+      await lab.serverHost.exec('ip', ['addr', 'add', '10.99.0.1/24', 'dev', LAN_IF]);
+      await waitFor('the new subnet to count as local', async () => ((await status(stranger, DOMAIN)) === 'NOERROR' ? true : undefined));
+    },
+    LONG,
+  );
 
-  it("gives no client the printer's name while the printer is away, nor wpad", async () => {
-    const impostor = await lab.client('impost');
-    const lease = await new Udhcpc(impostor, lab.dir, PRINTER.hostname).obtainOnce();
-    expect(lease.ip).not.toBe(PRINTER.ip);
-    expect(await lookup(impostor, SERVER, `${PRINTER.hostname}.${DOMAIN}`, 'A')).toEqual([]);
-    expect(await lookup(impostor, SERVER, lease.ip, 'PTR')).toEqual([]);
-    const proxy = await lab.client('wpad');
-    const wpadLease = await new Udhcpc(proxy, lab.dir, 'wpad').obtainOnce();
-    expect(wpadLease.ip).toMatch(/^10\.77\.0\./);
-    expect(await lookup(proxy, SERVER, `wpad.${DOMAIN}`, 'A')).toEqual([]);
-  }, LONG);
+  it(
+    "gives no client the printer's name while the printer is away, nor wpad",
+    async () => {
+      const impostor = await lab.client('impost');
+      const lease = await new Udhcpc(impostor, lab.dir, PRINTER.hostname).obtainOnce();
+      expect(lease.ip).not.toBe(PRINTER.ip);
+      expect(await lookup(impostor, SERVER, `${PRINTER.hostname}.${DOMAIN}`, 'A')).toEqual([]);
+      expect(await lookup(impostor, SERVER, lease.ip, 'PTR')).toEqual([]);
+      const proxy = await lab.client('wpad');
+      const wpadLease = await new Udhcpc(proxy, lab.dir, 'wpad').obtainOnce();
+      expect(wpadLease.ip).toMatch(/^10\.77\.0\./);
+      expect(await lookup(proxy, SERVER, `wpad.${DOMAIN}`, 'A')).toEqual([]);
+    },
+    LONG,
+  );
 });

@@ -29,14 +29,17 @@ describeWith(['dig'])('a client outside dns.allow', () => {
   let hearth: Running;
 
   beforeAll(async () => {
-    hearth = await startHearth(`
+    hearth = await startHearth(
+      `
 dns:
   listen: ["127.0.0.1:PORT"]
   allow: ["127.0.0.1/32"]
   zones_dir: zones
   blocking: { lists: [] }
   cloaking: { rules: ["=router.lan 192.168.1.1"] }
-`, { 'zones/home.lan.zone': ZONE });
+`,
+      { 'zones/home.lan.zone': ZONE },
+    );
   });
   afterAll(() => hearth?.stop());
 

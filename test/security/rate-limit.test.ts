@@ -18,7 +18,11 @@ async function flood(port: number, source: string, count: number): Promise<dnsPa
   const replies: dnsPacket.Packet[] = [];
   socket.on('message', (reply) => replies.push(dnsPacket.decode(reply)));
   for (let id = 1; id <= count; id++) {
-    socket.send(dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name: 'nas.home.lan', type: 'A' }] }), port, '127.0.0.1');
+    socket.send(
+      dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name: 'nas.home.lan', type: 'A' }] }),
+      port,
+      '127.0.0.1',
+    );
   }
   await new Promise((done) => setTimeout(done, 500));
   socket.close();
@@ -31,13 +35,16 @@ describeWith(['dig'])('a client past dns.rate_limit', () => {
   let token: string;
 
   beforeAll(async () => {
-    hearth = await startHearth(`
+    hearth = await startHearth(
+      `
 dns:
   listen: ["127.0.0.1:PORT"]
   zones_dir: zones
   blocking: { lists: [] }
   rate_limit: { qps: 5, burst: 10, slip: 2, exempt: ["127.0.0.1/32"] }
-`, { 'zones/home.lan.zone': ZONE });
+`,
+      { 'zones/home.lan.zone': ZONE },
+    );
     api = `http://127.0.0.1:${/api: \{ listen: "127\.0\.0\.1:(\d+)"/.exec(readFileSync(join(hearth.dir, 'hearth.yaml'), 'utf8'))![1]}`;
     token = readFileSync(join(hearth.dir, 'data/api.token'), 'utf8').trim();
   });
@@ -67,7 +74,7 @@ dns:
     expect(metrics).toMatch(/hearth_dns_queries_total\{source="dropped",rcode="NOERROR",view=""\} [1-9]/);
     expect(metrics).toMatch(/hearth_dns_queries_total\{source="slipped",rcode="NOERROR",view=""\} [1-9]/);
     await new Promise((done) => setTimeout(done, 1_200)); // the query log writes in batches every second
-    const log = await (await fetch(`${api}/querylog?client=127.0.0.5&limit=100`, { headers })).json() as { rows: { source: string }[] };
+    const log = (await (await fetch(`${api}/querylog?client=127.0.0.5&limit=100`, { headers })).json()) as { rows: { source: string }[] };
     const sources = new Set(log.rows.map((entry) => entry.source));
     expect(sources).toEqual(new Set(['zone', 'dropped', 'slipped']));
   });

@@ -36,8 +36,7 @@ describe('pipelined TCP queries', () => {
   afterAll(() => server.close());
 
   it('starts at most the per-connection limit from one read, and the rest as answers go out', async () => {
-    const queries = Array.from({ length: 300 }, (_, i) =>
-      frame(dnsPacket.encode({ type: 'query', id: i, questions: [{ name: `n${i}.example`, type: 'A' }] })));
+    const queries = Array.from({ length: 300 }, (_, i) => frame(dnsPacket.encode({ type: 'query', id: i, questions: [{ name: `n${i}.example`, type: 'A' }] })));
     const socket = connect(port, '127.0.0.1');
     await new Promise<void>((done) => socket.once('connect', () => done()));
     socket.write(Buffer.concat(queries));

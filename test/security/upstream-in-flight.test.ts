@@ -23,14 +23,21 @@ dns:
   cache: { serve_stale: false }
 `);
   });
-  afterAll(async () => { await hearth?.stop(); silent.close(); });
+  afterAll(async () => {
+    await hearth?.stop();
+    silent.close();
+  });
 
   it('gets SERVFAIL for every query past the cap, before the upstream could time out', async () => {
     const client = createSocket('udp4');
     const replies: dnsPacket.Packet[] = [];
     client.on('message', (reply) => replies.push(dnsPacket.decode(reply)));
     for (let id = 1; id <= 25; id++) {
-      client.send(dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name: `r${id}.example`, type: 'A' }] }), hearth.port, '127.0.0.1');
+      client.send(
+        dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name: `r${id}.example`, type: 'A' }] }),
+        hearth.port,
+        '127.0.0.1',
+      );
     }
     await new Promise((done) => setTimeout(done, 1_000));
     client.close();

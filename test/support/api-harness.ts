@@ -41,8 +41,13 @@ export const CHECK: NameCheck = {
 };
 
 const IDLE_DDNS: DdnsStatus = {
-  enabled: false, schedule: '*/5 * * * *', running: false, lastRun: null, nextRun: null,
-  addresses: { v4: null, v6: null }, records: [],
+  enabled: false,
+  schedule: '*/5 * * * *',
+  running: false,
+  lastRun: null,
+  nextRun: null,
+  addresses: { v4: null, v6: null },
+  records: [],
 };
 
 /** `text` is the config file (DIR is its directory), or null for the built-in config. */
@@ -64,7 +69,9 @@ export async function start(text: string | null = '', overrides: Partial<ApiCont
     configFile: () => file,
     replaceConfig: async (config) => store.write(config),
     flushCache: () => 42,
-    refreshLists: async () => { refreshed++; },
+    refreshLists: async () => {
+      refreshed++;
+    },
     listReports: () => [{ source: 'blocklists/default.txt', stats: { blocked: 7, allowed: 1, regexes: 0, unsupported: 2, invalid: 0, firstErrors: [] } }],
     checkName: (_name, view) => (view === 'nope' ? undefined : CHECK),
     metrics: new Metrics(),
@@ -79,7 +86,10 @@ export async function start(text: string | null = '', overrides: Partial<ApiCont
   const app: ApiApp = await buildApi(ctx, { token: new TokenCheck(TOKEN), logger: createLogger('silent') });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
-    url, store, file, dir,
+    url,
+    store,
+    file,
+    dir,
     refreshed: () => refreshed,
     call: async (method, path, options = {}) => {
       const headers: Record<string, string> = {};
@@ -90,7 +100,11 @@ export async function start(text: string | null = '', overrides: Partial<ApiCont
       const response = await fetch(`${url}${path}`, { method, headers, body });
       const textBody = await response.text();
       let parsed: unknown = textBody;
-      try { parsed = JSON.parse(textBody); } catch { /* HTML or plain text */ }
+      try {
+        parsed = JSON.parse(textBody);
+      } catch {
+        /* HTML or plain text */
+      }
       return { status: response.status, body: parsed, headers: response.headers };
     },
     close: () => app.close(),

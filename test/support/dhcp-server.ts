@@ -71,7 +71,11 @@ export class TestServer {
     this.store = new LeaseStore(dir, log, { now });
     this.bindings = new Bindings(this.store, setup.pool, registry, log, now);
     this.server = new DhcpServer({
-      setup, bindings: this.bindings, log, now, broadcastAddress: BROADCAST,
+      setup,
+      bindings: this.bindings,
+      log,
+      now,
+      broadcastAddress: BROADCAST,
       send: (bytes, address, port) => {
         const decoded = decodePacket(bytes);
         if (!decoded.ok) throw new Error(`the server sent a malformed packet: ${decoded.reason}`);
@@ -113,7 +117,15 @@ export class TestServer {
 /** A logger that keeps its lines from `level` up, for tests to read. */
 export function capturingLogger(level: 'warn' | 'error'): { log: Logger; lines: string[] } {
   const lines: string[] = [];
-  const log = pino({ level }, new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } }));
+  const log = pino(
+    { level },
+    new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
   return { log, lines };
 }
 
@@ -137,7 +149,10 @@ export class TestClient {
 
   /** SELECTING: the offer of `server` for `address` is taken. */
   select(address: string, server = '127.0.0.1', header: Partial<PacketHeader> = {}): Uint8Array {
-    return clientPacket('REQUEST', [...this.extra, [Option.SERVER_ID, ip(server)], [Option.REQUESTED_ADDRESS, ip(address)]], { chaddr: this.chaddr, ...header });
+    return clientPacket('REQUEST', [...this.extra, [Option.SERVER_ID, ip(server)], [Option.REQUESTED_ADDRESS, ip(address)]], {
+      chaddr: this.chaddr,
+      ...header,
+    });
   }
 
   /** INIT-REBOOT: the client asks to keep `address`. */

@@ -20,7 +20,8 @@ export function answers(reply: Uint8Array): string[] {
 export function reply(query: dnsPacket.Packet, addresses: readonly string[], truncated = false): Uint8Array {
   const q = query.questions![0]!;
   return dnsPacket.encode({
-    type: 'response', id: query.id ?? 0,
+    type: 'response',
+    id: query.id ?? 0,
     flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (truncated ? dnsPacket.TRUNCATED_RESPONSE : 0),
     questions: [q],
     answers: truncated ? [] : addresses.map((data) => ({ name: q.name, type: 'A' as const, ttl: 60, data })),

@@ -28,14 +28,16 @@ export class FakeHttp {
     this.server = createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8');
-      req.on('data', (chunk: string) => { body += chunk; });
+      req.on('data', (chunk: string) => {
+        body += chunk;
+      });
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://fake');
         const seen: SeenRequest = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body };
         this.requests.push(seen);
         const answer = this.answer(seen);
         if (answer === 'hang') return void this.hanging.add(res);
-        const text = typeof answer.body === 'object' ? JSON.stringify(answer.body) : answer.body ?? '';
+        const text = typeof answer.body === 'object' ? JSON.stringify(answer.body) : (answer.body ?? '');
         const type = typeof answer.body === 'object' ? 'application/json' : 'text/plain';
         res.writeHead(answer.status ?? 200, { 'content-type': type, ...answer.headers });
         res.end(text);

@@ -27,10 +27,27 @@ export async function makeTestCa(names: readonly string[] = []): Promise<TestCa>
   await openssl('req', ...key, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
   const alt = ['IP:127.0.0.1', 'IP:::1', 'DNS:localhost', ...names.map((name) => `DNS:${name}`)].join(',');
   writeFileSync(file('server.ext'), `subjectAltName=${alt}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-  await openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-days', '2', '-extfile', 'server.ext', '-out', 'server.pem');
+  await openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'server.ext',
+    '-out',
+    'server.pem',
+  );
   return {
-    caFile: file('ca.pem'), certFile: file('server.pem'), keyFile: file('server.key'),
+    caFile: file('ca.pem'),
+    certFile: file('server.pem'),
+    keyFile: file('server.key'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -30,16 +30,19 @@ export async function startDnsdist(options: DnsdistOptions): Promise<Dnsdist> {
   const conf = join(dir, 'dnsdist.conf');
   try {
     return await withFreePorts(2, async ([tlsPort = 0, plainPort = 0]) => {
-      writeFileSync(conf, [
-        "setSecurityPollSuffix('')",
-        // dnsdist listens on 127.0.0.1:53 unless told otherwise.
-        `setLocal('127.0.0.1:${plainPort}')`,
-        // maxInFlight: read a pipelined burst at once (RFC 7766 §6.2.1.1);
-        // without it dnsdist 1.7 answers the first queries of the burst and
-        // leaves the rest until its 2 s read timeout closes the connection.
-        `addTLSLocal('127.0.0.1:${tlsPort}', '${options.tls.certFile}', '${options.tls.keyFile}', { maxInFlight = 1000 })`,
-        `newServer({address='127.0.0.1:${options.backendPort}'}):setUp()`,
-      ].join('\n'));
+      writeFileSync(
+        conf,
+        [
+          "setSecurityPollSuffix('')",
+          // dnsdist listens on 127.0.0.1:53 unless told otherwise.
+          `setLocal('127.0.0.1:${plainPort}')`,
+          // maxInFlight: read a pipelined burst at once (RFC 7766 §6.2.1.1);
+          // without it dnsdist 1.7 answers the first queries of the burst and
+          // leaves the rest until its 2 s read timeout closes the connection.
+          `addTLSLocal('127.0.0.1:${tlsPort}', '${options.tls.certFile}', '${options.tls.keyFile}', { maxInFlight = 1000 })`,
+          `newServer({address='127.0.0.1:${options.backendPort}'}):setUp()`,
+        ].join('\n'),
+      );
       const server = await startProcess('dnsdist', ['-C', conf, '--supervised', '--disable-syslog'], () => accepts(tlsPort));
       return {
         tlsPort,
@@ -59,7 +62,10 @@ export async function startDnsdist(options: DnsdistOptions): Promise<Dnsdist> {
 function accepts(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); done(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
     socket.once('error', () => done(false));
   });
 }

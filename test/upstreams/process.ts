@@ -15,15 +15,23 @@ export interface ServerProcess {
 export async function startProcess(command: string, args: readonly string[], ready: () => Promise<boolean>): Promise<ServerProcess> {
   const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   // Should the test process end without stop() (a crash, a timeout), the server goes with it.
-  const orphaned = (): void => { child.kill('SIGKILL'); };
+  const orphaned = (): void => {
+    child.kill('SIGKILL');
+  };
   process.once('exit', orphaned);
-  const exited = new Promise<void>((done) => child.once('exit', () => {
-    process.off('exit', orphaned);
-    done();
-  }));
+  const exited = new Promise<void>((done) =>
+    child.once('exit', () => {
+      process.off('exit', orphaned);
+      done();
+    }),
+  );
   const server: ServerProcess = {
     output: () => output,
     stop: async (hard = false) => {
@@ -66,8 +74,14 @@ export function answersUdp(port: number, name = 'ready.test'): Promise<boolean> 
   const socket = createSocket('udp4');
   return new Promise<boolean>((done) => {
     const timer = setTimeout(() => done(false), 200);
-    socket.once('message', () => { clearTimeout(timer); done(true); });
-    socket.once('error', () => { clearTimeout(timer); done(false); });
+    socket.once('message', () => {
+      clearTimeout(timer);
+      done(true);
+    });
+    socket.once('error', () => {
+      clearTimeout(timer);
+      done(false);
+    });
     socket.send(dnsPacket.encode({ type: 'query', id: 1, questions: [{ name, type: 'A' }] }), port, '127.0.0.1');
   }).finally(() => socket.close());
 }

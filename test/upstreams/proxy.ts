@@ -29,7 +29,9 @@ export async function startProxy(targetPort: number): Promise<Proxy> {
     target.on('close', () => client.destroy());
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const cut = (): void => { for (const socket of open) socket.destroy(); };
+  const cut = (): void => {
+    for (const socket of open) socket.destroy();
+  };
   return {
     port: (server.address() as { port: number }).port,
     connections: () => accepted,

@@ -55,59 +55,67 @@ export async function startUnbound(options: UnboundOptions = {}): Promise<Unboun
 }
 
 function writeConfig(conf: string, dir: string, port: number, httpsPort: number, options: UnboundOptions): void {
-  writeFileSync(conf, [
-    'server:',
-    `  interface: 127.0.0.1@${port}`,
-    `  port: ${port}`,
-    '  do-ip6: no',
-    '  username: ""',
-    '  chroot: ""',
-    `  directory: "${dir}"`,
-    `  pidfile: "${join(dir, 'unbound.pid')}"`,
-    '  use-syslog: no',
-    '  logfile: ""',
-    '  verbosity: 1',
-    '  num-threads: 1',
-    '  module-config: "iterator"',
-    '  do-not-query-localhost: no',
-    '  access-control: 127.0.0.0/8 allow',
-    '  extended-statistics: yes',
-    // Never recurse to the internet: names outside the test zones are refused.
-    '  local-zone: "." refuse',
-    '  local-zone: "up.test." static',
-    ...(options.records ?? []).map((record) => `  local-data: "${record}"`),
-    ...(options.tls ? [
-      `  interface: 127.0.0.1@${httpsPort}`,
-      `  https-port: ${httpsPort}`,
-      `  tls-service-key: "${options.tls.keyFile}"`,
-      `  tls-service-pem: "${options.tls.certFile}"`,
-      '  http-endpoint: "/dns-query"',
-    ] : []),
-    'remote-control:',
-    '  control-enable: yes',
-    `  control-interface: "${join(dir, 'ctl.sock')}"`,
-    '  control-use-cert: no',
-    ...Object.entries(options.forward ?? {}).flatMap(([zone, forwardPort]) => [
+  writeFileSync(
+    conf,
+    [
       'server:',
-      `  local-zone: "${zone}." transparent`,
-      'forward-zone:',
-      `  name: "${zone}."`,
-      `  forward-addr: 127.0.0.1@${forwardPort}`,
-    ]),
-  ].join('\n'));
+      `  interface: 127.0.0.1@${port}`,
+      `  port: ${port}`,
+      '  do-ip6: no',
+      '  username: ""',
+      '  chroot: ""',
+      `  directory: "${dir}"`,
+      `  pidfile: "${join(dir, 'unbound.pid')}"`,
+      '  use-syslog: no',
+      '  logfile: ""',
+      '  verbosity: 1',
+      '  num-threads: 1',
+      '  module-config: "iterator"',
+      '  do-not-query-localhost: no',
+      '  access-control: 127.0.0.0/8 allow',
+      '  extended-statistics: yes',
+      // Never recurse to the internet: names outside the test zones are refused.
+      '  local-zone: "." refuse',
+      '  local-zone: "up.test." static',
+      ...(options.records ?? []).map((record) => `  local-data: "${record}"`),
+      ...(options.tls
+        ? [
+            `  interface: 127.0.0.1@${httpsPort}`,
+            `  https-port: ${httpsPort}`,
+            `  tls-service-key: "${options.tls.keyFile}"`,
+            `  tls-service-pem: "${options.tls.certFile}"`,
+            '  http-endpoint: "/dns-query"',
+          ]
+        : []),
+      'remote-control:',
+      '  control-enable: yes',
+      `  control-interface: "${join(dir, 'ctl.sock')}"`,
+      '  control-use-cert: no',
+      ...Object.entries(options.forward ?? {}).flatMap(([zone, forwardPort]) => [
+        'server:',
+        `  local-zone: "${zone}." transparent`,
+        'forward-zone:',
+        `  name: "${zone}."`,
+        `  forward-addr: 127.0.0.1@${forwardPort}`,
+      ]),
+    ].join('\n'),
+  );
 }
 
 async function launch(conf: string, dir: string, port: number, httpsPort: number): Promise<Unbound> {
   const start = () => startProcess('unbound', ['-d', '-c', conf], () => answersUdp(port));
   let server = await start();
   return {
-    port, httpsPort,
+    port,
+    httpsPort,
     queryCount: async () => {
       const { stdout } = await run('unbound-control', ['-c', conf, 'stats_noreset']);
       return Number(/^total\.num\.queries=(\d+)$/m.exec(stdout)?.[1]);
     },
     stop: (hard) => server.stop(hard),
-    restart: async () => { server = await start(); },
+    restart: async () => {
+      server = await start();
+    },
     remove: async () => {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

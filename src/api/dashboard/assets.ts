@@ -18,9 +18,9 @@ const STRIPPED_BEFOREHAND = import.meta.url.endsWith('.js');
 
 /** Bare specifiers the page imports, and the URL each is served at (the page's import map). */
 const VENDOR: Readonly<Record<string, string>> = {
-  'preact': '/ui/vendor/preact.js',
+  preact: '/ui/vendor/preact.js',
   'preact/hooks': '/ui/vendor/preact-hooks.js',
-  'htm': '/ui/vendor/htm.js',
+  htm: '/ui/vendor/htm.js',
   'htm/preact': '/ui/vendor/htm-preact.js',
 };
 
@@ -94,8 +94,15 @@ export function loadDashboard(): Dashboard {
   assets.delete('/ui/index.html');
   const hash = createHash('sha256').update(importMap).digest('base64');
   const csp = [
-    "default-src 'self'", `script-src 'self' 'sha256-${hash}'`, "style-src 'self'", "img-src 'self' data:",
-    "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+    "default-src 'self'",
+    `script-src 'self' 'sha256-${hash}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
   ].join('; ');
   return { assets, csp };
 }

@@ -15,26 +15,38 @@ export const sessionSchema = z.object({
 
 export function sessionRoutes(app: ApiApp, sessions: Sessions): void {
   const tags = ['session'];
-  app.get('/session', {
-    schema: { summary: 'Is this browser signed in?', tags, security: [], response: { 200: sessionSchema } },
-  }, (request) => {
-    const session = sessions.find(request);
-    return session ? { signedIn: true, csrf: session.csrf, expires: new Date(session.expires).toISOString() } : { signedIn: false };
-  });
+  app.get(
+    '/session',
+    {
+      schema: { summary: 'Is this browser signed in?', tags, security: [], response: { 200: sessionSchema } },
+    },
+    (request) => {
+      const session = sessions.find(request);
+      return session ? { signedIn: true, csrf: session.csrf, expires: new Date(session.expires).toISOString() } : { signedIn: false };
+    },
+  );
 
-  app.post('/session', {
-    schema: { summary: 'Sign in: trade the bearer token for a session cookie', tags, response: { 201: sessionSchema, ...errorResponses } },
-  }, async (request, reply) => {
-    const session = sessions.open();
-    void reply.header('set-cookie', sessionCookie(session, request.protocol === 'https'));
-    return reply.code(201).send({ signedIn: true, csrf: session.csrf, expires: new Date(session.expires).toISOString() });
-  });
+  app.post(
+    '/session',
+    {
+      schema: { summary: 'Sign in: trade the bearer token for a session cookie', tags, response: { 201: sessionSchema, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const session = sessions.open();
+      void reply.header('set-cookie', sessionCookie(session, request.protocol === 'https'));
+      return reply.code(201).send({ signedIn: true, csrf: session.csrf, expires: new Date(session.expires).toISOString() });
+    },
+  );
 
-  app.delete('/session', {
-    schema: { summary: 'Sign out', tags, response: { 204: z.null(), ...errorResponses } },
-  }, async (request, reply) => {
-    sessions.close(request);
-    void reply.header('set-cookie', sessionCookie(undefined, request.protocol === 'https'));
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/session',
+    {
+      schema: { summary: 'Sign out', tags, response: { 204: z.null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      sessions.close(request);
+      void reply.header('set-cookie', sessionCookie(undefined, request.protocol === 'https'));
+      return reply.code(204).send(null);
+    },
+  );
 }

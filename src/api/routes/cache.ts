@@ -6,11 +6,15 @@ import { errorResponses } from '../errors.ts';
 import type { ApiApp } from '../api-app.ts';
 
 export function cacheRoutes(app: ApiApp, ctx: ApiContext): void {
-  app.post('/cache/flush', {
-    schema: {
-      summary: 'Drop every cached answer',
-      tags: ['cache'],
-      response: { 200: z.object({ flushed: z.number().int().nonnegative() }), ...errorResponses },
+  app.post(
+    '/cache/flush',
+    {
+      schema: {
+        summary: 'Drop every cached answer',
+        tags: ['cache'],
+        response: { 200: z.object({ flushed: z.number().int().nonnegative() }), ...errorResponses },
+      },
     },
-  }, () => ({ flushed: ctx.flushCache() }));
+    () => ({ flushed: ctx.flushCache() }),
+  );
 }

@@ -14,7 +14,11 @@ const health = z.object({
 });
 
 export function healthRoutes(app: ApiApp, _ctx: ApiContext): void {
-  app.get('/health', {
-    schema: { summary: 'Is hearth up?', tags: ['health'], security: [], response: { 200: health } },
-  }, () => ({ status: 'ok' as const, version: HEARTH_VERSION, uptime_s: Math.floor(process.uptime()) }));
+  app.get(
+    '/health',
+    {
+      schema: { summary: 'Is hearth up?', tags: ['health'], security: [], response: { 200: health } },
+    },
+    () => ({ status: 'ok' as const, version: HEARTH_VERSION, uptime_s: Math.floor(process.uptime()) }),
+  );
 }

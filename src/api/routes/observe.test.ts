@@ -70,7 +70,12 @@ describe('observability routes', () => {
   });
   const get = async (url: string) => {
     const reply = await app.inject({ method: 'GET', url });
-    return { status: reply.statusCode, type: reply.headers['content-type'], text: reply.body, body: reply.headers['content-type']?.includes('json') ? reply.json() : undefined };
+    return {
+      status: reply.statusCode,
+      type: reply.headers['content-type'],
+      text: reply.body,
+      body: reply.headers['content-type']?.includes('json') ? reply.json() : undefined,
+    };
   };
 
   it('GET /querylog pages through the log with filters', async () => {
@@ -86,16 +91,31 @@ describe('observability routes', () => {
     expect(last.body).not.toHaveProperty('next');
 
     const filtered = await get('/querylog?client=192.168.1.11&name=HOST2&from=2025-05-01T12:00:00.020Z&to=2025-05-01T14:00:01%2B02:00');
-    expect(filtered.body.rows.map((row: { name: string }) => row.name)).toEqual(['host28.example', 'host26.example', 'host24.example', 'host22.example', 'host20.example']);
+    expect(filtered.body.rows.map((row: { name: string }) => row.name)).toEqual([
+      'host28.example',
+      'host26.example',
+      'host24.example',
+      'host22.example',
+      'host20.example',
+    ]);
     expect((await get('/querylog')).body.rows).toHaveLength(30);
     expect((await get('/querylog?type=a&limit=100')).body.rows).toHaveLength(30);
     expect((await get('/querylog?type=AAAA')).body.rows).toEqual([]);
   });
 
   it.each([
-    ['limit=0', 'limit'], ['limit=1001', 'limit'], ['limit=ten', 'limit'], ['limit=1&limit=2', 'limit'],
-    ['status=allowed', 'status'], ['client=192.168.1', 'client'], ['before=yesterday', 'before'],
-    ['from=2025-05-01', 'from'], ['from=2025-05-02T00:00:00Z&to=2025-05-01T00:00:00Z', 'to'], ['name=', 'name'], ['type=NOTATYPE', 'type'], ['colour=red', ''],
+    ['limit=0', 'limit'],
+    ['limit=1001', 'limit'],
+    ['limit=ten', 'limit'],
+    ['limit=1&limit=2', 'limit'],
+    ['status=allowed', 'status'],
+    ['client=192.168.1', 'client'],
+    ['before=yesterday', 'before'],
+    ['from=2025-05-01', 'from'],
+    ['from=2025-05-02T00:00:00Z&to=2025-05-01T00:00:00Z', 'to'],
+    ['name=', 'name'],
+    ['type=NOTATYPE', 'type'],
+    ['colour=red', ''],
   ])('GET /querylog?%s is a 400 naming %s', async (query, field) => {
     const reply = await get(`/querylog?${query}`);
     expect(reply.status).toBe(400);
@@ -128,7 +148,10 @@ describe('observability routes', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.totals).toMatchObject({ queries: 30, blocked: 10, cached: 20 });
     expect(reply.body.series).toHaveLength(24);
-    expect(reply.body.topClients).toEqual([{ client: '192.168.1.10', count: 15 }, { client: '192.168.1.11', count: 15 }]);
+    expect(reply.body.topClients).toEqual([
+      { client: '192.168.1.10', count: 15 },
+      { client: '192.168.1.11', count: 15 },
+    ]);
     expect(reply.body.topBlocked).toHaveLength(2);
     expect((await get('/stats?top=0')).status).toBe(400);
   });
@@ -146,7 +169,16 @@ describe('observability routes', () => {
     const document = app.swagger() as { paths: Record<string, { get: Get }> };
     await SwaggerParser.validate(structuredClone(document) as never);
     expect(Object.keys(document.paths).sort()).toEqual(['/metrics', '/querylog', '/stats']);
-    expect(document.paths['/querylog']!.get.parameters.map((p) => p.name).sort()).toEqual(['before', 'client', 'from', 'limit', 'name', 'status', 'to', 'type']);
+    expect(document.paths['/querylog']!.get.parameters.map((p) => p.name).sort()).toEqual([
+      'before',
+      'client',
+      'from',
+      'limit',
+      'name',
+      'status',
+      'to',
+      'type',
+    ]);
     expect(Object.keys(document.paths['/metrics']!.get.responses['200']!.content)).toEqual(['text/plain; version=0.0.4']);
   });
 });

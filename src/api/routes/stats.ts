@@ -7,13 +7,17 @@ import type { StatsRoutesContext } from '../context.ts';
 
 const count = z.number().int().nonnegative();
 const statusCounts = {
-  blocked: count, cached: count.meta({ description: 'from the cache, fresh or stale' }), upstream: count,
-  local: count.meta({ description: 'local zones and cloaking' }), error: count.meta({ description: 'refused, servfail, invalid' }),
+  blocked: count,
+  cached: count.meta({ description: 'from the cache, fresh or stale' }),
+  upstream: count,
+  local: count.meta({ description: 'local zones and cloaking' }),
+  error: count.meta({ description: 'refused, servfail, invalid' }),
 };
 
 export const statsSchema = z.object({
   totals: z.object({ queries: count, ...statusCounts, avgLatencyMs: z.number() }),
-  series: z.array(z.object({ time: z.string(), queries: count, ...statusCounts, avgLatencyMs: z.number() }))
+  series: z
+    .array(z.object({ time: z.string(), queries: count, ...statusCounts, avgLatencyMs: z.number() }))
     .meta({ description: 'one entry an hour, oldest first; the last is the hour in progress' }),
   upstreams: z.array(z.object({ upstream: z.string(), count, avgLatencyMs: z.number() })),
   topNames: z.array(z.object({ name: z.string(), count })),
@@ -26,12 +30,16 @@ const statsQuery = z.strictObject({
 });
 
 export function statsRoutes(app: ApiApp, ctx: StatsRoutesContext): void {
-  app.get('/stats', {
-    schema: {
-      summary: 'Query statistics over the last 24 hours',
-      tags: ['stats'],
-      querystring: statsQuery,
-      response: { 200: statsSchema, ...errorResponses },
+  app.get(
+    '/stats',
+    {
+      schema: {
+        summary: 'Query statistics over the last 24 hours',
+        tags: ['stats'],
+        querystring: statsQuery,
+        response: { 200: statsSchema, ...errorResponses },
+      },
     },
-  }, (request) => ctx.stats.snapshot(request.query.top));
+    (request) => ctx.stats.snapshot(request.query.top),
+  );
 }

@@ -52,16 +52,20 @@ export const capabilitiesCheck: DoctorCheck = async ({ config }) => {
   const mine = effective();
   const missing = [...needed].filter(([name]) => (mine & (1n << BigInt(CAPABILITIES[name]))) === 0n);
   const list = (entries: Iterable<[Capability, string]>): string => [...entries].map(([name, why]) => `${name} (${why})`).join(', ');
-  findings.push(missing.length === 0
-    ? ok(`capabilities present: ${list(needed)}`)
-    : fail(`this process lacks ${list(missing)}`, 'run "sudo hearth doctor", or as the service runs it'));
+  findings.push(
+    missing.length === 0
+      ? ok(`capabilities present: ${list(needed)}`)
+      : fail(`this process lacks ${list(missing)}`, 'run "sudo hearth doctor", or as the service runs it'),
+  );
   const unit = read(UNIT_FILE);
   if (unit !== undefined) {
     const granted = new Set([...unit.matchAll(/^AmbientCapabilities=(.*)$/gm)].flatMap((match) => match[1]!.trim().split(/\s+/)));
     const notGranted = [...needed].filter(([name]) => !granted.has(name));
-    findings.push(notGranted.length === 0
-      ? ok(`${UNIT_FILE} grants them`)
-      : fail(`${UNIT_FILE} does not grant ${list(notGranted)}`, 'reinstall the unit (deploy/pi/install.sh) or add them to AmbientCapabilities'));
+    findings.push(
+      notGranted.length === 0
+        ? ok(`${UNIT_FILE} grants them`)
+        : fail(`${UNIT_FILE} does not grant ${list(notGranted)}`, 'reinstall the unit (deploy/pi/install.sh) or add them to AmbientCapabilities'),
+    );
   }
   return findings;
 };

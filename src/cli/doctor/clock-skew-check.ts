@@ -10,7 +10,11 @@ export const clockSkewCheck: DoctorCheck = async ({ config }) => {
   const pair = await askRunningPair(config);
   const skew = 'unknown' in pair ? undefined : pair.sync?.clockSkew;
   if (skew?.offsetMs === undefined) {
-    return [note(`can't tell the clock skew to the peer: ${'unknown' in pair ? pair.unknown : 'the running hearth has not measured it yet (is the sync channel up?)'}`)];
+    return [
+      note(
+        `can't tell the clock skew to the peer: ${'unknown' in pair ? pair.unknown : 'the running hearth has not measured it yet (is the sync channel up?)'}`,
+      ),
+    ];
   }
   const what = `the peer's clock is ${Math.abs(skew.offsetMs)} ms ${skew.offsetMs < 0 ? 'behind' : 'ahead of'} this one's (±${skew.roundTripMs ?? '?'} ms)`;
   if (Math.abs(skew.offsetMs) <= SKEW_WARN_MS) return [ok(what)];

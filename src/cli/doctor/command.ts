@@ -8,7 +8,9 @@ const SEARCH = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/
 
 /** The tool's path, or undefined when it is not installed. */
 export function findTool(name: string): string | undefined {
-  return SEARCH.filter(Boolean).map((dir) => join(dir, name)).find((path) => existsSync(path));
+  return SEARCH.filter(Boolean)
+    .map((dir) => join(dir, name))
+    .find((path) => existsSync(path));
 }
 
 export interface CommandResult {

@@ -20,8 +20,18 @@ import { vipCheck } from './vip-check.ts';
 
 /** After the config's own, in the order a person would fix things: the machine, then the network. */
 const CHECKS: readonly DoctorCheck[] = [
-  listenCheck, capabilitiesCheck, interfacesCheck, toolsCheck, broadcastCheck, clockCheck, upstreamsCheck,
-  pairSecretCheck, peerChannelCheck, clockSkewCheck, prioritiesCheck, vipCheck,
+  listenCheck,
+  capabilitiesCheck,
+  interfacesCheck,
+  toolsCheck,
+  broadcastCheck,
+  clockCheck,
+  upstreamsCheck,
+  pairSecretCheck,
+  peerChannelCheck,
+  clockSkewCheck,
+  prioritiesCheck,
+  vipCheck,
 ];
 
 const MARKS: Record<Verdict, string> = { ok: '✓', fail: '✗', note: '·' };

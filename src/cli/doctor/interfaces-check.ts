@@ -17,8 +17,10 @@ function checkInterface(key: string, name: string, subnetText: string, except?: 
   const addresses = (networkInterfaces()[name] ?? []).filter((info) => info.family === 'IPv4').map((info) => info.address);
   const inSubnet = addresses.filter((address) => subnet.contains(address) && address !== except);
   if (inSubnet.length > 0) return ok(`${key} ${name} has ${inSubnet.join(', ')} in ${subnetText}`);
-  return fail(`${key} ${name} has no address of its own in ${subnetText} (it has: ${addresses.join(', ') || 'none'})`,
-    'give it a static address in that subnet (deploy/pi/README.md shows how with nmcli)');
+  return fail(
+    `${key} ${name} has no address of its own in ${subnetText} (it has: ${addresses.join(', ') || 'none'})`,
+    'give it a static address in that subnet (deploy/pi/README.md shows how with nmcli)',
+  );
 }
 
 export const interfacesCheck: DoctorCheck = async ({ config }) => {

@@ -18,7 +18,10 @@ function tryBind({ kind, host, port }: Wanted): Promise<string | undefined> {
   return new Promise((done) => {
     if (kind === 'udp') {
       const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4' });
-      socket.once('error', (error: NodeJS.ErrnoException) => { socket.close(); done(error.code ?? error.message); });
+      socket.once('error', (error: NodeJS.ErrnoException) => {
+        socket.close();
+        done(error.code ?? error.message);
+      });
       socket.bind(port, host, () => socket.close(() => done(undefined)));
     } else {
       const server = createServer();
@@ -46,10 +49,11 @@ async function checkOne(wanted: Wanted): Promise<Finding> {
   const holders = portHolders(wanted.kind, wanted.host, wanted.port);
   const hearth = holders.find(isHearth);
   if (hearth) return ok(`${what} is held by hearth (pid ${hearth.pid})`);
-  if (holders.length === 0) return fail(`${what} is in use by another program`, `run "sudo hearth doctor" to see which (or: sudo ss -lnp 'sport = :${wanted.port}')`);
+  if (holders.length === 0)
+    return fail(`${what} is in use by another program`, `run "sudo hearth doctor" to see which (or: sudo ss -lnp 'sport = :${wanted.port}')`);
   const names = holders.map((holder) => `${holder.name} (pid ${holder.pid})`).join(', ');
   const hint = holders.some((holder) => holder.name.startsWith('systemd-resolve'))
-    ? 'systemd-resolved\'s stub holds 127.0.0.53:53: list only the LAN address in dns.listen, or set DNSStubListener=no'
+    ? "systemd-resolved's stub holds 127.0.0.53:53: list only the LAN address in dns.listen, or set DNSStubListener=no"
     : `stop it (systemctl disable --now ${holders[0]!.name}) or give hearth another address`;
   return fail(`${what} is in use by ${names}`, hint);
 }

@@ -13,7 +13,9 @@ export const pairSecretCheck: DoctorCheck = async ({ config }) => {
     return [ok(`the pair's secret ${ha.secret_file} holds ${readPairSecret(ha.secret_file).length} bytes`)];
   } catch (error) {
     const message = (error as Error).message;
-    const hint = /EACCES/.test(message) ? 'run "sudo hearth doctor" (the file is for the hearth user only)' : 'hearth ha keygen > FILE on one node, then copy FILE to the other';
+    const hint = /EACCES/.test(message)
+      ? 'run "sudo hearth doctor" (the file is for the hearth user only)'
+      : 'hearth ha keygen > FILE on one node, then copy FILE to the other';
     return [fail(`the pair's secret: ${message}`, hint)];
   }
 };

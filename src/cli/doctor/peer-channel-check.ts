@@ -31,10 +31,18 @@ export const peerChannelCheck: DoctorCheck = async ({ config }) => {
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? '';
     if (UNREACHABLE.test(message)) {
-      return [fail(`the peer ${peerText} does not answer on the sync channel: ${message}`,
-        `is hearth running there (systemctl status hearth), does its ha.listen say ${peerText}, and does a firewall let TCP ${peer.port} through?`)];
+      return [
+        fail(
+          `the peer ${peerText} does not answer on the sync channel: ${message}`,
+          `is hearth running there (systemctl status hearth), does its ha.listen say ${peerText}, and does a firewall let TCP ${peer.port} through?`,
+        ),
+      ];
     }
-    return [fail(`the peer ${peerText} refused the sync channel's handshake: ${message}`,
-      'the two nodes\' ha.secret_file differ (copy the file from one node to the other), or this node\'s address is not in the peer\'s ha.peers')];
+    return [
+      fail(
+        `the peer ${peerText} refused the sync channel's handshake: ${message}`,
+        "the two nodes' ha.secret_file differ (copy the file from one node to the other), or this node's address is not in the peer's ha.peers",
+      ),
+    ];
   }
 };

@@ -11,9 +11,13 @@ export const prioritiesCheck: DoctorCheck = async ({ config }) => {
   const pair = await askRunningPair(config);
   if ('unknown' in pair) return [note(`can't tell the peer's priority: ${pair.unknown}`)];
   const [peer] = pair.peers;
-  if (!peer) return [note('can\'t tell the peer\'s priority: the running hearth has heard no advert from it yet')];
+  if (!peer) return [note("can't tell the peer's priority: the running hearth has heard no advert from it yet")];
   const own = pair.priority.configured;
   if (peer.priority !== own) return [ok(`the priorities differ: this node ${own}, the peer ${peer.node_id} ${peer.priority}`)];
-  return [fail(`this node and the peer ${peer.node_id} both have priority ${own}`,
-    'give the node that should be master the higher ha.priority (e.g. 150 and 100): with equal ones the tie goes to the higher address, and preempt flaps less with distinct priorities')];
+  return [
+    fail(
+      `this node and the peer ${peer.node_id} both have priority ${own}`,
+      'give the node that should be master the higher ha.priority (e.g. 150 and 100): with equal ones the tie goes to the higher address, and preempt flaps less with distinct priorities',
+    ),
+  ];
 };

@@ -31,7 +31,9 @@ export const vipCheck: DoctorCheck = async ({ config }) => {
   if (!ha.enabled || ha.vip === undefined) return [];
   const vip = parseCidr(ha.vip)?.address;
   if (vip === undefined) return [];
-  const held = Object.values(networkInterfaces()).flat().some((info) => info?.address === vip);
+  const held = Object.values(networkInterfaces())
+    .flat()
+    .some((info) => info?.address === vip);
   if (held) return [ok(`the VIP ${vip} is on this machine (this node is the master)`)];
   const probe = await runTool('arping', ['-D', '-c', '2', '-w', '3', '-I', ha.interface, vip], 6000);
   if (probe.code === 0) return [ok(`the VIP ${vip} is free on the LAN (no one answers ARP for it)`)];
@@ -42,6 +44,10 @@ export const vipCheck: DoctorCheck = async ({ config }) => {
   const peers = await peerMacs(ha.interface, ha.peers);
   const strangers = answered.filter((mac) => !peers.has(mac));
   if (strangers.length === 0) return [ok(`the VIP ${vip} is held by the peer (${answered[0]})`)];
-  return [fail(`the VIP ${vip} is answered by ${[...new Set(strangers)].join(', ')}, not by the pair`,
-    'another device uses that address: give the VIP an address outside the router\'s DHCP range that nothing else uses')];
+  return [
+    fail(
+      `the VIP ${vip} is answered by ${[...new Set(strangers)].join(', ')}, not by the pair`,
+      "another device uses that address: give the VIP an address outside the router's DHCP range that nothing else uses",
+    ),
+  ];
 };

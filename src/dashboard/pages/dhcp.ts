@@ -27,33 +27,63 @@ export function Dhcp() {
     event.preventDefault();
     if (await reserve({ mac: draft.mac, ip: draft.ip, ...(draft.hostname ? { hostname: draft.hostname } : {}) })) setDraft({ mac: '', ip: '', hostname: '' });
   };
-  return html`
-    ${leases.data && !leases.data.enabled
-      ? html`<p class="notice">The DHCP server is off (dhcp.enabled: false). Static leases below apply when it is on.</p>` : null}
+  return html` ${
+      leases.data && !leases.data.enabled
+        ? html`<p class="notice">The DHCP server is off (dhcp.enabled: false). Static leases below apply when it is on.</p>`
+        : null
+    }
     ${act.error || leases.error ? html`<p class="alert" role="alert">${act.error ?? leases.error}</p>` : null}
     <section class="panel">
       <h3>Leases</h3>
-      ${(leases.data?.leases ?? []).length === 0 ? html`<p class="muted">No lease is held.</p>` : html`
-      <ul class="rows leases">${(leases.data?.leases ?? []).map((lease) => html`
-        <li data-address=${lease.address}>
-          <span class="main"><b>${lease.hostname ?? '(no name)'}</b> ${lease.address}</span>
-          <span class="meta">${lease.mac} · ${lease.kind === 'static' ? 'static' : `ends ${relative(lease.expires)}`}</span>
-          <span class="actions">${lease.kind === 'static' || reserved.has(lease.address) ? html`<span class="tag ok">✓ static</span>` : html`
-            <button type="button" disabled=${act.busy} aria-label=${`Make ${lease.address} static`}
-              onClick=${() => reserve(staticOf(lease))}>Make static</button>`}
-          </span>
-        </li>`)}
-      </ul>`}
+      ${
+        (leases.data?.leases ?? []).length === 0
+          ? html`<p class="muted">No lease is held.</p>`
+          : html` <ul class="rows leases">
+              ${(leases.data?.leases ?? []).map(
+                (lease) =>
+                  html` <li data-address=${lease.address}>
+                    <span class="main"><b>${lease.hostname ?? '(no name)'}</b> ${lease.address}</span>
+                    <span class="meta">${lease.mac} · ${lease.kind === 'static' ? 'static' : `ends ${relative(lease.expires)}`}</span>
+                    <span class="actions"
+                      >${
+                        lease.kind === 'static' || reserved.has(lease.address)
+                          ? html`<span class="tag ok">✓ static</span>`
+                          : html` <button
+                              type="button"
+                              disabled=${act.busy}
+                              aria-label=${`Make ${lease.address} static`}
+                              onClick=${() => reserve(staticOf(lease))}
+                            >
+                              Make static
+                            </button>`
+                      }
+                    </span>
+                  </li>`,
+              )}
+            </ul>`
+      }
     </section>
     <section class="panel">
       <h3>Static leases</h3>
-      <ul class="rows statics">${(statics.data?.static_leases ?? []).map((lease) => html`
-        <li>
-          <span class="main"><b>${lease.hostname ?? '(no name)'}</b> ${lease.ip}</span>
-          <span class="meta">${lease.mac ?? `client id ${lease.client_id ?? ''}`}</span>
-          <span class="actions"><button type="button" class="danger" disabled=${act.busy} onClick=${() => act.run(() => api.removeStatic({ ip: lease.ip }))}
-            aria-label=${`Remove the static lease of ${lease.ip}`}>Remove</button></span>
-        </li>`)}
+      <ul class="rows statics">
+        ${(statics.data?.static_leases ?? []).map(
+          (lease) =>
+            html` <li>
+              <span class="main"><b>${lease.hostname ?? '(no name)'}</b> ${lease.ip}</span>
+              <span class="meta">${lease.mac ?? `client id ${lease.client_id ?? ''}`}</span>
+              <span class="actions"
+                ><button
+                  type="button"
+                  class="danger"
+                  disabled=${act.busy}
+                  onClick=${() => act.run(() => api.removeStatic({ ip: lease.ip }))}
+                  aria-label=${`Remove the static lease of ${lease.ip}`}
+                >
+                  Remove
+                </button></span
+              >
+            </li>`,
+        )}
       </ul>
       <form class="inline" onSubmit=${add} aria-label="Add a static lease">
         <label>MAC <input name="mac" required value=${draft.mac} onInput=${set('mac')} placeholder="aa:bb:cc:dd:ee:ff" size="17" /></label>

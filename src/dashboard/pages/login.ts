@@ -22,19 +22,26 @@ export function Login({ onSignedIn }: { onSignedIn: (session: SessionInfo) => vo
       setBusy(false);
     }
   };
-  return html`
-    <main class="login">
-      <section class="panel">
-        <h1>hearth</h1>
-        <form onSubmit=${submit}>
-          <label>API token
-            <input type="password" name="token" autocomplete="current-password" required value=${token}
-              aria-describedby="token-help${error ? ' token-error' : ''}" onInput=${(e: Event) => setToken((e.target as HTMLInputElement).value)} />
-          </label>
-          <p id="token-help" class="muted small">It is in the file api.token_file names (./data/api.token by default).</p>
-          ${error ? html`<p id="token-error" class="error" role="alert">${error}</p>` : null}
-          <button class="primary" type="submit" disabled=${busy}>Sign in</button>
-        </form>
-      </section>
-    </main>`;
+  return html` <main class="login">
+    <section class="panel">
+      <h1>hearth</h1>
+      <form onSubmit=${submit}>
+        <label
+          >API token
+          <input
+            type="password"
+            name="token"
+            autocomplete="current-password"
+            required
+            value=${token}
+            aria-describedby="token-help${error ? ' token-error' : ''}"
+            onInput=${(e: Event) => setToken((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <p id="token-help" class="muted small">It is in the file api.token_file names (./data/api.token by default).</p>
+        ${error ? html`<p id="token-error" class="error" role="alert">${error}</p>` : null}
+        <button class="primary" type="submit" disabled=${busy}>Sign in</button>
+      </form>
+    </section>
+  </main>`;
 }

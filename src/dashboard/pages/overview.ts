@@ -10,12 +10,16 @@ import { usePoll } from '../live.ts';
 import type { Stats } from '../types.ts';
 
 function Top({ title, rows, empty }: { title: string; rows: readonly { label: string; count: number }[]; empty: string }) {
-  return html`
-    <section class="panel">
-      <h3>${title}</h3>
-      ${rows.length === 0 ? html`<p class="muted">${empty}</p>` : html`
-        <ol class="rows">${rows.map((row) => html`<li><span class="main">${row.label}</span><span class="count">${count(row.count)}</span></li>`)}</ol>`}
-    </section>`;
+  return html` <section class="panel">
+    <h3>${title}</h3>
+    ${
+      rows.length === 0
+        ? html`<p class="muted">${empty}</p>`
+        : html` <ol class="rows">
+            ${rows.map((row) => html`<li><span class="main">${row.label}</span><span class="count">${count(row.count)}</span></li>`)}
+          </ol>`
+    }
+  </section>`;
 }
 
 /** Each upstream now (up or backed off, its moving-average latency, from
@@ -25,18 +29,25 @@ function Upstreams({ stats, metrics }: { stats: Stats; metrics: string | undefin
   const latency = gauge(metrics ?? '', 'hearth_upstream_latency_seconds');
   const day = new Map(stats.upstreams.map((u) => [u.upstream.replace(/^upstream:/, ''), u]));
   const urls = [...new Set([...up.keys(), ...day.keys()])];
-  return html`
-    <section class="panel">
-      <h3>Upstreams</h3>
-      ${urls.length === 0 ? html`<p class="muted">None configured: names outside the local zones are refused (Settings).</p>` : html`
-      <ul class="rows">${urls.map((url) => html`
-        <li>
-          <span class="main">${url}</span>
-          ${up.has(url) ? html`<span class=${`tag ${up.get(url) === 1 ? 'ok' : 'bad'}`}>${up.get(url) === 1 ? '✓ up' : '✗ backed off'}</span>` : null}
-          <span class="meta">${latency.has(url) ? `${ms((latency.get(url) ?? 0) * 1000)} now · ` : ''}${count(day.get(url)?.count ?? 0)} answers in 24 h</span>
-        </li>`)}
-      </ul>`}
-    </section>`;
+  return html` <section class="panel">
+    <h3>Upstreams</h3>
+    ${
+      urls.length === 0
+        ? html`<p class="muted">None configured: names outside the local zones are refused (Settings).</p>`
+        : html` <ul class="rows">
+            ${urls.map(
+              (url) =>
+                html` <li>
+                  <span class="main">${url}</span>
+                  ${up.has(url) ? html`<span class=${`tag ${up.get(url) === 1 ? 'ok' : 'bad'}`}>${up.get(url) === 1 ? '✓ up' : '✗ backed off'}</span>` : null}
+                  <span class="meta"
+                    >${latency.has(url) ? `${ms((latency.get(url) ?? 0) * 1000)} now · ` : ''}${count(day.get(url)?.count ?? 0)} answers in 24 h</span
+                  >
+                </li>`,
+            )}
+          </ul>`
+    }
+  </section>`;
 }
 
 export function Overview() {
@@ -48,8 +59,7 @@ export function Overview() {
   if (!s) return stats.error ? html`<p class="alert" role="alert">${stats.error}</p>` : html`<p>Loading…</p>`;
   const names = new Map((leases.data?.leases ?? []).filter((l) => l.hostname).map((l) => [l.address, l.hostname ?? '']));
   const t = s.totals;
-  return html`
-    <div class="figures" aria-live="polite">
+  return html` <div class="figures" aria-live="polite">
       <div class="figure"><b>${count(t.queries)}</b><span>queries (24 h)</span></div>
       <div class="figure"><b>${count(t.blocked)}</b><span>blocked · ${percent(t.blocked, t.queries)}</span></div>
       <div class="figure"><b>${percent(t.cached, t.queries - t.blocked - t.local - t.error)}</b><span>cache hits</span></div>
@@ -63,15 +73,25 @@ export function Overview() {
     <div class="grid">
       <${Top} title="Top names" empty="No queries yet." rows=${s.topNames.map((r) => ({ label: r.name, count: r.count }))} />
       <${Top} title="Top blocked" empty="Nothing blocked yet." rows=${s.topBlocked.map((r) => ({ label: r.name, count: r.count }))} />
-      <${Top} title="Top clients" empty="No clients yet."
-        rows=${s.topClients.map((r) => ({ label: names.has(r.client) ? `${names.get(r.client)} (${r.client})` : r.client, count: r.count }))} />
+      <${Top}
+        title="Top clients"
+        empty="No clients yet."
+        rows=${s.topClients.map((r) => ({ label: names.has(r.client) ? `${names.get(r.client)} (${r.client})` : r.client, count: r.count }))}
+      />
       <${Upstreams} stats=${s} metrics=${metrics.data} />
       <section class="panel">
         <h3>Block lists</h3>
-        <ul class="rows">${(lists.data?.lists ?? []).map((l) => html`
-          <li><span class="main">${l.source}</span>
-            <span class="meta">${l.error ? html`<span class="bad">✗ ${l.error}</span>` : `${count(l.stats?.blocked ?? 0)} names`}
-              ${l.downloaded ? ` · downloaded ${relative(l.downloaded)}` : ''}</span></li>`)}
+        <ul class="rows">
+          ${(lists.data?.lists ?? []).map(
+            (l) =>
+              html` <li>
+                <span class="main">${l.source}</span>
+                <span class="meta"
+                  >${l.error ? html`<span class="bad">✗ ${l.error}</span>` : `${count(l.stats?.blocked ?? 0)} names`}
+                  ${l.downloaded ? ` · downloaded ${relative(l.downloaded)}` : ''}</span
+                >
+              </li>`,
+          )}
         </ul>
         <p class="small"><a href="#/blocklists">Manage lists</a></p>
       </section>

@@ -11,20 +11,36 @@ import type { Config } from '../types.ts';
 const STRATEGIES = ['parallel_best', 'fastest', 'failover', 'round_robin'] as const satisfies readonly Config['dns']['upstreams']['strategy'][];
 const MODES = ['nxdomain', 'null_ip', 'refused', 'custom_ip'] as const satisfies readonly Config['dns']['blocking']['mode'][];
 
-interface Form { servers: string; strategy: string; mode: string; customIp: string; cacheSize: string }
+interface Form {
+  servers: string;
+  strategy: string;
+  mode: string;
+  customIp: string;
+  cacheSize: string;
+}
 
 /** Field → the config path its issues come under. */
 const PATHS: Record<keyof Form, string> = {
-  servers: 'dns.upstreams.servers', strategy: 'dns.upstreams.strategy', mode: 'dns.blocking.mode', customIp: 'dns.blocking.custom_ip',
+  servers: 'dns.upstreams.servers',
+  strategy: 'dns.upstreams.strategy',
+  mode: 'dns.blocking.mode',
+  customIp: 'dns.blocking.custom_ip',
   cacheSize: 'dns.cache.max_entries',
 };
 
-const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 
 function formOf(config: Config): Form {
   return {
-    servers: config.dns.upstreams.servers.join('\n'), strategy: config.dns.upstreams.strategy, mode: config.dns.blocking.mode,
-    customIp: config.dns.blocking.custom_ip.join('\n'), cacheSize: String(config.dns.cache.max_entries),
+    servers: config.dns.upstreams.servers.join('\n'),
+    strategy: config.dns.upstreams.strategy,
+    mode: config.dns.blocking.mode,
+    customIp: config.dns.blocking.custom_ip.join('\n'),
+    cacheSize: String(config.dns.cache.max_entries),
   };
 }
 
@@ -61,7 +77,7 @@ export function Settings() {
       await config.reload();
     } catch (failure) {
       const found: Partial<Record<keyof Form, string>> = {};
-      for (const issue of failure instanceof ApiFailure ? failure.body?.issues ?? [] : []) {
+      for (const issue of failure instanceof ApiFailure ? (failure.body?.issues ?? []) : []) {
         const path = issue.path.filter((key) => typeof key === 'string').join('.');
         const field = (Object.keys(PATHS) as (keyof Form)[]).find((key) => path.startsWith(PATHS[key]));
         if (field) found[field] = [found[field], issue.message].filter(Boolean).join('; ');
@@ -72,32 +88,75 @@ export function Settings() {
   };
   const error = (key: keyof Form) => (issues[key] ? html`<span id=${`${key}-error`} class="error" role="alert">✗ ${issues[key]}</span>` : null);
   const described = (key: keyof Form) => (issues[key] ? `${key}-error` : undefined);
-  return html`
-    <form class="panel" onSubmit=${save} noValidate>
-      <h3>Upstreams</h3>
-      <label>Servers, one a line (udp://, tcp://, tls://, https://)
-        <textarea name="servers" value=${form.servers} onInput=${set('servers')}
-          aria-invalid=${Boolean(issues.servers)} aria-describedby=${described('servers')}></textarea></label>
-      ${error('servers')}
-      <label>Strategy <select name="strategy" value=${form.strategy} onChange=${set('strategy')}>
-        ${STRATEGIES.map((s) => html`<option value=${s}>${s}</option>`)}</select></label>
-      ${error('strategy')}
-      <h3>Blocking</h3>
-      <label>Answer for a blocked name <select name="mode" value=${form.mode} onChange=${set('mode')}>
-        ${MODES.map((m) => html`<option value=${m}>${m}</option>`)}</select></label>
-      ${error('mode')}
-      ${form.mode === 'custom_ip' ? html`<label>Addresses to answer, one a line
-        <textarea name="customIp" value=${form.customIp} onInput=${set('customIp')}
-          aria-invalid=${Boolean(issues.customIp)} aria-describedby=${described('customIp')}></textarea></label>` : null}
-      ${error('customIp')}
-      <h3>Cache</h3>
-      <label>Entries at most <input name="cacheSize" type="number" min="0" value=${form.cacheSize} onInput=${set('cacheSize')}
-        aria-invalid=${Boolean(issues.cacheSize)} aria-describedby=${described('cacheSize')} /></label>
-      ${error('cacheSize')}
-      <div class="toolbar">
-        <button class="primary" type="submit">Save</button>
-        <button type="button" onClick=${() => { setForm(formOf(current)); setIssues({}); setMessage(undefined); }}>Undo changes</button>
-      </div>
-      ${message ? html`<p class=${message.ok ? 'ok' : 'error'} role="status">${message.ok ? '✓' : '✗'} ${message.text}</p>` : null}
-    </form>`;
+  return html` <form class="panel" onSubmit=${save} novalidate>
+    <h3>Upstreams</h3>
+    <label
+      >Servers, one a line (udp://, tcp://, tls://, https://)
+      <textarea
+        name="servers"
+        value=${form.servers}
+        onInput=${set('servers')}
+        aria-invalid=${Boolean(issues.servers)}
+        aria-describedby=${described('servers')}
+      ></textarea>
+    </label>
+    ${error('servers')}
+    <label
+      >Strategy
+      <select name="strategy" value=${form.strategy} onChange=${set('strategy')}>
+        ${STRATEGIES.map((s) => html`<option value=${s}>${s}</option>`)}
+      </select></label
+    >
+    ${error('strategy')}
+    <h3>Blocking</h3>
+    <label
+      >Answer for a blocked name
+      <select name="mode" value=${form.mode} onChange=${set('mode')}>
+        ${MODES.map((m) => html`<option value=${m}>${m}</option>`)}
+      </select></label
+    >
+    ${error('mode')}
+    ${
+      form.mode === 'custom_ip'
+        ? html`<label
+            >Addresses to answer, one a line
+            <textarea
+              name="customIp"
+              value=${form.customIp}
+              onInput=${set('customIp')}
+              aria-invalid=${Boolean(issues.customIp)}
+              aria-describedby=${described('customIp')}
+            ></textarea>
+          </label>`
+        : null
+    }
+    ${error('customIp')}
+    <h3>Cache</h3>
+    <label
+      >Entries at most
+      <input
+        name="cacheSize"
+        type="number"
+        min="0"
+        value=${form.cacheSize}
+        onInput=${set('cacheSize')}
+        aria-invalid=${Boolean(issues.cacheSize)}
+        aria-describedby=${described('cacheSize')}
+    /></label>
+    ${error('cacheSize')}
+    <div class="toolbar">
+      <button class="primary" type="submit">Save</button>
+      <button
+        type="button"
+        onClick=${() => {
+          setForm(formOf(current));
+          setIssues({});
+          setMessage(undefined);
+        }}
+      >
+        Undo changes
+      </button>
+    </div>
+    ${message ? html`<p class=${message.ok ? 'ok' : 'error'} role="status">${message.ok ? '✓' : '✗'} ${message.text}</p>` : null}
+  </form>`;
 }

@@ -11,9 +11,14 @@ describe('the address a command prints', () => {
   });
 
   it('finds nothing when the command fails, prints no public address, or runs too long', async () => {
-    expect(await new CommandDetector(['/bin/sh', '-c', 'echo oops >&2; exit 3'], 5000).detect(4))
-      .toEqual({ kind: 'missing', reason: 'command ["/bin/sh","-c","echo oops >&2; exit 3"] failed (oops)' });
-    expect(await new CommandDetector(['echo', '10.0.0.1'], 5000).detect(4)).toEqual({ kind: 'missing', reason: 'command ["echo","10.0.0.1"] printed no global IPv4 address' });
+    expect(await new CommandDetector(['/bin/sh', '-c', 'echo oops >&2; exit 3'], 5000).detect(4)).toEqual({
+      kind: 'missing',
+      reason: 'command ["/bin/sh","-c","echo oops >&2; exit 3"] failed (oops)',
+    });
+    expect(await new CommandDetector(['echo', '10.0.0.1'], 5000).detect(4)).toEqual({
+      kind: 'missing',
+      reason: 'command ["echo","10.0.0.1"] printed no global IPv4 address',
+    });
     expect(await new CommandDetector(['sleep', '5'], 100).detect(4)).toEqual({ kind: 'missing', reason: 'command ["sleep","5"] ran longer than 100 ms' });
   });
 

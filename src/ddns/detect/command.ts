@@ -40,7 +40,9 @@ export class CommandDetector implements AddressDetector {
         const why = error.killed ? `ran longer than ${this.timeoutMs} ms` : `failed (${error.stderr?.trim() || error.message})`;
         return { ok: false, reason: `command ${JSON.stringify(this.command)} ${why}` };
       })
-      .finally(() => { this.running = undefined; });
+      .finally(() => {
+        this.running = undefined;
+      });
     this.running = running;
     return running;
   }

@@ -18,21 +18,27 @@ const interfaces = () => ({
 const info = (local: string, flags: Partial<IpAddrInfo> = {}): IpAddrInfo => ({ family: 'inet6', local, scope: 'global', ...flags });
 
 describe('the address of an interface', () => {
-  it('takes the interface\'s global IPv4 address, not its private one', async () => {
+  it("takes the interface's global IPv4 address, not its private one", async () => {
     const detector = new InterfaceDetector({ name: 'eth0', timeoutMs: 1000, interfaces });
     expect(await detector.detect(4)).toEqual({ kind: 'found', address: '93.184.216.34', from: 'interface eth0' });
   });
 
   it('finds nothing on an interface with only private addresses, or one that does not exist', async () => {
-    expect(await new InterfaceDetector({ name: 'wlan0', timeoutMs: 1000, interfaces, ipv6AddrInfo: async () => [] }).detect(4))
-      .toEqual({ kind: 'missing', reason: 'interface wlan0 has no global IPv4 address' });
-    expect(await new InterfaceDetector({ name: 'eth9', timeoutMs: 1000, interfaces }).detect(6))
-      .toEqual({ kind: 'missing', reason: 'there is no interface eth9' });
+    expect(await new InterfaceDetector({ name: 'wlan0', timeoutMs: 1000, interfaces, ipv6AddrInfo: async () => [] }).detect(4)).toEqual({
+      kind: 'missing',
+      reason: 'interface wlan0 has no global IPv4 address',
+    });
+    expect(await new InterfaceDetector({ name: 'eth9', timeoutMs: 1000, interfaces }).detect(6)).toEqual({
+      kind: 'missing',
+      reason: 'there is no interface eth9',
+    });
   });
 
   it('prefers a stable IPv6 address to a temporary privacy address listed before it', async () => {
     const detector = new InterfaceDetector({
-      name: 'eth0', timeoutMs: 1000, interfaces,
+      name: 'eth0',
+      timeoutMs: 1000,
+      interfaces,
       ipv6AddrInfo: async () => [info(TEMPORARY, { temporary: true, dynamic: true }), info(SLAAC, { dynamic: true }), info('fe80::1', { scope: 'link' })],
     });
     expect(await detector.detect(6)).toMatchObject({ kind: 'found', address: SLAAC });
@@ -50,7 +56,9 @@ describe('choosing among IPv6 addresses as iproute2 lists them', () => {
   });
 
   it('never takes a deprecated, tentative or failed address, nor a non-global one', () => {
-    expect(stableIpv6([info(STABLE, { deprecated: true }), info(SLAAC, { tentative: true }), info('2a01:4f8::9', { dadfailed: true }), info('fd00::1')])).toBeUndefined();
+    expect(
+      stableIpv6([info(STABLE, { deprecated: true }), info(SLAAC, { tentative: true }), info('2a01:4f8::9', { dadfailed: true }), info('fd00::1')]),
+    ).toBeUndefined();
     expect(stableIpv6([info(STABLE, { deprecated: true }), info(TEMPORARY, { temporary: true })])).toBe(TEMPORARY);
   });
 });

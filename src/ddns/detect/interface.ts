@@ -71,8 +71,10 @@ export class InterfaceDetector implements AddressDetector {
  *  address before a temporary one; a configured one before one that expires. */
 export function stableIpv6(info: readonly IpAddrInfo[]): string | undefined {
   const usable = info.flatMap((entry) => {
-    const address = entry.family === 'inet6' && entry.scope === 'global' && !entry.tentative && !entry.dadfailed && !entry.deprecated
-      ? globalAddress(entry.local ?? '', 6) : undefined;
+    const address =
+      entry.family === 'inet6' && entry.scope === 'global' && !entry.tentative && !entry.dadfailed && !entry.deprecated
+        ? globalAddress(entry.local ?? '', 6)
+        : undefined;
     return address ? [{ address, rank: (entry.temporary ? 2 : 0) + (entry.dynamic ? 1 : 0) }] : [];
   });
   return usable.sort((a, b) => a.rank - b.rank)[0]?.address;

@@ -63,7 +63,12 @@ describe('finding the public address through "what is my IP" services', () => {
 
   it('rejects garbage, private and reserved addresses, and pages instead of addresses', async () => {
     const [html, privateV4, doc, long, a, b] = await services(
-      '<html>login to the hotel wifi</html>', '192.168.1.20', '203.0.113.5', `${PUBLIC_V4}${' '.repeat(200)}`, PUBLIC_V4, PUBLIC_V4,
+      '<html>login to the hotel wifi</html>',
+      '192.168.1.20',
+      '203.0.113.5',
+      `${PUBLIC_V4}${' '.repeat(200)}`,
+      PUBLIC_V4,
+      PUBLIC_V4,
     );
     const detection = await detector([html!, privateV4!, doc!, long!]).detect(4);
     expect(detection.kind).toBe('missing');

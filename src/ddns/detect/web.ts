@@ -70,22 +70,26 @@ export class WebDetector implements AddressDetector {
 function fetchText(url: string, family: Family, timeoutMs: number): Promise<string> {
   const request = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, { family, headers: { 'user-agent': USER_AGENT, accept: 'text/plain' }, signal: AbortSignal.timeout(timeoutMs) }, (res: IncomingMessage) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        return reject(new Error(`HTTP ${res.statusCode}`));
-      }
-      let body = '';
-      res.setEncoding('latin1');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-        if (body.length <= MAX_BODY) return;
-        res.destroy();
-        reject(new Error(`answered more than ${MAX_BODY} bytes, not a bare address`));
-      });
-      res.on('end', () => resolve(body));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { family, headers: { 'user-agent': USER_AGENT, accept: 'text/plain' }, signal: AbortSignal.timeout(timeoutMs) },
+      (res: IncomingMessage) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          return reject(new Error(`HTTP ${res.statusCode}`));
+        }
+        let body = '';
+        res.setEncoding('latin1');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+          if (body.length <= MAX_BODY) return;
+          res.destroy();
+          reject(new Error(`answered more than ${MAX_BODY} bytes, not a bare address`));
+        });
+        res.on('end', () => resolve(body));
+        res.on('error', reject);
+      },
+    );
     req.on('error', (error) => reject(error.name === 'TimeoutError' || error.name === 'AbortError' ? new Error(`no answer within ${timeoutMs} ms`) : error));
     req.end();
   });

@@ -17,29 +17,49 @@ function serve(records: unknown[]): void {
 
 beforeAll(async () => {
   api = await FakeHttp.start();
-  provider = new CloudflareProvider({ apiUrl: `${api.url}/client/v4`, zoneId: 'zone-9', name: 'home.example.com', token: 'cf-token', ttl: 1, proxied: false, timeoutMs: 2000 });
+  provider = new CloudflareProvider({
+    apiUrl: `${api.url}/client/v4`,
+    zoneId: 'zone-9',
+    name: 'home.example.com',
+    token: 'cf-token',
+    ttl: 1,
+    proxied: false,
+    timeoutMs: 2000,
+  });
 });
 afterAll(() => api.close());
-beforeEach(() => { api.requests.length = 0; });
+beforeEach(() => {
+  api.requests.length = 0;
+});
 
 describe('the Cloudflare provider', () => {
-  it('reads the record\'s address with one lookup', async () => {
+  it("reads the record's address with one lookup", async () => {
     serve([RECORD]);
     expect(await provider.current(4)).toEqual({ kind: 'current', addresses: ['93.184.216.34'] });
-    expect(api.requests).toEqual([{
-      method: 'GET', path: '/client/v4/zones/zone-9/dns_records', query: { type: 'A', name: 'home.example.com' },
-      headers: expect.objectContaining(auth), body: '',
-    }]);
+    expect(api.requests).toEqual([
+      {
+        method: 'GET',
+        path: '/client/v4/zones/zone-9/dns_records',
+        query: { type: 'A', name: 'home.example.com' },
+        headers: expect.objectContaining(auth),
+        body: '',
+      },
+    ]);
   });
 
   it('patches only the content of the record it looked up, keeping its TTL and proxied flag', async () => {
     serve([RECORD]);
     await provider.current(4);
     expect(await provider.update(4, '93.184.216.99')).toEqual({ kind: 'updated' });
-    expect(api.requests.slice(1)).toEqual([{
-      method: 'PATCH', path: '/client/v4/zones/zone-9/dns_records/rec-1', query: {},
-      headers: expect.objectContaining({ ...auth, 'content-type': 'application/json' }), body: '{"content":"93.184.216.99"}',
-    }]);
+    expect(api.requests.slice(1)).toEqual([
+      {
+        method: 'PATCH',
+        path: '/client/v4/zones/zone-9/dns_records/rec-1',
+        query: {},
+        headers: expect.objectContaining({ ...auth, 'content-type': 'application/json' }),
+        body: '{"content":"93.184.216.99"}',
+      },
+    ]);
   });
 
   it('creates the AAAA record when there is none', async () => {

@@ -19,7 +19,10 @@ export interface CloudflareOptions {
   readonly timeoutMs: number;
 }
 
-interface DnsRecord { readonly id: string; readonly content: string }
+interface DnsRecord {
+  readonly id: string;
+  readonly content: string;
+}
 
 /** The record of one family, undefined when there is none. */
 type Lookup = { readonly kind: 'looked-up'; readonly record: DnsRecord | undefined } | ProviderFailure;
@@ -44,7 +47,7 @@ export class CloudflareProvider implements DnsProvider {
   }
 
   async update(family: Family, address: string): Promise<UpdateResult> {
-    const lookup = this.found.get(family) ?? await this.lookup(family);
+    const lookup = this.found.get(family) ?? (await this.lookup(family));
     this.found.delete(family);
     if (lookup.kind !== 'looked-up') return lookup;
     const { record } = lookup;
@@ -85,7 +88,10 @@ export class CloudflareProvider implements DnsProvider {
   }
 }
 
-interface ApiBody { readonly success?: unknown; readonly errors?: ReadonlyArray<{ readonly code: number; readonly message: string }> }
+interface ApiBody {
+  readonly success?: unknown;
+  readonly errors?: ReadonlyArray<{ readonly code: number; readonly message: string }>;
+}
 
 function parseBody(reply: HttpReply): ApiBody | undefined {
   try {

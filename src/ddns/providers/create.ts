@@ -20,15 +20,28 @@ export type ProviderBuild = { readonly ok: true; readonly provider: DnsProvider 
 export function createProvider(record: DdnsRecordConfig, { secret, file }: RecordSecret, timeoutMs: number): ProviderBuild {
   switch (record.provider) {
     case 'dyndns2':
-      return built(new Dyndns2Provider({
-        server: record.server ?? RECORD_DEFAULTS.dyndns2.server, name: record.name, login: record.login, password: secret, timeoutMs,
-      }));
+      return built(
+        new Dyndns2Provider({
+          server: record.server ?? RECORD_DEFAULTS.dyndns2.server,
+          name: record.name,
+          login: record.login,
+          password: secret,
+          timeoutMs,
+        }),
+      );
     case 'cloudflare': {
       const defaults = RECORD_DEFAULTS.cloudflare;
-      return built(new CloudflareProvider({
-        apiUrl: record.api_url ?? defaults.api_url, zoneId: record.zone_id, name: record.name, token: secret,
-        ttl: record.ttl ?? defaults.ttl, proxied: record.proxied ?? defaults.proxied, timeoutMs,
-      }));
+      return built(
+        new CloudflareProvider({
+          apiUrl: record.api_url ?? defaults.api_url,
+          zoneId: record.zone_id,
+          name: record.name,
+          token: secret,
+          ttl: record.ttl ?? defaults.ttl,
+          proxied: record.proxied ?? defaults.proxied,
+          timeoutMs,
+        }),
+      );
     }
     case 'duckdns':
       return built(new DuckdnsProvider({ server: record.server ?? RECORD_DEFAULTS.duckdns.server, name: record.name, token: secret, timeoutMs }));
@@ -38,10 +51,16 @@ export function createProvider(record: DdnsRecordConfig, { secret, file }: Recor
       try {
         // A key file may hold tsig-keygen's whole key statement, as dns_update.keys' secret_file may.
         const key = readTsigKey({ name: record.key_name, algorithm, ...(file ? { secret_file: file } : { secret }) }, 'key', () => secret);
-        return built(new Rfc2136Provider({
-          server: parseServerAddress(record.server)!, zone: parseName(record.zone), name: parseName(record.name), key,
-          ttl: record.ttl ?? defaults.ttl, timeoutMs,
-        }));
+        return built(
+          new Rfc2136Provider({
+            server: parseServerAddress(record.server)!,
+            zone: parseName(record.zone),
+            name: parseName(record.name),
+            key,
+            ttl: record.ttl ?? defaults.ttl,
+            timeoutMs,
+          }),
+        );
       } catch (error) {
         if (error instanceof TsigKeyError) return { ok: false, reason: error.message.replace(/^key\./, 'key_') };
         throw error;

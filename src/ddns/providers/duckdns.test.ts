@@ -10,18 +10,23 @@ beforeAll(async () => {
   provider = new DuckdnsProvider({ server: server.url, name: 'myhome.duckdns.org', token: 'tok-123', timeoutMs: 2000 });
 });
 afterAll(() => server.close());
-beforeEach(() => { server.requests.length = 0; });
+beforeEach(() => {
+  server.requests.length = 0;
+});
 
 describe('the DuckDNS provider', () => {
   it('sends the subname, the token and the IPv4 address', async () => {
     server.always({ body: 'OK\n93.184.216.34\n\nUPDATED' });
     expect(await provider.update(4, '93.184.216.34')).toEqual({ kind: 'updated' });
-    expect(server.requests).toEqual([{
-      method: 'GET', path: '/update',
-      query: { domains: 'myhome', token: 'tok-123', ip: '93.184.216.34', verbose: 'true' },
-      headers: expect.objectContaining({ 'user-agent': 'hearth - ddns - 0.1' }),
-      body: '',
-    }]);
+    expect(server.requests).toEqual([
+      {
+        method: 'GET',
+        path: '/update',
+        query: { domains: 'myhome', token: 'tok-123', ip: '93.184.216.34', verbose: 'true' },
+        headers: expect.objectContaining({ 'user-agent': 'hearth - ddns - 0.1' }),
+        body: '',
+      },
+    ]);
   });
 
   it('sends an IPv6 address as ipv6, leaving the IPv4 record alone', async () => {

@@ -10,19 +10,23 @@ beforeAll(async () => {
   provider = new Dyndns2Provider({ server: server.url, name: 'home.example.com', login: 'alice', password: 's3cr:et', timeoutMs: 2000 });
 });
 afterAll(() => server.close());
-beforeEach(() => { server.requests.length = 0; });
+beforeEach(() => {
+  server.requests.length = 0;
+});
 
 describe('the dyndns2 provider', () => {
   it('sends the address with Basic auth and a user agent, and takes "good" as updated', async () => {
     server.always({ body: 'good 93.184.216.34\n' });
     expect(await provider.update(4, '93.184.216.34')).toEqual({ kind: 'updated' });
-    expect(server.requests).toEqual([{
-      method: 'GET',
-      path: '/nic/update',
-      query: { hostname: 'home.example.com', myip: '93.184.216.34' },
-      headers: expect.objectContaining({ authorization: `Basic ${Buffer.from('alice:s3cr:et').toString('base64')}`, 'user-agent': 'hearth - ddns - 0.1' }),
-      body: '',
-    }]);
+    expect(server.requests).toEqual([
+      {
+        method: 'GET',
+        path: '/nic/update',
+        query: { hostname: 'home.example.com', myip: '93.184.216.34' },
+        headers: expect.objectContaining({ authorization: `Basic ${Buffer.from('alice:s3cr:et').toString('base64')}`, 'user-agent': 'hearth - ddns - 0.1' }),
+        body: '',
+      },
+    ]);
   });
 
   it('sends an IPv6 address the same way', async () => {

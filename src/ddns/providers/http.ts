@@ -35,7 +35,7 @@ export async function httpCall(url: URL, request: HttpRequest, timeoutMs: number
     return { status: response.status, headers: response.headers, text: await response.text() };
   } catch (error) {
     const failure = error as Error & { cause?: Error };
-    const reason = failure.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : failure.cause?.message ?? failure.message;
+    const reason = failure.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (failure.cause?.message ?? failure.message);
     return { kind: 'transient', reason: `${url.origin}: ${reason}` };
   }
 }

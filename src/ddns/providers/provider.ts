@@ -25,8 +25,7 @@ export type UpdateResult =
 export type CurrentResult =
   /** The addresses of that family the record holds (none, one, or a
    *  round-robin set, which the update replaces). */
-  | { readonly kind: 'current'; readonly addresses: readonly string[] }
-  | ProviderFailure;
+  { readonly kind: 'current'; readonly addresses: readonly string[] } | ProviderFailure;
 
 export interface DnsProvider {
   /** Present when the provider can be asked what the record holds now;

@@ -57,10 +57,12 @@ export class Rfc2136Provider implements DnsProvider {
       if (response.rcode !== Rcode.NOERROR && response.rcode !== Rcode.NXDOMAIN) {
         return { kind: 'transient', reason: `${this.upstream.url} answered the query with ${rcodeName(response.rcode)}` };
       }
-      const addresses = response.answer.filter((r) => r.type === type && r.name === this.options.name).map((record) => {
-        const text = rdataToText(type, record.rdata);
-        return globalAddress(text, family) ?? text;
-      });
+      const addresses = response.answer
+        .filter((r) => r.type === type && r.name === this.options.name)
+        .map((record) => {
+          const text = rdataToText(type, record.rdata);
+          return globalAddress(text, family) ?? text;
+        });
       return { kind: 'current', addresses };
     } catch (error) {
       if (error instanceof MalformedMessage) return { kind: 'transient', reason: `${this.upstream.url} sent a malformed answer: ${error.message}` };
@@ -97,7 +99,8 @@ export class Rfc2136Provider implements DnsProvider {
     // §5.4): only a refusal is believed from it, and an update never is.
     if (verdict.kind !== 'valid') {
       const why = verdict.kind === 'unsigned' ? 'an unsigned answer' : `an answer whose TSIG fails (${verdict.error})`;
-      if (rcode === Rcode.REFUSED || rcode === Rcode.NOTAUTH) return { kind: 'auth-error', reason: `${server} refused the update (${rcodeName(rcode)}) in ${why}` };
+      if (rcode === Rcode.REFUSED || rcode === Rcode.NOTAUTH)
+        return { kind: 'auth-error', reason: `${server} refused the update (${rcodeName(rcode)}) in ${why}` };
       return { kind: 'transient', reason: `${server} sent ${why} with ${rcodeName(rcode)}` };
     }
     switch (rcode) {
@@ -105,7 +108,10 @@ export class Rfc2136Provider implements DnsProvider {
         return { kind: 'updated' };
       case Rcode.REFUSED:
       case Rcode.NOTAUTH:
-        return { kind: 'auth-error', reason: `${server} answered ${rcodeName(rcode)}: the key may not update ${this.options.name} in zone ${this.options.zone}` };
+        return {
+          kind: 'auth-error',
+          reason: `${server} answered ${rcodeName(rcode)}: the key may not update ${this.options.name} in zone ${this.options.zone}`,
+        };
       case Rcode.SERVFAIL:
         return { kind: 'transient', reason: `${server} answered SERVFAIL` };
       default:

@@ -27,7 +27,10 @@ export function replaceRrsetMessage(update: ReplaceRrset): Uint8Array {
   let at = 12;
   out.set(zone, at);
   at = out.writeUInt16BE(RRClass.IN, out.writeUInt16BE(RRType.SOA, at + zone.length));
-  for (const [klass, ttl, rdata] of [[RRClass.ANY, 0, new Uint8Array(0)], [RRClass.IN, update.ttl, update.rdata]] as const) {
+  for (const [klass, ttl, rdata] of [
+    [RRClass.ANY, 0, new Uint8Array(0)],
+    [RRClass.IN, update.ttl, update.rdata],
+  ] as const) {
     out.set(owner, at);
     at = out.writeUInt16BE(klass, out.writeUInt16BE(update.type, at + owner.length));
     at = out.writeUInt16BE(rdata.length, out.writeUInt32BE(ttl, at));

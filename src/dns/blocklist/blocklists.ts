@@ -42,8 +42,10 @@ export class BlocklistRef {
   constructor(config: ListsConfig) {
     this.config = config;
     this.sources = [
-      ...config.lists, ...(config.rules.length > 0 ? [INLINE_BLOCK] : []),
-      ...config.allow.filter(isListSource), ...(inlineRules(config).length > 0 ? [INLINE] : []),
+      ...config.lists,
+      ...(config.rules.length > 0 ? [INLINE_BLOCK] : []),
+      ...config.allow.filter(isListSource),
+      ...(inlineRules(config).length > 0 ? [INLINE] : []),
     ];
   }
 
@@ -136,18 +138,22 @@ export class Blocklists {
 
   /** Entries read from each list in the last builds (for the metrics). */
   sizes(): { readonly list: string; readonly entries: number }[] {
-    return [...this.refs.values()].flatMap((ref) => ref.reports.map((report) => ({
-      list: report.source,
-      entries: (report.stats?.blocked ?? 0) + (report.stats?.allowed ?? 0) + (report.stats?.regexes ?? 0),
-    })));
+    return [...this.refs.values()].flatMap((ref) =>
+      ref.reports.map((report) => ({
+        list: report.source,
+        entries: (report.stats?.blocked ?? 0) + (report.stats?.allowed ?? 0) + (report.stats?.regexes ?? 0),
+      })),
+    );
   }
 
   /** Problems in the lists, as `hearth check` prints them. */
   errors(): SourceError[] {
-    return [...this.refs.values()].flatMap((ref) => ref.reports.flatMap((report) => [
-      ...(report.error ? [{ file: report.source, line: 0, message: report.error }] : []),
-      ...(report.stats?.firstErrors ?? []),
-    ]));
+    return [...this.refs.values()].flatMap((ref) =>
+      ref.reports.flatMap((report) => [
+        ...(report.error ? [{ file: report.source, line: 0, message: report.error }] : []),
+        ...(report.stats?.firstErrors ?? []),
+      ]),
+    );
   }
 
   private async build(ref: BlocklistRef): Promise<void> {
@@ -177,6 +183,16 @@ export class Blocklists {
     }
     ref.set = builder.build();
     ref.reports = reports;
-    this.log.info({ lists: reports.map((r) => ({ list: r.source, entries: (r.stats?.blocked ?? 0) + (r.stats?.allowed ?? 0) + (r.stats?.regexes ?? 0), unsupported: r.stats?.unsupported, error: r.error })) }, 'blocklists built');
+    this.log.info(
+      {
+        lists: reports.map((r) => ({
+          list: r.source,
+          entries: (r.stats?.blocked ?? 0) + (r.stats?.allowed ?? 0) + (r.stats?.regexes ?? 0),
+          unsupported: r.stats?.unsupported,
+          error: r.error,
+        })),
+      },
+      'blocklists built',
+    );
   }
 }

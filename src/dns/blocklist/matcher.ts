@@ -170,8 +170,12 @@ export class DomainSet {
   }
 
   /** Hashed rules after duplicates were dropped. */
-  get size(): number { return this.#e.hi.length; }
-  get regexCount(): number { return this.#regexes.size; }
+  get size(): number {
+    return this.#e.hi.length;
+  }
+  get regexCount(): number {
+    return this.#regexes.size;
+  }
   /** Bytes held in typed arrays (the regexes aside). */
   get byteLength(): number {
     return this.#e.hi.buffer.byteLength + this.#e.data.buffer.byteLength + this.#buckets.byteLength + this.#filter.byteLength;

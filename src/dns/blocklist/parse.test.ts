@@ -10,8 +10,13 @@ function recorder(): { rules: string[]; sink: RuleSink } {
   return {
     rules,
     sink: {
-      add: (name, kind, scope, _list, line) => { rules.push(`${kind} ${scope === 'subdomains' ? '*.' : ''}${name} @${line}`); },
-      addRegex: (source, kind, _list, line) => { rules.push(`${kind} /${source}/ @${line}`); return true; },
+      add: (name, kind, scope, _list, line) => {
+        rules.push(`${kind} ${scope === 'subdomains' ? '*.' : ''}${name} @${line}`);
+      },
+      addRegex: (source, kind, _list, line) => {
+        rules.push(`${kind} /${source}/ @${line}`);
+        return true;
+      },
     },
   };
 }
@@ -24,21 +29,23 @@ function parse(text: string, options: Partial<ListOptions> = {}) {
 
 describe('parseList: hosts files', () => {
   it('reads every name of a line, any address, and skips the stock localhost entries', () => {
-    const { rules, stats } = parse([
-      '# StevenBlack-style header',
-      '127.0.0.1 localhost',
-      '127.0.0.1 localhost.localdomain',
-      '255.255.255.255 broadcasthost',
-      '::1 localhost ip6-localhost ip6-loopback',
-      'fe80::1%lo0 localhost',
-      'ff02::1 ip6-allnodes',
-      '0.0.0.0 local',
-      '0.0.0.0 0.0.0.0',
-      '0.0.0.0 ads.example.com',
-      '127.0.0.1\tTracker.Example.NET.   # a comment after the entry',
-      ':: one.example two.example\tthree.example',
-      '192.168.1.5 ip6-tracker.example',
-    ].join('\n'));
+    const { rules, stats } = parse(
+      [
+        '# StevenBlack-style header',
+        '127.0.0.1 localhost',
+        '127.0.0.1 localhost.localdomain',
+        '255.255.255.255 broadcasthost',
+        '::1 localhost ip6-localhost ip6-loopback',
+        'fe80::1%lo0 localhost',
+        'ff02::1 ip6-allnodes',
+        '0.0.0.0 local',
+        '0.0.0.0 0.0.0.0',
+        '0.0.0.0 ads.example.com',
+        '127.0.0.1\tTracker.Example.NET.   # a comment after the entry',
+        ':: one.example two.example\tthree.example',
+        '192.168.1.5 ip6-tracker.example',
+      ].join('\n'),
+    );
     expect(rules).toEqual([
       'block ads.example.com @10',
       'block tracker.example.net @11',
@@ -64,7 +71,10 @@ describe('parseList: hosts files', () => {
 describe('parseList: plain names and wildcards', () => {
   it('reads one name a line, lowercased, without the trailing dot', () => {
     expect(parse('Ads.Example.COM\ntracker.example.\n_dmarc.example\nads-.example').rules).toEqual([
-      'block ads.example.com @1', 'block tracker.example @2', 'block _dmarc.example @3', 'block ads-.example @4',
+      'block ads.example.com @1',
+      'block tracker.example @2',
+      'block _dmarc.example @3',
+      'block ads-.example @4',
     ]);
   });
 
@@ -74,7 +84,9 @@ describe('parseList: plain names and wildcards', () => {
 
   it('converts internationalized names to punycode', () => {
     expect(parse('bücher.example\n||MÜNCHEN.example^\n0.0.0.0 ñ.example').rules).toEqual([
-      'block xn--bcher-kva.example @1', 'block xn--mnchen-3ya.example @2', 'block xn--ida.example @3',
+      'block xn--bcher-kva.example @1',
+      'block xn--mnchen-3ya.example @2',
+      'block xn--ida.example @3',
     ]);
   });
 
@@ -93,16 +105,18 @@ describe('parseList: plain names and wildcards', () => {
 
 describe('parseList: adblock syntax', () => {
   it('reads ||name^, exceptions and $important', () => {
-    const { rules, stats } = parse([
-      '[Adblock Plus 2.0]',
-      '! Title: a list',
-      '||ads.example^',
-      '||ads2.example^|',
-      '||*.cdn.example^',
-      '||critical.example^$important',
-      '@@||good.example^',
-      '@@||very-good.example^$important',
-    ].join('\n'));
+    const { rules, stats } = parse(
+      [
+        '[Adblock Plus 2.0]',
+        '! Title: a list',
+        '||ads.example^',
+        '||ads2.example^|',
+        '||*.cdn.example^',
+        '||critical.example^$important',
+        '@@||good.example^',
+        '@@||very-good.example^$important',
+      ].join('\n'),
+    );
     expect(rules).toEqual([
       'block ads.example @3',
       'block ads2.example @4',
@@ -146,10 +160,24 @@ describe('parseList: regexes', () => {
   });
 
   it('refuses patterns that can backtrack catastrophically, and broken ones', () => {
-    const { rules, errors } = parse([
-      '/(a+)+$/', '/(a*)*b/', '/(a|a)*c/', '/(?:x|y){2,}/', '/((ab)+c)*/', '/(a)\\1/', `/${'a'.repeat(257)}/`,
-      '/.*a.*b/', '/^x.*a.*b.*c/', '/(?<n>a)/', '/[a-z/', '/a)(/', '/a{2,1}/', '/ads',
-    ].join('\n'));
+    const { rules, errors } = parse(
+      [
+        '/(a+)+$/',
+        '/(a*)*b/',
+        '/(a|a)*c/',
+        '/(?:x|y){2,}/',
+        '/((ab)+c)*/',
+        '/(a)\\1/',
+        `/${'a'.repeat(257)}/`,
+        '/.*a.*b/',
+        '/^x.*a.*b.*c/',
+        '/(?<n>a)/',
+        '/[a-z/',
+        '/a)(/',
+        '/a{2,1}/',
+        '/ads',
+      ].join('\n'),
+    );
     expect(rules).toEqual([]);
     expect(errors).toEqual([
       '1: /(a+)+$/: a repeated group containing a quantifier or "|" can backtrack catastrophically',
@@ -185,7 +213,12 @@ describe('parseList: regexes', () => {
 describe('parseList: allowlists', () => {
   it('allows every entry whatever its syntax', () => {
     expect(parse('good.example\n0.0.0.0 a.example\n||b.example^\n@@||c.example^\n||d.example^$important\n/^e\\./', { role: 'allow' }).rules).toEqual([
-      'allow good.example @1', 'allow a.example @2', 'allow b.example @3', 'allow c.example @4', 'allow-important d.example @5', 'allow /^e\\./ @6',
+      'allow good.example @1',
+      'allow a.example @2',
+      'allow b.example @3',
+      'allow c.example @4',
+      'allow-important d.example @5',
+      'allow /^e\\./ @6',
     ]);
   });
 });
@@ -217,7 +250,7 @@ describe('parseList: lines', () => {
 
   it('never throws on garbage', () => {
     let seed = 7;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const alphabet = 'ab.-_*|^$@/#!:[]()+?{}\\ \t\r\n0123456789üx\u0000\u2028\uFFFF\uD800';
     let text = '';
     for (let i = 0; i < 200_000; i++) text += alphabet[Math.floor(random() * alphabet.length)];

@@ -18,7 +18,10 @@ import { compileRe2 } from './regex-set.ts';
 
 const MAX_LENGTH = 256;
 
-interface Frame { quantified: boolean; alternation: boolean }
+interface Frame {
+  quantified: boolean;
+  alternation: boolean;
+}
 
 /** Checks a regex body (without the slashes): the reason it is refused, or
  *  undefined when regex-set.ts can match it. */

@@ -28,8 +28,14 @@ export function sortEntries({ hi, data }: Entries, n: number): void {
     hi[i]! - h || data[3 * i]! - l || data[3 * i + 1]! - m || data[3 * i + 2]! - t;
   const less = (i: number, j: number): boolean => compare(i, hi[j]!, data[3 * j]!, data[3 * j + 1]!, data[3 * j + 2]!) < 0;
   const swap = (i: number, j: number): void => {
-    let t = hi[i]!; hi[i] = hi[j]!; hi[j] = t;
-    for (let k = 0; k < 3; k++) { t = data[3 * i + k]!; data[3 * i + k] = data[3 * j + k]!; data[3 * j + k] = t; }
+    let t = hi[i]!;
+    hi[i] = hi[j]!;
+    hi[j] = t;
+    for (let k = 0; k < 3; k++) {
+      t = data[3 * i + k]!;
+      data[3 * i + k] = data[3 * j + k]!;
+      data[3 * j + k] = t;
+    }
   };
 
   const sortRange = (left: number, right: number): void => {
@@ -38,12 +44,17 @@ export function sortEntries({ hi, data }: Entries, n: number): void {
       if (less(mid, left)) swap(mid, left);
       if (less(right, left)) swap(right, left);
       if (less(right, mid)) swap(right, mid);
-      const ph = hi[mid]!, pl = data[3 * mid]!, pm = data[3 * mid + 1]!, pt = data[3 * mid + 2]!;
+      const ph = hi[mid]!,
+        pl = data[3 * mid]!,
+        pm = data[3 * mid + 1]!,
+        pt = data[3 * mid + 2]!;
       let i = left - 1;
       let j = right + 1;
       for (;;) {
-        do i++; while (compare(i, ph, pl, pm, pt) < 0);
-        do j--; while (compare(j, ph, pl, pm, pt) > 0);
+        do i++;
+        while (compare(i, ph, pl, pm, pt) < 0);
+        do j--;
+        while (compare(j, ph, pl, pm, pt) > 0);
         if (i >= j) break;
         swap(i, j);
       }

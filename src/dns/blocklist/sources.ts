@@ -13,9 +13,7 @@ const DOWNLOAD_TIMEOUT_MS = 30_000;
 const MAX_LIST_BYTES = 64 * 1024 * 1024;
 
 export type DownloadResult =
-  | { readonly outcome: 'downloaded'; readonly bytes: number }
-  | { readonly outcome: 'not-modified' }
-  | { readonly outcome: 'failed'; readonly error: string };
+  { readonly outcome: 'downloaded'; readonly bytes: number } | { readonly outcome: 'not-modified' } | { readonly outcome: 'failed'; readonly error: string };
 
 interface SavedMeta {
   readonly etag?: string;
@@ -106,11 +104,14 @@ export async function downloadList(url: string, dataDir: string, progress?: Down
     mkdirSync(join(dataDir, 'lists'), { recursive: true });
     const bytes = await streamToFile(response, temp, progress);
     renameSync(temp, paths.text);
-    writeFileAtomic(paths.meta, JSON.stringify({
-      ...(response.headers.get('etag') ? { etag: response.headers.get('etag') } : {}),
-      ...(response.headers.get('last-modified') ? { lastModified: response.headers.get('last-modified') } : {}),
-      fetchedAt: new Date().toISOString(),
-    }));
+    writeFileAtomic(
+      paths.meta,
+      JSON.stringify({
+        ...(response.headers.get('etag') ? { etag: response.headers.get('etag') } : {}),
+        ...(response.headers.get('last-modified') ? { lastModified: response.headers.get('last-modified') } : {}),
+        fetchedAt: new Date().toISOString(),
+      }),
+    );
     return { outcome: 'downloaded', bytes };
   } catch (error) {
     rmSync(temp, { force: true });

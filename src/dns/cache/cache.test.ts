@@ -74,7 +74,8 @@ describe('packed entries', () => {
     const cname = { name: 'a\\.b.example.com', type: RRType.CNAME, class: RRClass.IN, ttl: 600, rdata: nameToWire('edge.cdn.example.net') };
     const given: Response = {
       ...response(Rcode.NOERROR, [cname, a('edge.cdn.example.net', 60), a('edge.cdn.example.net', 60, 2)]),
-      authoritative: true, authenticData: true,
+      authoritative: true,
+      authenticData: true,
       additional: [{ name: 'edge.cdn.example.net', type: RRType.TXT, class: RRClass.IN, ttl: 60, rdata: Uint8Array.of(2, 0x68, 0x69) }],
     };
     const key = cacheKey('a\\.b.example.com', RRType.A, RRClass.IN, false);

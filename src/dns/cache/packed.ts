@@ -69,7 +69,9 @@ export function unpack(packed: Uint8Array): Response {
       else ({ name: owner, end: at } = nameFromWire(packed, at));
       const rdlength = readU16(packed, at + 8);
       records.push({
-        name: owner, type: readU16(packed, at), class: readU16(packed, at + 2),
+        name: owner,
+        type: readU16(packed, at),
+        class: readU16(packed, at + 2),
         ttl: readU16(packed, at + 4) * 0x10000 + readU16(packed, at + 6),
         rdata: packed.subarray(at + 10, at + 10 + rdlength),
       });

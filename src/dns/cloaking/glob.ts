@@ -91,7 +91,10 @@ function matchStarred(pieces: readonly Piece[], name: string): boolean {
   for (const piece of pieces.slice(1, -1)) {
     let found = -1;
     for (let start = at; start + piece.length <= end; start++) {
-      if (matchesAt(piece, name, start)) { found = start; break; }
+      if (matchesAt(piece, name, start)) {
+        found = start;
+        break;
+      }
     }
     if (found < 0) return false;
     at = found + piece.length;

@@ -76,22 +76,22 @@ describe('parseCloakingRules', () => {
 
   it('reports each bad line with its number and keeps the good ones', () => {
     const text = [
-      'good.lan 10.0.0.1',          // 1
-      'lonely.lan',                  // 2 no value
-      'a..b 10.0.0.1',               // 3 empty label
-      'x.lan 10.0.0.256',            // 4 bad address
-      'x.lan fe80::1%eth0',          // 5 zone id
-      '[a-.com 10.0.0.1',            // 6 unclosed set
-      'a[z-a]b 10.0.0.1',            // 7 reversed range
-      'x.lan too many fields',       // 8
-      '=a*.lan 10.0.0.1',            // 9 wildcard in exact
-      '* 10.0.0.1',                  // 10 everything
-      'ad/s* 10.0.0.1',              // 11 bad character
-      'good.lan other.lan',          // 12 name after addresses
-      'c.lan one.lan',               // 13
-      'c.lan two.lan',               // 14 second name
-      'c.lan 10.0.0.1',              // 15 addresses after a name
-      'c.lan one.lan.',              // 16 same name again: fine
+      'good.lan 10.0.0.1', // 1
+      'lonely.lan', // 2 no value
+      'a..b 10.0.0.1', // 3 empty label
+      'x.lan 10.0.0.256', // 4 bad address
+      'x.lan fe80::1%eth0', // 5 zone id
+      '[a-.com 10.0.0.1', // 6 unclosed set
+      'a[z-a]b 10.0.0.1', // 7 reversed range
+      'x.lan too many fields', // 8
+      '=a*.lan 10.0.0.1', // 9 wildcard in exact
+      '* 10.0.0.1', // 10 everything
+      'ad/s* 10.0.0.1', // 11 bad character
+      'good.lan other.lan', // 12 name after addresses
+      'c.lan one.lan', // 13
+      'c.lan two.lan', // 14 second name
+      'c.lan 10.0.0.1', // 15 addresses after a name
+      'c.lan one.lan.', // 16 same name again: fine
     ].join('\n');
     const { rules, errors } = parseCloakingRules(text, 'rules.txt');
     expect(errors.map((e) => e.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15]);

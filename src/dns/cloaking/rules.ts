@@ -9,8 +9,7 @@ import { compileGlob, GlobError } from './glob.ts';
 import type { Name } from '../record.ts';
 
 export type CloakTarget =
-  | { readonly kind: 'addresses'; readonly ipv4: readonly string[]; readonly ipv6: readonly string[] }
-  | { readonly kind: 'cname'; readonly name: Name };
+  { readonly kind: 'addresses'; readonly ipv4: readonly string[]; readonly ipv6: readonly string[] } | { readonly kind: 'cname'; readonly name: Name };
 
 export type PatternKind = 'exact' | 'suffix' | 'prefix' | 'substring' | 'glob';
 
@@ -31,9 +30,14 @@ export function parseCloakingRules(text: string, file: string): { rules: CloakRu
   const errors: SourceError[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
-    const fail = (message: string) => { errors.push({ file, line, message }); };
+    const fail = (message: string) => {
+      errors.push({ file, line, message });
+    };
     // dnscrypt-proxy only starts a comment at "#" on its own or after a blank.
-    const [token, value, extra] = raw.replace(/(^|\s)#.*$/, '').trim().split(/\s+/);
+    const [token, value, extra] = raw
+      .replace(/(^|\s)#.*$/, '')
+      .trim()
+      .split(/\s+/);
     if (!token) return;
     if (value === undefined) return fail(`"${token}" has no value`);
     if (extra !== undefined) return fail(`unexpected "${extra}" after "${value}" (one value per line; repeat the pattern for more addresses)`);
@@ -66,7 +70,10 @@ export function mergeCloakRules(rules: readonly CloakRule[]): { rules: CloakRule
     } else if (a.kind !== 'cname' || b.kind !== 'cname' || a.name !== b.name) {
       const was = a.kind === 'cname' ? `the name "${a.name}"` : 'addresses';
       const now = b.kind === 'cname' ? `the name "${b.name}"` : 'an address';
-      errors.push({ ...rule.source, message: `"${written(rule)}" already answers with ${was} at ${first.source.file}:${first.source.line}; ignoring ${now} (a rule gives addresses or one name)` });
+      errors.push({
+        ...rule.source,
+        message: `"${written(rule)}" already answers with ${was} at ${first.source.file}:${first.source.line}; ignoring ${now} (a rule gives addresses or one name)`,
+      });
     }
   }
   return { rules: [...merged.values()], errors };

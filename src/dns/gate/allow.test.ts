@@ -28,7 +28,11 @@ describe('AllowList', () => {
   it('sees an interface that came up at once, and forgets one that went down', () => {
     let subnets = ['192.168.1.53/24'];
     let now = 0;
-    const list = new AllowList(['local'], () => subnets, () => now);
+    const list = new AllowList(
+      ['local'],
+      () => subnets,
+      () => now,
+    );
     expect(list.allows('10.8.0.2')).toBe(false);
     subnets = ['192.168.1.53/24', '10.8.0.1/24']; // a VPN came up
     now += 1_000;
@@ -41,7 +45,14 @@ describe('AllowList', () => {
   it('reads the interfaces at most once a second while refusing', () => {
     let reads = 0;
     let now = 0;
-    const list = new AllowList(['local'], () => { reads++; return []; }, () => now);
+    const list = new AllowList(
+      ['local'],
+      () => {
+        reads++;
+        return [];
+      },
+      () => now,
+    );
     for (let i = 0; i < 1000; i++) list.allows('203.0.113.9');
     expect(reads).toBe(1);
     now += 1_000;

@@ -10,11 +10,15 @@ import { CacheStage } from './cache.ts';
 const SETTINGS: CacheSettings = { max_entries: 100, min_ttl: 0, max_ttl: 86400, serve_stale: true };
 
 function query(name: string, dnssecOk = false, checkingDisabled = false): Query {
-  const parsed = parseQuery(dnsPacket.encode({
-    type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED | (checkingDisabled ? dnsPacket.CHECKING_DISABLED : 0),
-    questions: [{ name, type: 'A' }],
-    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: dnssecOk ? dnsPacket.DNSSEC_OK : 0, data: [] } as never],
-  }));
+  const parsed = parseQuery(
+    dnsPacket.encode({
+      type: 'query',
+      id: 7,
+      flags: dnsPacket.RECURSION_DESIRED | (checkingDisabled ? dnsPacket.CHECKING_DISABLED : 0),
+      questions: [{ name, type: 'A' }],
+      additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: dnssecOk ? dnsPacket.DNSSEC_OK : 0, data: [] } as never],
+    }),
+  );
   if (parsed.kind !== 'query') throw new Error('bad test query');
   return parsed.query;
 }
@@ -22,7 +26,11 @@ function query(name: string, dnssecOk = false, checkingDisabled = false): Query 
 function context(name: string, dnssecOk = false, checkingDisabled = false): QueryContext {
   const q = query(name, dnssecOk, checkingDisabled);
   return {
-    query: q, name: q.name, type: q.type, view: 'default', chased: [],
+    query: q,
+    name: q.name,
+    type: q.type,
+    view: 'default',
+    chased: [],
     client: { address: '192.168.1.20', port: 40000, transport: 'udp' },
     resolve: () => Promise.reject(new Error('no chase in these tests')),
   };
@@ -40,7 +48,13 @@ const SERVFAIL = emptyResponse(Rcode.SERVFAIL, 'servfail');
 
 /** A fake rest-of-the-chain: counts calls and answers what `reply` says. */
 function fakeNext(reply: () => Response | Promise<Response>) {
-  const next = Object.assign(() => { next.calls++; return Promise.resolve(reply()); }, { calls: 0 });
+  const next = Object.assign(
+    () => {
+      next.calls++;
+      return Promise.resolve(reply());
+    },
+    { calls: 0 },
+  );
   return next;
 }
 
@@ -92,7 +106,13 @@ describe('cache hits', () => {
   it('are kept apart by the CD bit: an answer fetched unchecked never reaches a client that wants it checked', async () => {
     const { stage } = setup();
     // The upstream validates: bogus data is SERVFAIL unless CD=1 turns checking off (RFC 4035 §3.2.2).
-    const next = Object.assign((cd: boolean) => { next.calls++; return Promise.resolve(cd ? upstreamAnswer('bogus.example', 300) : SERVFAIL); }, { calls: 0 });
+    const next = Object.assign(
+      (cd: boolean) => {
+        next.calls++;
+        return Promise.resolve(cd ? upstreamAnswer('bogus.example', 300) : SERVFAIL);
+      },
+      { calls: 0 },
+    );
     const unchecked = await stage.handle(context('bogus.example', false, true), () => next(true));
     expect(unchecked.rcode).toBe(Rcode.NOERROR);
     const checked = await stage.handle(context('bogus.example', false, false), () => next(false));
@@ -102,7 +122,10 @@ describe('cache hits', () => {
 
   it('do not share a pending lookup across the CD bit', async () => {
     const { stage } = setup();
-    const next = fakeNext(async () => { await sleep(10); return upstreamAnswer('www.example.com', 300); });
+    const next = fakeNext(async () => {
+      await sleep(10);
+      return upstreamAnswer('www.example.com', 300);
+    });
     await Promise.all([stage.handle(context('www.example.com', false, true), next), stage.handle(context('www.example.com', false, false), next)]);
     expect(next.calls).toBe(2);
   });
@@ -145,7 +168,10 @@ describe('what the stage does not cache', () => {
 describe('coalescing', () => {
   it('sends 100 concurrent identical misses down the chain once', async () => {
     const { stage } = setup();
-    const next = fakeNext(async () => { await sleep(10); return upstreamAnswer('www.example.com', 300); });
+    const next = fakeNext(async () => {
+      await sleep(10);
+      return upstreamAnswer('www.example.com', 300);
+    });
     const answers = await Promise.all(Array.from({ length: 100 }, () => stage.handle(context('www.example.com'), next)));
     expect(next.calls).toBe(1);
     expect(answers.every((answer) => answer.rcode === Rcode.NOERROR && answer.answer.length === 1)).toBe(true);
@@ -165,14 +191,20 @@ describe('serve-stale (RFC 8767)', () => {
   async function expired(settings: Partial<CacheSettings> = {}, deadline = 1800) {
     const setupResult = setup(settings, deadline);
     const ctx = context('www.example.com');
-    await setupResult.stage.handle(ctx, fakeNext(() => upstreamAnswer('www.example.com', 60)));
+    await setupResult.stage.handle(
+      ctx,
+      fakeNext(() => upstreamAnswer('www.example.com', 60)),
+    );
     setupResult.clock.t += 3_600_000;
     return { ...setupResult, ctx };
   }
 
   it('answers expired data with TTL 30 when the upstream answers SERVFAIL', async () => {
     const { stage, ctx } = await expired();
-    const answer = await stage.handle(ctx, fakeNext(() => SERVFAIL));
+    const answer = await stage.handle(
+      ctx,
+      fakeNext(() => SERVFAIL),
+    );
     expect(answer.source).toBe('stale');
     expect(onWire(ctx, answer)).toMatchObject({ rcode: 'NOERROR', answers: [{ ttl: 30, data: '192.0.2.1' }] });
   });
@@ -192,7 +224,10 @@ describe('serve-stale (RFC 8767)', () => {
 
   it('answers expired data past the client deadline and refreshes in the background', async () => {
     const { stage, ctx } = await expired({}, 20);
-    const slow = fakeNext(async () => { await sleep(150); return upstreamAnswer('www.example.com', 60, 9); });
+    const slow = fakeNext(async () => {
+      await sleep(150);
+      return upstreamAnswer('www.example.com', 60, 9);
+    });
     const started = Date.now();
     const answer = await stage.handle(ctx, slow);
     expect(Date.now() - started).toBeLessThan(140);
@@ -207,7 +242,14 @@ describe('serve-stale (RFC 8767)', () => {
 
   it('is off with serve_stale: false', async () => {
     const { stage, ctx } = await expired({ serve_stale: false });
-    expect((await stage.handle(ctx, fakeNext(() => SERVFAIL))).rcode).toBe(Rcode.SERVFAIL);
+    expect(
+      (
+        await stage.handle(
+          ctx,
+          fakeNext(() => SERVFAIL),
+        )
+      ).rcode,
+    ).toBe(Rcode.SERVFAIL);
   });
 });
 
@@ -216,7 +258,10 @@ describe('prefetch', () => {
     const { stage, clock } = setup();
     const ctx = context('www.example.com');
     let last = 1;
-    const next = fakeNext(async () => { await sleep(20); return upstreamAnswer('www.example.com', 100, last++); });
+    const next = fakeNext(async () => {
+      await sleep(20);
+      return upstreamAnswer('www.example.com', 100, last++);
+    });
     await stage.handle(ctx, next);
     clock.t += 50_000;
     await stage.handle(ctx, next); // popular now, but half its TTL is left
@@ -234,7 +279,10 @@ describe('prefetch', () => {
   it('leaves entries hit once alone, and survives a failing refresh', async () => {
     const { stage, clock } = setup();
     const ctx = context('www.example.com');
-    await stage.handle(ctx, fakeNext(() => upstreamAnswer('www.example.com', 100)));
+    await stage.handle(
+      ctx,
+      fakeNext(() => upstreamAnswer('www.example.com', 100)),
+    );
     clock.t += 95_000;
     const failing = fakeNext(() => Promise.reject(new Error('down')));
     await stage.handle(ctx, failing);

@@ -54,20 +54,25 @@ export class CacheStage implements Stage {
   private fetch(key: string, ctx: QueryContext, next: Next, old: CacheEntry | undefined): Promise<Response> {
     const running = this.pending.get(key);
     if (running) return running;
-    const lookup = call(next).then((response) => {
-      if (response.rcode === Rcode.SERVFAIL) this.failed(old);
-      else if (!cacheable(ctx, response) || !this.cache.set(key, response)) {
-        // A real answer we do not keep: the old one must not outlive it.
-        if (old) this.cache.delete(key);
-      }
-      return response;
-    }, (error: unknown) => {
-      this.failed(old);
-      throw error;
-    });
+    const lookup = call(next).then(
+      (response) => {
+        if (response.rcode === Rcode.SERVFAIL) this.failed(old);
+        else if (!cacheable(ctx, response) || !this.cache.set(key, response)) {
+          // A real answer we do not keep: the old one must not outlive it.
+          if (old) this.cache.delete(key);
+        }
+        return response;
+      },
+      (error: unknown) => {
+        this.failed(old);
+        throw error;
+      },
+    );
     this.pending.set(key, lookup);
     // Also what keeps a background refresh's rejection from going unhandled.
-    const done = (): void => { this.pending.delete(key); };
+    const done = (): void => {
+      this.pending.delete(key);
+    };
     lookup.then(done, done);
     return lookup;
   }
@@ -81,13 +86,16 @@ export class CacheStage implements Stage {
   private staleUnlessAnswered(lookup: Promise<Response>, stale: Response): Promise<Response> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(stale), this.deadlineMs);
-      lookup.then((response) => {
-        clearTimeout(timer);
-        resolve(response.rcode === Rcode.SERVFAIL ? stale : response);
-      }, () => {
-        clearTimeout(timer);
-        resolve(stale);
-      });
+      lookup.then(
+        (response) => {
+          clearTimeout(timer);
+          resolve(response.rcode === Rcode.SERVFAIL ? stale : response);
+        },
+        () => {
+          clearTimeout(timer);
+          resolve(stale);
+        },
+      );
     });
   }
 }

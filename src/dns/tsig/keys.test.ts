@@ -84,15 +84,20 @@ describe('dns_update.keys', () => {
   });
 
   it('names the config key of each mistake', () => {
-    expect(errors([
-      entry({ secret: 'not base64!' }),
-      entry({ name: 'b', secret_file: 'missing.key' }),
-      entry({ name: 'c', secret_file: 'other.key' }),
-      entry({ name: 'ddns-key', secret_file: 'sha512.key' }),
-      entry({ name: 'e', secret: SECRET, zones: ['bad..zone'] }),
-      entry({ name: 'E', secret: SECRET }),
-      entry({ name: 'f', secret_file: 'junk' }),
-    ], { 'other.key': KEYGEN_FILE, 'sha512.key': KEYGEN_FILE, junk: 'hello, world' })).toEqual([
+    expect(
+      errors(
+        [
+          entry({ secret: 'not base64!' }),
+          entry({ name: 'b', secret_file: 'missing.key' }),
+          entry({ name: 'c', secret_file: 'other.key' }),
+          entry({ name: 'ddns-key', secret_file: 'sha512.key' }),
+          entry({ name: 'e', secret: SECRET, zones: ['bad..zone'] }),
+          entry({ name: 'E', secret: SECRET }),
+          entry({ name: 'f', secret_file: 'junk' }),
+        ],
+        { 'other.key': KEYGEN_FILE, 'sha512.key': KEYGEN_FILE, junk: 'hello, world' },
+      ),
+    ).toEqual([
       'dns_update.keys[0].secret: not a base64 secret',
       "dns_update.keys[1].secret_file: cannot read missing.key: ENOENT: no such file or directory, open 'missing.key'",
       'dns_update.keys[2].secret_file: other.key defines "ddns-key", not "c"',

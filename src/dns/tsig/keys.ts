@@ -51,11 +51,7 @@ export function loadTsigKeys(section: DnsUpdateConfig, readFile: ReadFile = read
 
 /** One key as the config describes it (the rfc2136 dynamic-DNS provider's
  *  key has the same fields). Throws TsigKeyError naming `path`. */
-export function readTsigKey(
-  entry: Pick<KeyConfig, 'name' | 'algorithm' | 'secret' | 'secret_file'>,
-  path: string,
-  readFile: ReadFile = readText,
-): TsigKey {
+export function readTsigKey(entry: Pick<KeyConfig, 'name' | 'algorithm' | 'secret' | 'secret_file'>, path: string, readFile: ReadFile = readText): TsigKey {
   const name = configName(entry.name, `${path}.name`);
   const { algorithm } = entry;
   if (entry.secret !== undefined) {
@@ -75,7 +71,11 @@ export function readTsigKey(
   return { name, algorithm, secret };
 }
 
-interface KeyStatement { readonly name: string; readonly algorithm: string | undefined; readonly secret: string | undefined }
+interface KeyStatement {
+  readonly name: string;
+  readonly algorithm: string | undefined;
+  readonly secret: string | undefined;
+}
 
 /** The `key` statements of a BIND config fragment (comments are #, // and
  *  slash-star, never inside quotes: base64 holds slashes). */

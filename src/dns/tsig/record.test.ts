@@ -3,8 +3,14 @@ import { MalformedMessage } from '../reader.ts';
 import { decodeTsigRdata, encodeTsigRecord, type TsigRecord } from './record.ts';
 
 const TSIG: TsigRecord = {
-  keyName: 'ddns-key', algorithm: 'hmac-sha256', timeSigned: 2 ** 40 + 5, fudge: 300,
-  mac: new Uint8Array([1, 2, 3]), originalId: 0xbeef, error: 18, otherData: new Uint8Array([9, 8, 7, 6, 5, 4]),
+  keyName: 'ddns-key',
+  algorithm: 'hmac-sha256',
+  timeSigned: 2 ** 40 + 5,
+  fudge: 300,
+  mac: new Uint8Array([1, 2, 3]),
+  originalId: 0xbeef,
+  error: 18,
+  otherData: new Uint8Array([9, 8, 7, 6, 5, 4]),
 };
 
 /** The RDATA of an encoded TSIG RR: after the owner and the 10 fixed bytes. */

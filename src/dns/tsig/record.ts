@@ -38,9 +38,15 @@ const ZERO_TTL = Buffer.alloc(4);
 /** The whole RR: owner, TYPE TSIG, CLASS ANY, TTL 0 (RFC 8945 §4.2), RDATA. */
 export function encodeTsigRecord(tsig: TsigRecord): Uint8Array {
   const rdata = Buffer.concat([
-    nameToWire(tsig.algorithm), u48(tsig.timeSigned), u16(tsig.fudge),
-    u16(tsig.mac.length), tsig.mac, u16(tsig.originalId), u16(tsig.error),
-    u16(tsig.otherData.length), tsig.otherData,
+    nameToWire(tsig.algorithm),
+    u48(tsig.timeSigned),
+    u16(tsig.fudge),
+    u16(tsig.mac.length),
+    tsig.mac,
+    u16(tsig.originalId),
+    u16(tsig.error),
+    u16(tsig.otherData.length),
+    tsig.otherData,
   ]);
   return Buffer.concat([nameToWire(tsig.keyName), u16(RRType.TSIG), u16(RRClass.ANY), ZERO_TTL, u16(rdata.length), rdata]);
 }
@@ -48,8 +54,15 @@ export function encodeTsigRecord(tsig: TsigRecord): Uint8Array {
 /** RFC 8945 §4.3.3: the TSIG fields the MAC covers (no MAC, no Original ID). */
 export function tsigVariables(tsig: TsigRecord): Uint8Array {
   return Buffer.concat([
-    nameToWire(tsig.keyName), u16(RRClass.ANY), ZERO_TTL, nameToWire(tsig.algorithm),
-    u48(tsig.timeSigned), u16(tsig.fudge), u16(tsig.error), u16(tsig.otherData.length), tsig.otherData,
+    nameToWire(tsig.keyName),
+    u16(RRClass.ANY),
+    ZERO_TTL,
+    nameToWire(tsig.algorithm),
+    u48(tsig.timeSigned),
+    u16(tsig.fudge),
+    u16(tsig.error),
+    u16(tsig.otherData.length),
+    tsig.otherData,
   ]);
 }
 

@@ -38,8 +38,14 @@ export function signMessage(
 /** The bytes a TSIG RR signed with `key` (a full MAC, no other data) adds to a message. */
 export function tsigSize(key: TsigKey): number {
   return encodeTsigRecord({
-    keyName: key.name, algorithm: algorithmName(key.algorithm), timeSigned: 0, fudge: 0,
-    mac: new Uint8Array(fullMacSize(key.algorithm)), originalId: 0, error: 0, otherData: new Uint8Array(0),
+    keyName: key.name,
+    algorithm: algorithmName(key.algorithm),
+    timeSigned: 0,
+    fudge: 0,
+    mac: new Uint8Array(fullMacSize(key.algorithm)),
+    originalId: 0,
+    error: 0,
+    otherData: new Uint8Array(0),
   }).length;
 }
 

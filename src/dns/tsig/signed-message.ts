@@ -7,9 +7,7 @@ import { decodeTsigRdata, encodeTsigRecord, u16, type TsigRecord } from './recor
 
 const ARCOUNT_AT = 10;
 
-export type SplitMessage =
-  | { readonly kind: 'unsigned' }
-  | { readonly kind: 'signed'; readonly tsig: TsigRecord; readonly unsigned: Uint8Array };
+export type SplitMessage = { readonly kind: 'unsigned' } | { readonly kind: 'signed'; readonly tsig: TsigRecord; readonly unsigned: Uint8Array };
 
 /** Finds the TSIG RR; throws MalformedMessage when the message cannot be
  *  walked or the TSIG is misplaced (RFC 8945 §5.2: FORMERR). */

@@ -22,7 +22,10 @@ function update(id = 0x1234, flags = 0x28): Uint8Array {
 /** The answer to `update()`: QR set, NOERROR. */
 const response = (id = 0x1234): Uint8Array => update(id, 0xa8);
 
-const only = (key: TsigKey) => (name: string): TsigKey | undefined => (name === key.name ? key : undefined);
+const only =
+  (key: TsigKey) =>
+  (name: string): TsigKey | undefined =>
+    name === key.name ? key : undefined;
 
 /** `signed` re-sent with its MAC cut to `size` bytes (or grown past it). */
 function withMacSize(signed: Uint8Array, size: number): Uint8Array {
@@ -218,7 +221,13 @@ describe('answering a rejected request (RFC 8945 §5.3.2)', () => {
     ['BADSIG', only(keyOf('hmac-sha256', 'ddns-key', 'wrong'))],
   ] as const)('%s is answered with an unsigned TSIG carrying the error', (error, findKey) => {
     const answer = signRejection(response(), rejection(verifyRequest(request.message, findKey, NOW)), NOW);
-    expect(tsigOf(answer)).toMatchObject({ keyName: 'ddns-key', algorithm: 'hmac-sha256', mac: new Uint8Array(0), error: TsigError[error], originalId: 0x1234 });
+    expect(tsigOf(answer)).toMatchObject({
+      keyName: 'ddns-key',
+      algorithm: 'hmac-sha256',
+      mac: new Uint8Array(0),
+      error: TsigError[error],
+      originalId: 0x1234,
+    });
     expect(verifyResponse(answer, key, request.mac, NOW)).toMatchObject({ kind: 'rejected', error: 'BADSIG', peerError: TsigError[error] });
   });
 

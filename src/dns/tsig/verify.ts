@@ -20,11 +20,11 @@ interface RejectedMessage {
 }
 
 export type TsigRejection =
-  | RejectedMessage & { readonly error: 'BADKEY'; readonly key?: undefined; readonly mac?: undefined }
-  | RejectedMessage & { readonly error: 'BADSIG'; readonly key: TsigKey; readonly mac?: undefined }
+  | (RejectedMessage & { readonly error: 'BADKEY'; readonly key?: undefined; readonly mac?: undefined })
+  | (RejectedMessage & { readonly error: 'BADSIG'; readonly key: TsigKey; readonly mac?: undefined })
   /** The MAC was right: the answer is signed, over `mac`, and a BADTIME
    *  answer reuses the request's `timeSigned`. */
-  | RejectedMessage & { readonly error: 'BADTIME' | 'BADTRUNC'; readonly key: TsigKey; readonly mac: Uint8Array; readonly timeSigned: number };
+  | (RejectedMessage & { readonly error: 'BADTIME' | 'BADTRUNC'; readonly key: TsigKey; readonly mac: Uint8Array; readonly timeSigned: number });
 
 // `message` in each verdict: the message without its TSIG RR (ARCOUNT
 // decremented, the original ID restored from the TSIG RR), ready to be
@@ -32,10 +32,14 @@ export type TsigRejection =
 export type TsigVerdict =
   | { readonly kind: 'unsigned'; readonly message: Uint8Array }
   | {
-    readonly kind: 'valid'; readonly key: TsigKey; readonly mac: Uint8Array; readonly message: Uint8Array; readonly peerError?: number;
-    /** Seconds since the epoch until which the signature would still be accepted. */
-    readonly validUntil: number;
-  }
+      readonly kind: 'valid';
+      readonly key: TsigKey;
+      readonly mac: Uint8Array;
+      readonly message: Uint8Array;
+      readonly peerError?: number;
+      /** Seconds since the epoch until which the signature would still be accepted. */
+      readonly validUntil: number;
+    }
   | TsigRejection
   | { readonly kind: 'malformed'; readonly reason: string };
 
@@ -100,8 +104,14 @@ export function signRejection(response: Uint8Array, verdict: TsigRejection, now:
     case 'BADSIG': {
       const empty = new Uint8Array(0);
       return appendTsig(response, {
-        keyName: verdict.keyName, algorithm: verdict.algorithm, timeSigned: Math.floor(now), fudge: DEFAULT_FUDGE,
-        mac: empty, originalId: (response[0]! << 8) | response[1]!, error: TsigError[verdict.error], otherData: empty,
+        keyName: verdict.keyName,
+        algorithm: verdict.algorithm,
+        timeSigned: Math.floor(now),
+        fudge: DEFAULT_FUDGE,
+        mac: empty,
+        originalId: (response[0]! << 8) | response[1]!,
+        error: TsigError[verdict.error],
+        otherData: empty,
       });
     }
     case 'BADTIME':
@@ -109,7 +119,10 @@ export function signRejection(response: Uint8Array, verdict: TsigRejection, now:
       // Signed is the request's, as BIND and Knot do, so the client's own
       // clock accepts the answer and it learns how far off it is.
       return signMessage(response, verdict.key, {
-        now: verdict.timeSigned, requestMac: verdict.mac, error: TsigError.BADTIME, otherData: u48(Math.floor(now)),
+        now: verdict.timeSigned,
+        requestMac: verdict.mac,
+        error: TsigError.BADTIME,
+        otherData: u48(Math.floor(now)),
       }).message;
     case 'BADTRUNC':
       return signMessage(response, verdict.key, { now, requestMac: verdict.mac, error: TsigError.BADTRUNC }).message;

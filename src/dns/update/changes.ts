@@ -13,7 +13,10 @@ function isMetaType(type: number): boolean {
 }
 
 /** RDATA whose length is fixed by its type; a wrong length would be served. */
-const FIXED_LENGTH = new Map<number, number>([[RRType.A, 4], [RRType.AAAA, 16]]);
+const FIXED_LENGTH = new Map<number, number>([
+  [RRType.A, 4],
+  [RRType.AAAA, 16],
+]);
 
 /** §3.4.1: NOTZONE for a name that is not the zone's (`inZone`), FORMERR for a malformed entry. */
 export function prescanUpdates(inZone: (name: Name) => boolean, updates: readonly ResourceRecord[]): number {

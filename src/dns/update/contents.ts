@@ -52,7 +52,10 @@ export class ZoneContents {
   /** The records that differ from the base: the journal stores exactly this. */
   diff(): ZoneDiff {
     const names = [...this.changed.keys()];
-    return diffRecords(names.flatMap((name) => recordsOf(this.base.node(name))), names.flatMap((name) => recordsOf(this.changed.get(name))));
+    return diffRecords(
+      names.flatMap((name) => recordsOf(this.base.node(name))),
+      names.flatMap((name) => recordsOf(this.changed.get(name))),
+    );
   }
 
   /** The base with the changes: the zone's next version, or why it is none. */

@@ -110,7 +110,16 @@ export class UpdateHandler implements SignedResponder {
       return Rcode.REFUSED;
     }
     const result = updater.apply(zones, zone, { prerequisites, updates });
-    log.info({ client: client.address, key: key.name, zone: origin, rcode: result.rcode, ...('reason' in result ? { reason: result.reason } : { changed: result.changed }) }, 'update');
+    log.info(
+      {
+        client: client.address,
+        key: key.name,
+        zone: origin,
+        rcode: result.rcode,
+        ...('reason' in result ? { reason: result.reason } : { changed: result.changed }),
+      },
+      'update',
+    );
     return result.rcode;
   }
 }

@@ -24,7 +24,10 @@ function registry(zoneFiles?: Record<string, string>) {
 }
 
 function fileZone(origin: string, text: string): Zone {
-  const parsed = parseZoneFile(`$TTL 300\n@ SOA ns.home.lan. hostmaster.home.lan. 1 1h 15m 7d 60\n@ NS ns.home.lan.\n${text}`, { file: `${origin}.zone`, origin });
+  const parsed = parseZoneFile(`$TTL 300\n@ SOA ns.home.lan. hostmaster.home.lan. 1 1h 15m 7d 60\n@ NS ns.home.lan.\n${text}`, {
+    file: `${origin}.zone`,
+    origin,
+  });
   return Zone.build(origin, parsed.records) as Zone;
 }
 

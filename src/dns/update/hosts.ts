@@ -53,7 +53,11 @@ export class ZoneHostRegistry {
       // The zone file names this host itself (a NAS beside its static lease):
       // DHCP adds nothing there, so it never removes the owner's records; the
       // name is the client's if the file gives it this address.
-      const given = zone.node(fqdn)?.get(RRType.A)?.some((held) => sameRdata(held.rdata, a)) ?? false;
+      const given =
+        zone
+          .node(fqdn)
+          ?.get(RRType.A)
+          ?.some((held) => sameRdata(held.rdata, a)) ?? false;
       if (given && reverse) this.point(set, reverse, fqdn);
       return given;
     }
@@ -85,10 +89,15 @@ export class ZoneHostRegistry {
    *  outright; unless the zone file has one, which stays as it is. */
   private point(set: ZoneSet, reverse: Reverse, fqdn: Name): void {
     if (inZoneFile(set, reverse.zone, reverse.ptr) || pointsOnlyAt(reverse, fqdn)) return;
-    this.updater.apply(set, reverse.zone, {
-      prerequisites: [],
-      updates: [{ ...record(reverse.ptr, RRType.PTR, new Uint8Array(0)), class: RRClass.ANY, ttl: 0 }, record(reverse.ptr, RRType.PTR, nameToWire(fqdn))],
-    }, SOON);
+    this.updater.apply(
+      set,
+      reverse.zone,
+      {
+        prerequisites: [],
+        updates: [{ ...record(reverse.ptr, RRType.PTR, new Uint8Array(0)), class: RRClass.ANY, ttl: 0 }, record(reverse.ptr, RRType.PTR, nameToWire(fqdn))],
+      },
+      SOON,
+    );
   }
 }
 

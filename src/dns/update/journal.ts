@@ -102,7 +102,13 @@ export class ZoneJournal {
       for (const row of rows) {
         const record: ResourceRecord = { name: row.name, type: row.type, class: RRClass.IN, ttl: row.ttl, rdata: new Uint8Array(row.rdata) };
         if (row.present) contents.add(record);
-        else if (base.node(record.name)?.get(record.type)?.some((r) => sameRdata(r.rdata, record.rdata))) contents.deleteRecord(record);
+        else if (
+          base
+            .node(record.name)
+            ?.get(record.type)
+            ?.some((r) => sameRdata(r.rdata, record.rdata))
+        )
+          contents.deleteRecord(record);
         // An absence the base no longer has is spent: drop it, so the
         // journal stays as small as the zone's difference from its file.
         else this.forget.run(key, base.origin, row.name, row.type, row.rdata);
@@ -145,7 +151,10 @@ export class ZoneJournal {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       for (const { key, origin, diff, serial } of entries) {
-        for (const [records, present] of [[diff.present, 1], [diff.absent, 0]] as const) {
+        for (const [records, present] of [
+          [diff.present, 1],
+          [diff.absent, 0],
+        ] as const) {
           for (const rr of records) {
             if (rr.type !== RRType.SOA) this.upsert.run(key, origin, rr.name, rr.type, rr.rdata, rr.ttl, present);
           }
@@ -176,7 +185,9 @@ export class ZoneJournal {
   /** Every zone of `dir` with an overlay, and its overlay. */
   overlays(dir: string): Map<Name, ZoneOverlay> {
     const key = resolve(dir);
-    const origins = this.db.prepare('SELECT origin FROM serials WHERE dir = ? UNION SELECT DISTINCT origin FROM overlay WHERE dir = ?').all(key, key) as { origin: string }[];
+    const origins = this.db.prepare('SELECT origin FROM serials WHERE dir = ? UNION SELECT DISTINCT origin FROM overlay WHERE dir = ?').all(key, key) as {
+      origin: string;
+    }[];
     return new Map(origins.map(({ origin }) => [origin, { serial: this.serial(dir, origin), rows: this.select.all(key, origin) as unknown as OverlayRow[] }]));
   }
 

@@ -16,13 +16,15 @@ export function checkPrerequisites(zone: ZoneContents, inZone: (name: Name) => b
     if (rr.class === RRClass.ANY) {
       if (rr.rdata.length !== 0) return Rcode.FORMERR;
       // §2.4.4 "Name is in use" / §2.4.1 "RRset exists (value independent)".
-      if (rr.type === RRType.ANY) { if (zone.types(rr.name).length === 0) return Rcode.NXDOMAIN; }
-      else if (zone.rrset(rr.name, rr.type).length === 0) return Rcode.NXRRSET;
+      if (rr.type === RRType.ANY) {
+        if (zone.types(rr.name).length === 0) return Rcode.NXDOMAIN;
+      } else if (zone.rrset(rr.name, rr.type).length === 0) return Rcode.NXRRSET;
     } else if (rr.class === RRClass.NONE) {
       if (rr.rdata.length !== 0) return Rcode.FORMERR;
       // §2.4.5 "Name is not in use" / §2.4.3 "RRset does not exist".
-      if (rr.type === RRType.ANY) { if (zone.types(rr.name).length > 0) return Rcode.YXDOMAIN; }
-      else if (zone.rrset(rr.name, rr.type).length > 0) return Rcode.YXRRSET;
+      if (rr.type === RRType.ANY) {
+        if (zone.types(rr.name).length > 0) return Rcode.YXDOMAIN;
+      } else if (zone.rrset(rr.name, rr.type).length > 0) return Rcode.YXRRSET;
     } else if (rr.class === RRClass.IN) {
       if (rr.type === RRType.ANY) return Rcode.FORMERR;
       // §2.4.2 "RRset exists (value dependent)": gathered, compared below.

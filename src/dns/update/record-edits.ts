@@ -51,8 +51,11 @@ export function deletion(owner: Name, type?: number, rdata?: Uint8Array): Resour
 
 /** Whether `record` is one that `update` (from deletion()) removes. */
 export function deletes(update: ResourceRecord, record: ResourceRecord): boolean {
-  return record.name === update.name && (update.type === RRType.ANY || record.type === update.type)
-    && (update.class === RRClass.ANY || sameRdata(record.rdata, update.rdata));
+  return (
+    record.name === update.name &&
+    (update.type === RRType.ANY || record.type === update.type) &&
+    (update.class === RRClass.ANY || sameRdata(record.rdata, update.rdata))
+  );
 }
 
 /** RFC 2136 §3.4.2.2 ignores an SOA and data beside a CNAME: say which. */

@@ -42,8 +42,7 @@ function setup(dataDir = mkdtempSync(join(tmpdir(), 'hearth-update-'))) {
   const replayed = journal.replay('zones', base);
   zones.load([replayed instanceof Zone ? replayed : base]);
   const updater = new ZoneUpdater(journal, createLogger('silent'));
-  const apply = (update: Partial<ZoneUpdate>) =>
-    updater.apply(zones, zones.get('home.lan')!, { prerequisites: [], updates: [], ...update });
+  const apply = (update: Partial<ZoneUpdate>) => updater.apply(zones, zones.get('home.lan')!, { prerequisites: [], updates: [], ...update });
   const lookup = (name: string, type: number) => zones.get('home.lan')!.lookup(name, type);
   return { dataDir, journal, zones, apply, lookup, serial: () => serialOf(zones.get('home.lan')!.soa) };
 }
@@ -107,7 +106,10 @@ describe('RFC 2136 updates to a local zone', () => {
 
   it('is NOTZONE for a name in a child zone hearth also serves, where no query would find it', () => {
     const z = setup();
-    const child = parseZoneFile('$TTL 300\n@ SOA ns hostmaster 1 1h 15m 7d 60\n@ NS ns\nns A 192.168.1.54\n', { file: 'lab.home.lan.zone', origin: 'lab.home.lan' });
+    const child = parseZoneFile('$TTL 300\n@ SOA ns hostmaster 1 1h 15m 7d 60\n@ NS ns\nns A 192.168.1.54\n', {
+      file: 'lab.home.lan.zone',
+      origin: 'lab.home.lan',
+    });
     z.zones.load([z.zones.get('home.lan')!, Zone.build('lab.home.lan', child.records) as Zone]);
     expect(z.apply({ updates: records('pc.lab.home.lan. A 192.168.1.77') }).rcode).toBe(Rcode.NOTZONE);
     expect(z.apply({ prerequisites: [entry('pc.lab.home.lan', RRType.ANY, RRClass.NONE)] }).rcode).toBe(Rcode.NOTZONE);

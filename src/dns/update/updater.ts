@@ -22,8 +22,7 @@ export interface ZoneUpdate {
 }
 
 export type UpdateResult =
-  | { readonly rcode: typeof Rcode.NOERROR; readonly zone: Zone; readonly changed: boolean }
-  | { readonly rcode: number; readonly reason: string };
+  { readonly rcode: typeof Rcode.NOERROR; readonly zone: Zone; readonly changed: boolean } | { readonly rcode: number; readonly reason: string };
 
 export class ZoneUpdater {
   private readonly journal: ZoneJournal;

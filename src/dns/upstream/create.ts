@@ -14,10 +14,14 @@ export function createUpstream(url: string, options: UpstreamOptions): Upstream 
   try {
     const endpoint = bootstrapEndpoint(host, port, options.bootstrap);
     switch (protocol) {
-      case 'udp': return udpUpstream(url, endpoint);
-      case 'tcp': return tcpUpstream(url, endpoint);
-      case 'tls': return tlsUpstream(url, endpoint, trustContext(options.caFile));
-      case 'https': return httpsUpstream(url, endpoint, path, trustContext(options.caFile));
+      case 'udp':
+        return udpUpstream(url, endpoint);
+      case 'tcp':
+        return tcpUpstream(url, endpoint);
+      case 'tls':
+        return tlsUpstream(url, endpoint, trustContext(options.caFile));
+      case 'https':
+        return httpsUpstream(url, endpoint, path, trustContext(options.caFile));
     }
   } catch (error) {
     throw new Error(`upstream "${url}": ${(error as Error).message}`);

@@ -31,7 +31,8 @@ export function bootstrapEndpoint(host: string, port: number, bootstrap: readonl
   });
   let lookup: Lookup | undefined;
   return {
-    host, port,
+    host,
+    port,
     address() {
       if (lookup && Date.now() < lookup.expires) return lookup.address;
       const fresh: Lookup = {
@@ -41,7 +42,9 @@ export function bootstrapEndpoint(host: string, port: number, bootstrap: readonl
         }),
         expires: Infinity, // until the lookup ends, its callers share it
       };
-      fresh.address.catch(() => { if (lookup === fresh) lookup = undefined; });
+      fresh.address.catch(() => {
+        if (lookup === fresh) lookup = undefined;
+      });
       lookup = fresh;
       return fresh.address;
     },
@@ -65,7 +68,10 @@ function parseServer(server: string): { address: string; port: number } {
  *  bootstrap server that answers; with the records' TTL. */
 async function resolve(name: Name, servers: readonly Upstream[]): Promise<{ address: string; ttl: number }> {
   const failures: string[] = [];
-  for (const [type, size] of [[RRType.A, 4], [RRType.AAAA, 16]] as const) {
+  for (const [type, size] of [
+    [RRType.A, 4],
+    [RRType.AAAA, 16],
+  ] as const) {
     const records = await ask(name, type, servers, failures);
     if (!records) break;
     const addresses = records.filter((record) => record.type === type && record.rdata.length === size);

@@ -59,7 +59,10 @@ class HttpsUpstream implements Upstream {
   close(): void {
     const session = this.session;
     this.session = undefined;
-    session?.then(({ http2 }) => http2.destroy(), () => {});
+    session?.then(
+      ({ http2 }) => http2.destroy(),
+      () => {},
+    );
   }
 
   private open(): Promise<Session> {
@@ -70,16 +73,23 @@ class HttpsUpstream implements Upstream {
     const drop = (): void => {
       if (this.session !== opening) return;
       this.session = undefined;
-      opening.then(({ http2 }) => http2.close(), () => {});
+      opening.then(
+        ({ http2 }) => http2.close(),
+        () => {},
+      );
     };
     const opening = this.endpoint.address().then((address): Session => {
       // The TLS connection goes to the looked-up address; :authority, SNI and
       // the certificate check use the URL's host.
       const http2 = connect(authority, {
-        createConnection: () => tlsConnect({
-          host: address, port, secureContext: this.secureContext, ALPNProtocols: ['h2'],
-          ...(servername ? { servername } : {}),
-        }),
+        createConnection: () =>
+          tlsConnect({
+            host: address,
+            port,
+            secureContext: this.secureContext,
+            ALPNProtocols: ['h2'],
+            ...(servername ? { servername } : {}),
+          }),
       });
       http2.on('error', () => {
         drop();
@@ -109,8 +119,11 @@ class HttpsUpstream implements Upstream {
       let stream: ClientHttp2Stream;
       try {
         stream = session.http2.request({
-          ':method': 'POST', ':path': this.path,
-          'content-type': MEDIA_TYPE, accept: MEDIA_TYPE, 'content-length': query.length,
+          ':method': 'POST',
+          ':path': this.path,
+          'content-type': MEDIA_TYPE,
+          accept: MEDIA_TYPE,
+          'content-length': query.length,
         });
       } catch (error) {
         // The session closed between open() and now (GOAWAY, idle close).
@@ -142,8 +155,8 @@ class HttpsUpstream implements Upstream {
         else end(undefined, new Error(`${this.url}: reply does not match the question`));
       });
       // Refused streams (those above a GOAWAY's last stream ID among them) were never processed.
-      const refused = (): Error | undefined => stream.rstCode === constants.NGHTTP2_REFUSED_STREAM
-        ? new Unprocessed(`${this.url}: stream refused`) : undefined;
+      const refused = (): Error | undefined =>
+        stream.rstCode === constants.NGHTTP2_REFUSED_STREAM ? new Unprocessed(`${this.url}: stream refused`) : undefined;
       stream.on('error', (error) => {
         session.drop();
         end(undefined, refused() ?? error);

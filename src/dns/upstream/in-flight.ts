@@ -24,6 +24,8 @@ export class InFlightLimit {
   run(ask: () => Promise<Response>): Promise<Response> {
     if (this.count >= this.max) return Promise.resolve(OVERLOADED);
     this.count++;
-    return ask().finally(() => { this.count--; });
+    return ask().finally(() => {
+      this.count--;
+    });
   }
 }

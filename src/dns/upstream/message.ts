@@ -44,7 +44,10 @@ export function parseReply(bytes: Uint8Array, source: `upstream:${string}`): Res
   reader.skip(2);
   const flags = reader.u16();
   const counts = [reader.u16(), reader.u16(), reader.u16(), reader.u16()] as const;
-  for (let i = 0; i < counts[0]; i++) { reader.name(); reader.skip(4); }
+  for (let i = 0; i < counts[0]; i++) {
+    reader.name();
+    reader.skip(4);
+  }
   const answer = reader.records(counts[1]);
   const authority = reader.records(counts[2]);
   const additional: ResourceRecord[] = [];
@@ -58,7 +61,12 @@ export function parseReply(bytes: Uint8Array, source: `upstream:${string}`): Res
     } else if (record.type !== RRType.TSIG) additional.push(record);
   }
   return {
-    rcode, authoritative: false, answer, authority, additional, source,
+    rcode,
+    authoritative: false,
+    answer,
+    authority,
+    additional,
+    source,
     authenticData: (flags & 0x0020) !== 0,
     ...(ednsOptions && ednsOptions.length > 0 ? { ednsOptions } : {}),
   };

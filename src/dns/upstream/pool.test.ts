@@ -29,10 +29,15 @@ class ScriptedUpstream implements Upstream {
       if (this.behaviour === 'hang') return;
       setTimeout(() => {
         if (this.behaviour === 'fail') return reject(new Error('connection refused'));
-        resolve(dnsPacket.encode({
-          type: 'response', id: query.id, flags: this.behaviour === 'servfail' ? 2 : 0, questions: query.questions,
-          answers: this.behaviour === 'answer' ? [{ name: 'example.com', type: 'A', ttl: 60, data: '192.0.2.1' }] : [],
-        }));
+        resolve(
+          dnsPacket.encode({
+            type: 'response',
+            id: query.id,
+            flags: this.behaviour === 'servfail' ? 2 : 0,
+            questions: query.questions,
+            answers: this.behaviour === 'answer' ? [{ name: 'example.com', type: 'A', ttl: 60, data: '192.0.2.1' }] : [],
+          }),
+        );
       }, this.delayMs);
     });
   }
@@ -62,7 +67,7 @@ describe('upstream strategies', () => {
     expect([a.calls, b.calls]).toEqual([1, 2]);
   });
 
-  it('reports each upstream\'s health: backed off after a failure, latency after answers', async () => {
+  it("reports each upstream's health: backed off after a failure, latency after answers", async () => {
     const [a, b] = [new ScriptedUpstream('a', 'fail'), new ScriptedUpstream('b', 'answer', 2)];
     const p = pool('failover', [a, b]);
     await p.resolve(question);

@@ -92,10 +92,12 @@ export class UpstreamPool {
   /** Asks both; the first good answer wins and the other is cancelled. */
   private async race(pair: readonly Member[], message: Uint8Array): Promise<Attempt> {
     const cancel = new AbortController();
-    const attempts = pair.map((member) => this.ask(member, message, cancel.signal).then((result) => {
-      if (!result.ok) throw result;
-      return result;
-    }));
+    const attempts = pair.map((member) =>
+      this.ask(member, message, cancel.signal).then((result) => {
+        if (!result.ok) throw result;
+        return result;
+      }),
+    );
     try {
       const winner = await Promise.any(attempts);
       cancel.abort();

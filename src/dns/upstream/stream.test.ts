@@ -11,7 +11,11 @@ import type { Upstream } from './upstream.ts';
 
 /** A TCP server that hands each connection's queries, in batches as they
  *  arrive, to `serve`. */
-interface FakeServer { port: number; connections: () => number; close: () => Promise<void> }
+interface FakeServer {
+  port: number;
+  connections: () => number;
+  close: () => Promise<void>;
+}
 
 async function server(serve: (socket: Socket, queries: dnsPacket.Packet[]) => void): Promise<FakeServer> {
   const open = new Set<Socket>();
@@ -22,7 +26,12 @@ async function server(serve: (socket: Socket, queries: dnsPacket.Packet[]) => vo
     socket.on('close', () => open.delete(socket));
     socket.on('error', () => {});
     const reader = new FrameReader();
-    socket.on('data', (chunk: Buffer) => serve(socket, reader.push(chunk).map((message) => dnsPacket.decode(message))));
+    socket.on('data', (chunk: Buffer) =>
+      serve(
+        socket,
+        reader.push(chunk).map((message) => dnsPacket.decode(message)),
+      ),
+    );
   });
   await new Promise<void>((done) => tcp.listen(0, '127.0.0.1', done));
   return {
@@ -46,7 +55,10 @@ describe('the TCP upstream', () => {
   async function upstreamTo(serve: Parameters<typeof server>[0]): Promise<{ upstream: Upstream; connections: () => number }> {
     const fake = await server(serve);
     const upstream = createUpstream(`tcp://127.0.0.1:${fake.port}`, { bootstrap: [] });
-    cleanups.push(() => fake.close(), () => upstream.close());
+    cleanups.push(
+      () => fake.close(),
+      () => upstream.close(),
+    );
     return { upstream, connections: fake.connections };
   }
 
@@ -103,7 +115,7 @@ describe('the TCP upstream', () => {
     expect(connections()).toBe(1);
   });
 
-  it('rejects a reply whose question is not the query\'s', async () => {
+  it("rejects a reply whose question is not the query's", async () => {
     const { upstream } = await upstreamTo((socket, queries) => {
       for (const query of queries) socket.write(frame(reply({ ...query, questions: [{ name: 'other.up.test', type: 'A' }] }, ['192.0.2.1'])));
     });
@@ -113,7 +125,9 @@ describe('the TCP upstream', () => {
   it('closes a connection after 10 s without traffic', async () => {
     let closedAt = 0;
     const { upstream } = await upstreamTo((socket, queries) => {
-      socket.once('close', () => { closedAt = Date.now(); });
+      socket.once('close', () => {
+        closedAt = Date.now();
+      });
       for (const query of queries) socket.write(frame(reply(query, ['192.0.2.1'])));
     });
     await upstream.exchange(question('a.up.test'), AbortSignal.timeout(3000));

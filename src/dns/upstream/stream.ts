@@ -37,15 +37,21 @@ export class StreamUpstream implements Upstream {
   close(): void {
     const connection = this.connection;
     this.connection = undefined;
-    connection?.then((open) => open.close(new Error(`${this.url}: upstream closed`)), () => {});
+    connection?.then(
+      (open) => open.close(new Error(`${this.url}: upstream closed`)),
+      () => {},
+    );
   }
 
   private connect(): Promise<Connection> {
     if (this.connection) return this.connection;
-    const opening = this.endpoint.address().then((address) => new Connection(this.url, this.dial(address), (failed) => {
-      if (this.connection === opening) this.connection = undefined;
-      if (failed) this.endpoint.forget();
-    }));
+    const opening = this.endpoint.address().then(
+      (address) =>
+        new Connection(this.url, this.dial(address), (failed) => {
+          if (this.connection === opening) this.connection = undefined;
+          if (failed) this.endpoint.forget();
+        }),
+    );
     opening.catch(() => {
       if (this.connection === opening) this.connection = undefined;
     });
@@ -78,7 +84,9 @@ class Connection {
     socket.on('data', (chunk: Buffer) => {
       for (const reply of this.reader.push(chunk)) this.deliver(reply);
     });
-    socket.on('error', (error) => { failure = error; });
+    socket.on('error', (error) => {
+      failure = error;
+    });
     socket.on('close', () => this.close(failure ?? new Error(`${url}: connection closed`), failure !== undefined));
     this.onClose = onClose;
     this.idle();

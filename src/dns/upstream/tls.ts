@@ -31,8 +31,13 @@ export function serverName(host: string): string | undefined {
 
 export function tlsUpstream(url: string, endpoint: Endpoint, secureContext: SecureContext): Upstream {
   const servername = serverName(endpoint.host);
-  return new StreamUpstream(url, endpoint, (address) => connect({
-    host: address, port: endpoint.port, secureContext, ALPNProtocols: ['dot'],
-    ...(servername ? { servername } : {}),
-  }));
+  return new StreamUpstream(url, endpoint, (address) =>
+    connect({
+      host: address,
+      port: endpoint.port,
+      secureContext,
+      ALPNProtocols: ['dot'],
+      ...(servername ? { servername } : {}),
+    }),
+  );
 }

@@ -64,7 +64,9 @@ class PortSocket {
   send(id: number, waiting: Waiting): void {
     this.sent++;
     this.waiting.set(id, waiting);
-    void this.ready.then(() => { if (!this.closed) this.socket.send(waiting.query); });
+    void this.ready.then(() => {
+      if (!this.closed) this.socket.send(waiting.query);
+    });
   }
 
   /** Stops waiting for `id`; the socket closes once retired and idle. */

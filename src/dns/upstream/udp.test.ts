@@ -13,9 +13,13 @@ const OPTIONS = { bootstrap: [] };
 
 describe('isReplyTo', () => {
   const query = withId(question('a.up.test'), 0x1234);
-  const response = (packet: Partial<dnsPacket.Packet>): Uint8Array => dnsPacket.encode({
-    type: 'response', id: 0x1234, questions: [{ name: 'a.up.test', type: 'A' }], ...packet,
-  });
+  const response = (packet: Partial<dnsPacket.Packet>): Uint8Array =>
+    dnsPacket.encode({
+      type: 'response',
+      id: 0x1234,
+      questions: [{ name: 'a.up.test', type: 'A' }],
+      ...packet,
+    });
 
   it('takes the same ID and question, the name in any case', () => {
     expect(isReplyTo(query, response({}))).toBe(true);
@@ -104,7 +108,7 @@ describe('the UDP upstream', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it('sends a socket\'s queries from one port until it retires, then from another', async () => {
+  it("sends a socket's queries from one port until it retires, then from another", async () => {
     const server = await bound();
     const ports: number[] = [];
     server.on('message', (message, client) => {

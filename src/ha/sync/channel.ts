@@ -72,18 +72,23 @@ export interface ChannelEnds {
 }
 
 /** Accepts peers on `host:port`; `allowed` says which addresses may connect at all. */
-export function listenChannel(ends: ChannelEnds & {
-  readonly host: string;
-  readonly port: number;
-  readonly allowed: (address: string) => boolean;
-  readonly accepted: (socket: TLSSocket) => void;
-}): Promise<Server> {
-  const server = createServer({
-    ciphers: CIPHERS,
-    minVersion: 'TLSv1.3',
-    pskCallback: () => ends.key,
-    handshakeTimeout: HANDSHAKE_MS,
-  }, (socket) => ends.accepted(socket));
+export function listenChannel(
+  ends: ChannelEnds & {
+    readonly host: string;
+    readonly port: number;
+    readonly allowed: (address: string) => boolean;
+    readonly accepted: (socket: TLSSocket) => void;
+  },
+): Promise<Server> {
+  const server = createServer(
+    {
+      ciphers: CIPHERS,
+      minVersion: 'TLSv1.3',
+      pskCallback: () => ends.key,
+      handshakeTimeout: HANDSHAKE_MS,
+    },
+    (socket) => ends.accepted(socket),
+  );
   server.on('connection', (socket) => {
     const address = normalize(socket.remoteAddress ?? '');
     if (ends.allowed(address)) return;
@@ -92,7 +97,10 @@ export function listenChannel(ends: ChannelEnds & {
   });
   // A peer with the wrong secret fails the PSK binder check: it gets an alert and nothing else.
   server.on('tlsClientError', (error, socket) => {
-    ends.log.warn({ from: normalize(socket.remoteAddress ?? ''), reason: error.message.split('\n')[0] }, 'sync connection refused: authentication failed (is ha.secret_file the same on both nodes?)');
+    ends.log.warn(
+      { from: normalize(socket.remoteAddress ?? ''), reason: error.message.split('\n')[0] },
+      'sync connection refused: authentication failed (is ha.secret_file the same on both nodes?)',
+    );
   });
   return new Promise((done, fail) => {
     server.once('error', fail);

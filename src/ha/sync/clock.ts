@@ -49,7 +49,7 @@ export class ClockSkew {
     const received = Date.now();
     const offsetMs = Math.round(parsed.data.now - (sent + received) / 2);
     if (Math.abs(offsetMs) > SKEW_WARN_MS && Math.abs(this.measured.offsetMs ?? 0) <= SKEW_WARN_MS) {
-      this.log.warn({ offsetMs }, 'the peer\'s clock is off by more than 30 s: leases stay right (they travel as durations), but check NTP on both');
+      this.log.warn({ offsetMs }, "the peer's clock is off by more than 30 s: leases stay right (they travel as durations), but check NTP on both");
     }
     this.measured = { offsetMs, roundTripMs: received - sent };
   }

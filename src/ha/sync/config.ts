@@ -39,7 +39,10 @@ export interface ConfigSyncStatus {
   readonly conflictFiles: readonly string[];
 }
 
-interface Agreed { readonly version: number; readonly hash: string }
+interface Agreed {
+  readonly version: number;
+  readonly hash: string;
+}
 
 export class ConfigReplicator {
   private readonly link: PeerLink;
@@ -94,7 +97,7 @@ export class ConfigReplicator {
     const mine = this.ownOffer();
     const changedHere = mine.hash !== theirs.hash && this.agreed !== undefined && this.changedSinceAgreed(mine);
     if (changedHere && (mine.version > theirs.version || (mine.version === theirs.version && mine.node > theirs.node))) {
-      this.log.warn({ mine: mine.version, theirs: theirs.version }, 'config changed on both nodes while apart: this node\'s newer config wins');
+      this.log.warn({ mine: mine.version, theirs: theirs.version }, "config changed on both nodes while apart: this node's newer config wins");
       return { newer: mine };
     }
     // A node joining the pair for the first time takes the master's config; its own is kept too.
@@ -127,7 +130,7 @@ export class ConfigReplicator {
     const file = join(this.dataDir, `config-conflict-${new Date().toISOString().replaceAll(':', '')}-v${loser.version}.json`);
     writeFileAtomic(file, `${JSON.stringify(loser.config, null, 2)}\n`);
     this.conflictFiles.push(file);
-    this.log.warn({ file, lost: loser.version, winner }, 'config changed on both nodes while apart: this node\'s changes lost and were kept in a conflict file');
+    this.log.warn({ file, lost: loser.version, winner }, "config changed on both nodes while apart: this node's changes lost and were kept in a conflict file");
   }
 
   private get agreedFile(): string {

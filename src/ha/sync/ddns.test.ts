@@ -18,24 +18,41 @@ afterEach(async () => {
 class MemoryDdns implements PairDdns {
   active = true;
   entries: Record<string, unknown> = {};
-  setActive(active: boolean): void { this.active = active; }
-  remembered(): Record<string, unknown> { return structuredClone(this.entries); }
-  async remember(entries: Record<string, unknown>): Promise<void> { this.entries = structuredClone(entries); }
+  setActive(active: boolean): void {
+    this.active = active;
+  }
+  remembered(): Record<string, unknown> {
+    return structuredClone(this.entries);
+  }
+  async remember(entries: Record<string, unknown>): Promise<void> {
+    this.entries = structuredClone(entries);
+  }
 }
 
 describe('DDNS state in a pair', () => {
   it('runs the updater on the master only, and gives the standby its last confirmed addresses', async () => {
-    const [a, b] = [{ host: '127.0.0.1', port: await freePort() }, { host: '127.0.0.1', port: await freePort() }];
-    const nodes = [[a, b, 'master'], [b, a, 'backup']] as const;
-    const [master, standby] = await Promise.all(nodes.map(async ([self, peer, state]) => {
-      const role = new FixedRole(state);
-      const ddns = new MemoryDdns();
-      const link = new PeerLink({ key, self, peer, log });
-      const sync = new DdnsReplicator(link, role, ddns, log);
-      cleanup.push(() => sync.stop(), () => link.stop());
-      await link.start();
-      return { role, ddns, sync };
-    }));
+    const [a, b] = [
+      { host: '127.0.0.1', port: await freePort() },
+      { host: '127.0.0.1', port: await freePort() },
+    ];
+    const nodes = [
+      [a, b, 'master'],
+      [b, a, 'backup'],
+    ] as const;
+    const [master, standby] = await Promise.all(
+      nodes.map(async ([self, peer, state]) => {
+        const role = new FixedRole(state);
+        const ddns = new MemoryDdns();
+        const link = new PeerLink({ key, self, peer, log });
+        const sync = new DdnsReplicator(link, role, ddns, log);
+        cleanup.push(
+          () => sync.stop(),
+          () => link.stop(),
+        );
+        await link.start();
+        return { role, ddns, sync };
+      }),
+    );
     expect([master!.ddns.active, standby!.ddns.active]).toEqual([true, false]);
     master!.ddns.entries = { 'confirmed:cloudflare/home.example.com:v4': { address: '203.0.113.7', at: 1, changedAt: 1 } };
     await eventually(() => standby!.ddns.entries['confirmed:cloudflare/home.example.com:v4'] !== undefined, 8_000);

@@ -122,10 +122,12 @@ export class FileReplicator {
   /** Standby: the keys whose content differs here. */
   private compare(theirs: Record<string, string>): { want: string[] } {
     const mine = syncedFiles(this.config());
-    const want = Object.entries(theirs).filter(([key, hash]) => {
-      const path = this.localPath(key, mine);
-      return path !== undefined && this.hashOf(path) !== hash;
-    }).map(([key]) => key);
+    const want = Object.entries(theirs)
+      .filter(([key, hash]) => {
+        const path = this.localPath(key, mine);
+        return path !== undefined && this.hashOf(path) !== hash;
+      })
+      .map(([key]) => key);
     return { want };
   }
 

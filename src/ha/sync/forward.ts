@@ -47,7 +47,7 @@ export class WriteForwarding {
       return Buffer.from(await this.updates.update(new Uint8Array(Buffer.from(message, 'base64')), client)).toString('base64');
     });
     link.handle('api-write', (body) => {
-      if (!this.api) throw new Error('this node\'s API is not running');
+      if (!this.api) throw new Error("this node's API is not running");
       return this.api(this.withOwnKeys(apiWrite.parse(body)));
     });
   }
@@ -76,7 +76,9 @@ export class WriteForwarding {
     try {
       return apiAnswer.parse(await this.link.request('api-write', write, FORWARD_TIMEOUT_MS));
     } catch (error) {
-      throw new MasterUnreachable(`this node is the standby and forwards changes to the master at ${this.master}, which did not answer: ${(error as Error).message}`);
+      throw new MasterUnreachable(
+        `this node is the standby and forwards changes to the master at ${this.master}, which did not answer: ${(error as Error).message}`,
+      );
     }
   }
 

@@ -73,7 +73,9 @@ export class LeaseReplicator {
     link.handle('leases', (body) => this.applyChanges(body));
     link.handle('lease-snapshot', (body) => this.applySnapshot(body));
     link.onUp(() => void this.sendSnapshot());
-    this.catchUp = setInterval(() => { if (this.stale) void this.sendSnapshot(); }, CATCH_UP_EVERY_MS);
+    this.catchUp = setInterval(() => {
+      if (this.stale) void this.sendSnapshot();
+    }, CATCH_UP_EVERY_MS);
     this.catchUp.unref();
   }
 
@@ -109,7 +111,9 @@ export class LeaseReplicator {
     // then ACKs do not wait for it again (a half-open link would cost every batch 200 ms).
     const waits = !this.stale;
     const sent = this.link.request('leases', { changes: changes.map((change) => this.toWire(change)) }, SNAPSHOT_TIMEOUT_MS).then(
-      () => { this.replicated += changes.length; },
+      () => {
+        this.replicated += changes.length;
+      },
       (error: Error) => {
         this.stale = true;
         this.log.warn({ err: error.message }, 'DHCP lease changes did not reach the standby: it is caught up later');
@@ -136,10 +140,15 @@ export class LeaseReplicator {
     const started = performance.now();
     const table = [...leases.all()];
     try {
-      const reply = snapshotReply.parse(await this.link.request('lease-snapshot', { leases: table.map((lease) => this.leaseToWire(lease)) }, SNAPSHOT_TIMEOUT_MS));
+      const reply = snapshotReply.parse(
+        await this.link.request('lease-snapshot', { leases: table.map((lease) => this.leaseToWire(lease)) }, SNAPSHOT_TIMEOUT_MS),
+      );
       this.lastSnapshot = { leases: table.length, ms: Math.round(performance.now() - started) };
       this.log.info({ leases: table.length, ms: this.lastSnapshot.ms, newerOnStandby: reply.newer.length }, 'DHCP leases synced to the standby');
-      this.adoptNewer(leases, reply.newer.map((wire) => this.fromWire(wire)));
+      this.adoptNewer(
+        leases,
+        reply.newer.map((wire) => this.fromWire(wire)),
+      );
     } catch (error) {
       this.stale = true;
       this.log.warn({ err: (error as Error).message }, 'DHCP lease snapshot not taken by the standby');
@@ -155,7 +164,10 @@ export class LeaseReplicator {
       const mine = byAddress.get(lease.address);
       if (mine && mine.client !== lease.client && mine.expires > this.now()) {
         this.conflicts++;
-        this.log.warn({ address: lease.address, kept: lease.mac, dropped: mine.mac }, 'DHCP: both nodes leased one address during a partition; the newer binding is kept');
+        this.log.warn(
+          { address: lease.address, kept: lease.mac, dropped: mine.mac },
+          'DHCP: both nodes leased one address during a partition; the newer binding is kept',
+        );
       }
       leases.apply({ kind: 'upsert', lease });
     }
@@ -164,7 +176,10 @@ export class LeaseReplicator {
   /** Standby: one batch, confirmed once it is on disk. */
   private async applyChanges(body: unknown): Promise<number> {
     const { changes } = changesMessage.parse(body);
-    await this.applyAll(this.requireLeases(), changes.map((change) => (change.kind === 'remove' ? change : { kind: 'upsert', lease: this.fromWire(change.lease) })));
+    await this.applyAll(
+      this.requireLeases(),
+      changes.map((change) => (change.kind === 'remove' ? change : { kind: 'upsert', lease: this.fromWire(change.lease) })),
+    );
     return changes.length;
   }
 
@@ -192,7 +207,9 @@ export class LeaseReplicator {
   private applyAll(leases: ReplicatedLeases, changes: readonly LeaseChange[]): Promise<void> {
     return new Promise((done, fail) => {
       if (changes.length === 0) return done();
-      changes.forEach((change, i) => leases.apply(change, i < changes.length - 1 ? undefined : (ok) => (ok ? done() : fail(new Error('the standby could not store the leases')))));
+      changes.forEach((change, i) =>
+        leases.apply(change, i < changes.length - 1 ? undefined : (ok) => (ok ? done() : fail(new Error('the standby could not store the leases')))),
+      );
     });
   }
 

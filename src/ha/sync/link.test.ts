@@ -13,8 +13,8 @@ afterEach(async () => {
 });
 
 async function pair(keys: [Buffer, Buffer] = [secret, secret], peerOf?: (other: Endpoint) => Endpoint, ports?: [number, number]) {
-  const a: Endpoint = { host: '127.0.0.1', port: ports?.[0] ?? await freePort() };
-  const b: Endpoint = { host: '127.0.0.1', port: ports?.[1] ?? await freePort() };
+  const a: Endpoint = { host: '127.0.0.1', port: ports?.[0] ?? (await freePort()) };
+  const b: Endpoint = { host: '127.0.0.1', port: ports?.[1] ?? (await freePort()) };
   const logs = [capturingLogger(), capturingLogger()];
   const first = new PeerLink({ key: channelKey(keys[0]), self: a, peer: peerOf ? peerOf(b) : b, log: logs[0]!.log });
   const second = new PeerLink({ key: channelKey(keys[1]), self: b, peer: a, log: logs[1]!.log });
@@ -69,20 +69,33 @@ describe('the sync channel', () => {
     const relay = createServer((inbound: Socket) => {
       const outbound = connect(target, '127.0.0.1');
       sockets.push(inbound, outbound);
-      inbound.on('data', (chunk) => { wire.push(chunk); outbound.write(chunk); });
-      outbound.on('data', (chunk) => { wire.push(chunk); inbound.write(chunk); });
+      inbound.on('data', (chunk) => {
+        wire.push(chunk);
+        outbound.write(chunk);
+      });
+      outbound.on('data', (chunk) => {
+        wire.push(chunk);
+        inbound.write(chunk);
+      });
       inbound.on('error', () => outbound.destroy());
       outbound.on('error', () => inbound.destroy());
     });
     await new Promise<void>((done) => relay.listen(relayPort, '127.0.0.1', done));
-    running.push({ stop: () => new Promise<void>((done) => {
-      for (const socket of sockets) socket.destroy();
-      relay.close(() => done());
-    }) });
-    const { first, second } = await pair(undefined, (other) => {
-      target = other.port;
-      return { host: '127.0.0.1', port: relayPort };
-    }, [low, high]);
+    running.push({
+      stop: () =>
+        new Promise<void>((done) => {
+          for (const socket of sockets) socket.destroy();
+          relay.close(() => done());
+        }),
+    });
+    const { first, second } = await pair(
+      undefined,
+      (other) => {
+        target = other.port;
+        return { host: '127.0.0.1', port: relayPort };
+      },
+      [low, high],
+    );
     expect(first.dials).toBe(true);
     const tsig = 'c2VjcmV0LXRzaWcta2V5LWZvci10aGUtdGVzdA==';
     const got: unknown[] = [];

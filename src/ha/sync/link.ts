@@ -6,7 +6,10 @@ import type { Server, TLSSocket } from 'node:tls';
 import type { Logger } from '../../observe/log.ts';
 import { dialChannel, FramedConnection, listenChannel } from './channel.ts';
 
-export interface Endpoint { readonly host: string; readonly port: number }
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
 
 /** What travels: `id` on a request, `re` on its reply. */
 interface Envelope {
@@ -144,7 +147,11 @@ export class PeerLink {
   private adopt(socket: TLSSocket): void {
     if (this.stopped) return void socket.destroy();
     this.connection?.close('replaced by a newer connection');
-    const connection: FramedConnection = new FramedConnection(socket, (message) => this.receive(connection, message), (why) => this.dropped(connection, why));
+    const connection: FramedConnection = new FramedConnection(
+      socket,
+      (message) => this.receive(connection, message),
+      (why) => this.dropped(connection, why),
+    );
     this.connection = connection;
     this.backoff = BACKOFF_FIRST_MS;
     this.options.log.info({ peer: connection.remote }, 'sync channel up');
@@ -175,13 +182,17 @@ export class PeerLink {
       if (typeof id === 'number') connection.send({ type: 'reply', re: id, error: `unknown message type ${envelope.type}` } satisfies Envelope);
       return;
     }
-    Promise.resolve().then(() => handler(envelope.body)).then(
-      (body) => { if (typeof id === 'number') connection.send({ type: 'reply', re: id, body } satisfies Envelope); },
-      (error: Error) => {
-        this.options.log.warn({ type: envelope.type, err: error.message }, 'sync message not applied');
-        if (typeof id === 'number') connection.send({ type: 'reply', re: id, error: error.message } satisfies Envelope);
-      },
-    );
+    Promise.resolve()
+      .then(() => handler(envelope.body))
+      .then(
+        (body) => {
+          if (typeof id === 'number') connection.send({ type: 'reply', re: id, body } satisfies Envelope);
+        },
+        (error: Error) => {
+          this.options.log.warn({ type: envelope.type, err: error.message }, 'sync message not applied');
+          if (typeof id === 'number') connection.send({ type: 'reply', re: id, error: error.message } satisfies Envelope);
+        },
+      );
   }
 
   private replied(envelope: Envelope): void {

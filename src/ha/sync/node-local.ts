@@ -8,8 +8,19 @@ import { createHash } from 'node:crypto';
 import type { HouseConfig } from './ports.ts';
 
 const NODE_LOCAL: readonly (readonly string[])[] = [
-  ['ha', 'node_id'], ['ha', 'priority'], ['ha', 'interface'], ['ha', 'listen'], ['ha', 'peers'], ['ha', 'notify'], ['ha', 'secret_file'],
-  ['dns', 'listen'], ['api', 'listen'], ['api', 'token_file'], ['dhcp', 'interface'], ['dhcp', 'port'], ['data_dir'],
+  ['ha', 'node_id'],
+  ['ha', 'priority'],
+  ['ha', 'interface'],
+  ['ha', 'listen'],
+  ['ha', 'peers'],
+  ['ha', 'notify'],
+  ['ha', 'secret_file'],
+  ['dns', 'listen'],
+  ['api', 'listen'],
+  ['api', 'token_file'],
+  ['dhcp', 'interface'],
+  ['dhcp', 'port'],
+  ['data_dir'],
 ];
 
 type Tree = Record<string, unknown>;
@@ -40,7 +51,9 @@ export function withLocalKeys(shared: Tree, local: HouseConfig): Tree {
 
 /** Equal on both nodes when they run the same house config. */
 export function sharedHash(config: HouseConfig): string {
-  return createHash('sha256').update(JSON.stringify(sharedConfig(config))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(sharedConfig(config)))
+    .digest('hex');
 }
 
 function walk(tree: Tree, path: readonly string[], create = false): Tree | undefined {

@@ -35,9 +35,7 @@ export interface SyncedLease {
   readonly expires: number;
 }
 
-export type SyncedLeaseChange =
-  | { readonly kind: 'upsert'; readonly lease: SyncedLease }
-  | { readonly kind: 'remove'; readonly address: string };
+export type SyncedLeaseChange = { readonly kind: 'upsert'; readonly lease: SyncedLease } | { readonly kind: 'remove'; readonly address: string };
 
 /** The lease store as the sync reads, applies and gates it (dhcp/leases.ts's LeaseStore). */
 export interface ReplicatedLeases {

@@ -15,10 +15,14 @@ const wireRecord = z.object({ name: z.string(), type: z.number().int(), ttl: z.n
 const updateMessage = z.object({ dir: z.string(), origin: z.string(), serial: z.number().int(), present: z.array(wireRecord), absent: z.array(wireRecord) });
 const serialsReply = z.record(z.string(), z.record(z.string(), z.number().int().nullable()));
 const overlayMessage = z.object({
-  zones: z.array(z.object({
-    dir: z.string(), origin: z.string(), serial: z.number().int().nullable(),
-    rows: z.array(z.object({ name: z.string(), type: z.number().int(), ttl: z.number().int(), rdata: z.base64(), present: z.number().int() })),
-  })),
+  zones: z.array(
+    z.object({
+      dir: z.string(),
+      origin: z.string(),
+      serial: z.number().int().nullable(),
+      rows: z.array(z.object({ name: z.string(), type: z.number().int(), ttl: z.number().int(), rdata: z.base64(), present: z.number().int() })),
+    }),
+  ),
 });
 
 export interface ZoneSyncStatus {
@@ -91,7 +95,9 @@ export class ZoneReplicator {
     const message = { dir, origin, serial, present: diff.present.map(recordToWire), absent: diff.absent.map(recordToWire) };
     this.streamed++;
     this.link.request('zone-update', message, 10_000).then(
-      (applied) => { if (applied === false) void this.resync(); },
+      (applied) => {
+        if (applied === false) void this.resync();
+      },
       () => undefined, // the link dropped: the next connect resyncs
     );
   }

@@ -15,13 +15,17 @@ import { startNamed, type UpdateKey } from './named.ts';
 import { BELOW, questionsFor, type Question } from './questions.ts';
 
 const SOURCE = resolve(import.meta.dirname, 'zones');
-const ORIGINS = readdirSync(SOURCE).filter((file) => file.endsWith('.zone')).map((file) => file.slice(0, -'.zone'.length));
+const ORIGINS = readdirSync(SOURCE)
+  .filter((file) => file.endsWith('.zone'))
+  .map((file) => file.slice(0, -'.zone'.length));
 const KEY: UpdateKey = { name: 'ddns-key', secret: Buffer.from('a key shared by both servers, 32b').toString('base64'), origin: 'dname.example' };
 
 /** RFC 2136 updates of DNAMEs: a new one, one replacing another, one removed, and data below a DNAME. */
 const DNAME_UPDATE = [
-  'update add moved.dname.example 300 DNAME new.dname.example.', 'update add old.dname.example 300 DNAME y.new.dname.example.',
-  'update delete todeleg.dname.example DNAME', 'update add stay.moved.dname.example 300 A 192.0.2.77',
+  'update add moved.dname.example 300 DNAME new.dname.example.',
+  'update add old.dname.example 300 DNAME y.new.dname.example.',
+  'update delete todeleg.dname.example DNAME',
+  'update add stay.moved.dname.example 300 A 192.0.2.77',
 ];
 const UPDATED_NAMES = ['moved', 'x.moved', 'stay.moved', 'old', 'a.old', 'todeleg', 'a.todeleg'].map((name) => `${name}.dname.example`);
 
@@ -47,14 +51,13 @@ const KNOWN: ReadonlyArray<{ readonly why: string; readonly applies: (q: Questio
     // or after MAX_CHASE links of a chain that grows without end (self.dname.example's DNAME points below
     // itself), and answers with the chain so far, NOERROR, as for any chain it follows.
     why: 'a CNAME or DNAME chain that loops or never ends: named SERVFAIL, hearth the chain up to the repeat or its length limit',
-    applies: (_q, named, hearth) => named.rcode === '2' && hearth.rcode === '0'
-      && hearth.answer.split('\n').every((line) => / (CNAME|DNAME) /.test(line)),
+    applies: (_q, named, hearth) => named.rcode === '2' && hearth.rcode === '0' && hearth.answer.split('\n').every((line) => / (CNAME|DNAME) /.test(line)),
   },
   {
     // RFC 2308 §3: the SOA of a negative answer has the lesser of its TTL and MINIMUM, whatever was asked.
     why: 'a negative answer to an SOA question: named gives the SOA in authority a TTL of 0, hearth the RFC 2308 negative TTL',
-    applies: (q, named, hearth, fields) => q.type === RRType.SOA && fields.length === 1 && fields[0] === 'authority'
-      && hearth.authority.replace(/ \d+ SOA$/, ' 0 SOA') === named.authority,
+    applies: (q, named, hearth, fields) =>
+      q.type === RRType.SOA && fields.length === 1 && fields[0] === 'authority' && hearth.authority.replace(/ \d+ SOA$/, ' 0 SOA') === named.authority,
   },
   {
     // Additional-section data outside a referral is optional (RFC 1034 §4.3.2 step 6: "may be useful");
@@ -71,7 +74,10 @@ function summary(reply: Reply): Summary {
     rcode: String(reply.rcode),
     aa: String(reply.authoritative),
     answer: reply.answer.map(record).sort().join('\n'),
-    authority: reply.authority.map((r) => `${r.name} ${r.ttl} ${typeName(r.type)}`).sort().join('\n'),
+    authority: reply.authority
+      .map((r) => `${r.name} ${r.ttl} ${typeName(r.type)}`)
+      .sort()
+      .join('\n'),
     glue: reply.additional.map(record).sort().join('\n'),
   };
 }
@@ -80,9 +86,14 @@ function summary(reply: Reply): Summary {
 async function pooled<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) { const at = next++; out[at] = await work(items[at]!); }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const at = next++;
+        out[at] = await work(items[at]!);
+      }
+    }),
+  );
   return out;
 }
 
@@ -115,7 +126,8 @@ dns_update:
       if (fields.length === 0) return;
       const known = KNOWN.find((k) => k.applies(question, b, h, fields));
       if (known) explained.set(known.why, (explained.get(known.why) ?? 0) + 1);
-      else unexplained.push(`${question.name} ${typeName(question.type)}: ${fields.map((key) => `${key}\n  named:  ${b[key]}\n  hearth: ${h[key]}`).join('\n ')}`);
+      else
+        unexplained.push(`${question.name} ${typeName(question.type)}: ${fields.map((key) => `${key}\n  named:  ${b[key]}\n  hearth: ${h[key]}`).join('\n ')}`);
     });
     return { unexplained: unexplained.sort(), explained };
   }
@@ -133,8 +145,10 @@ dns_update:
   it('loads every zone file named loads, and answers every question the same', async () => {
     const questions: Question[] = ORIGINS.flatMap((origin) => questionsFor(zones, origin));
     const { unexplained, explained } = await compare(questions);
-    console.log(`${questions.length} questions over ${ORIGINS.length} zones: ${unexplained.length} answered differently,`
-      + ` ${[...explained.values()].reduce((a, b) => a + b, 0)} differ where BIND's choice is not an RFC rule:`);
+    console.log(
+      `${questions.length} questions over ${ORIGINS.length} zones: ${unexplained.length} answered differently,` +
+        ` ${[...explained.values()].reduce((a, b) => a + b, 0)} differ where BIND's choice is not an RFC rule:`,
+    );
     for (const [why, count] of explained) console.log(`  ${count} × ${why}`);
     expect(unexplained.slice(0, 20)).toEqual([]);
   }, 120_000);

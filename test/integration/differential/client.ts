@@ -25,8 +25,14 @@ function exchange(port: number, query: Uint8Array): Promise<Uint8Array> {
   const socket = createSocket('udp4');
   return new Promise<Uint8Array>((done, fail) => {
     const timer = setTimeout(() => fail(new Error('no reply in 2 s')), 2000);
-    socket.once('message', (message) => { clearTimeout(timer); done(new Uint8Array(message)); });
-    socket.once('error', (error) => { clearTimeout(timer); fail(error); });
+    socket.once('message', (message) => {
+      clearTimeout(timer);
+      done(new Uint8Array(message));
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      fail(error);
+    });
     socket.send(query, port, '127.0.0.1');
   }).finally(() => socket.close());
 }

@@ -9,14 +9,23 @@ import { tempDir } from '../harness.ts';
 import { answersUdp, startProcess, withFreePorts, type ServerProcess } from '../../upstreams/process.ts';
 
 /** A TSIG key that may update the zone `origin` (RFC 2136). */
-export interface UpdateKey { readonly name: string; readonly secret: string; readonly origin: string }
+export interface UpdateKey {
+  readonly name: string;
+  readonly secret: string;
+  readonly origin: string;
+}
 
 export async function startNamed(zonesDir: string, origins: readonly string[], key: UpdateKey): Promise<ServerProcess & { port: number }> {
   const dir = tempDir();
   return withFreePorts(1, async ([port]) => {
-    const zones = origins.map((origin) => `zone "${origin}" { type primary; file "${join(zonesDir, `${origin}.zone`)}";`
-      + `${origin === key.origin ? ` allow-update { key ${key.name}; };` : ''} };`);
-    writeFileSync(join(dir, 'named.conf'), `options {
+    const zones = origins.map(
+      (origin) =>
+        `zone "${origin}" { type primary; file "${join(zonesDir, `${origin}.zone`)}";` +
+        `${origin === key.origin ? ` allow-update { key ${key.name}; };` : ''} };`,
+    );
+    writeFileSync(
+      join(dir, 'named.conf'),
+      `options {
   directory "${zonesDir}";
   pid-file "${dir}/named.pid";
   session-keyfile "${dir}/session.key";
@@ -31,7 +40,8 @@ export async function startNamed(zonesDir: string, origins: readonly string[], k
 controls { };
 key "${key.name}" { algorithm hmac-sha256; secret "${key.secret}"; };
 ${zones.join('\n')}
-`);
+`,
+    );
     const named = await startProcess('named', ['-g', '-c', join(dir, 'named.conf'), '-n', '1'], () => answersUdp(port!, origins[0]));
     return { ...named, port: port! };
   });
