@@ -236,7 +236,8 @@ export class Hearth {
     const vip = config.ha.enabled && config.ha.vip !== undefined ? config.ha.vip.split('/')[0] : undefined;
     const service = await dhcpServiceFor(config, this.updater, () => this.built.resolver.fallbackView.zones, this.log, vip);
     // In a pair, only the master answers DHCP: never two servers on the LAN.
-    if (config.ha.enabled) service.serve(this.pair?.state === 'master');
+    // Closed until the sync, which follows the role, opens it on the master.
+    if (config.ha.enabled) service.serve(false);
     this.sync?.useDhcp(service);
     try {
       await service.start();
@@ -265,11 +266,6 @@ export class Hearth {
       dns: this.dns,
       dnsListen: listenAddresses(config),
       dnsTimeoutMs: config.dns.upstreams.timeout_ms,
-      serveDhcp: (serve) => {
-        // DHCP keeps its socket and (replicated) leases on the backup, and answers only on the master.
-        this.dhcpService?.serve(serve);
-        return Promise.resolve();
-      },
       upstreams: () => this.built.pools.flatMap((pool) => pool.status()).map((upstream) => upstream.up),
       registry: this.metrics.registry,
       log: this.log,

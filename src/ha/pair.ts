@@ -1,8 +1,8 @@
 // The failover pair as hearth runs it: the election (election.ts) fed by
 // authenticated adverts (transport.ts, inbox.ts) and health (health.ts), and
 // what follows each transition, in one step and in order: the VIP and its
-// DNS listeners, gratuitous ARP, the DHCP server (master only), the notify
-// commands, then whoever subscribed through PairRole (the sync channel).
+// DNS listeners, gratuitous ARP, the notify commands, then whoever subscribed
+// through PairRole (the sync channel, which opens DHCP on the master only).
 import type { Registry } from 'prom-client';
 import { parseListenAddress, type ListenAddress } from '../values/listen-address.ts';
 import type { Logger } from '../observe/log.ts';
@@ -29,8 +29,6 @@ export interface PairServices {
   readonly dnsListen: readonly ListenAddress[];
   /** Longer than an upstream may take (`dns.upstreams.timeout_ms`). */
   readonly dnsTimeoutMs: number;
-  /** Starts (true) or stops the DHCP server: it runs on the master only. */
-  readonly serveDhcp: (serve: boolean) => Promise<void>;
   /** Each upstream: up or backed off. */
   readonly upstreams: () => readonly boolean[];
   readonly registry: Registry;
@@ -223,7 +221,6 @@ export class Pair implements PairRole {
       this.vip.announce();
       this.lastReannounce = performance.now();
       this.closeVipListeners ??= await this.services.dns.attach(this.services.dnsListen.map(({ port }) => ({ host: this.vip.address, port })));
-      await this.services.serveDhcp(true);
       return;
     }
     if (to === 'init' && this.stopping && this.vip.held) await this.handOver();
@@ -231,7 +228,6 @@ export class Pair implements PairRole {
     await this.closeVipListeners?.();
     this.closeVipListeners = undefined;
     await this.vip.remove();
-    await this.services.serveDhcp(false);
   }
 
   /** On a clean stop the VIP stays, still answering, until the peer says it
