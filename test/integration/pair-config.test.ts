@@ -50,15 +50,21 @@ async function node(nodeId: string, self: Endpoint, peer: Endpoint, state: 'mast
   return { config, role, link, sync };
 }
 
+/** A master with one cloaking rule and a standby that has taken its config. */
+async function syncedPair() {
+  const [a, b] = [
+    { host: '127.0.0.1', port: await freePort() },
+    { host: '127.0.0.1', port: await freePort() },
+  ];
+  const master = await node('pi-a', a, b, 'master', ['nas.lan 192.168.1.10']);
+  const backup = await node('pi-b', b, a, 'backup', []);
+  await eventually(() => backup.sync.status().inSync && backup.sync.status().hash === master.sync.status().hash);
+  return { master, backup };
+}
+
 describe('config sync', () => {
   it('keeps the losing side of a change made on both nodes during a partition in a conflict file', async () => {
-    const [a, b] = [
-      { host: '127.0.0.1', port: await freePort() },
-      { host: '127.0.0.1', port: await freePort() },
-    ];
-    const master = await node('pi-a', a, b, 'master', ['nas.lan 192.168.1.10']);
-    const backup = await node('pi-b', b, a, 'backup', []);
-    await eventually(() => backup.sync.status().inSync && backup.sync.status().hash === master.sync.status().hash);
+    const { master, backup } = await syncedPair();
     expect(backup.config.config.dns.cloaking.rules).toEqual(['nas.lan 192.168.1.10']);
     // Apart: one change on the master, two on the standby (which acted as master).
     await backup.link.stop();
@@ -76,13 +82,7 @@ describe('config sync', () => {
   });
 
   it('takes a change made on the standby (a file edited there) to the master', async () => {
-    const [a, b] = [
-      { host: '127.0.0.1', port: await freePort() },
-      { host: '127.0.0.1', port: await freePort() },
-    ];
-    const master = await node('pi-a', a, b, 'master', ['nas.lan 192.168.1.10']);
-    const backup = await node('pi-b', b, a, 'backup', []);
-    await eventually(() => backup.sync.status().inSync && backup.sync.status().hash === master.sync.status().hash);
+    const { master, backup } = await syncedPair();
     backup.config.edit(['nas.lan 192.168.1.10', 'printer.lan 192.168.1.20']);
     backup.sync.changed();
     await eventually(() => master.config.config.dns.cloaking.rules.includes('printer.lan 192.168.1.20'));
